@@ -1,0 +1,40 @@
+# Two commands on a fresh Debian machine with Python 3.11+:
+#   make run    set up, migrate, load the demo data, serve on 127.0.0.1:8000
+#   make test   set up and run the whole test suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test setup system-deps lint bench check-deploy
+
+run: setup
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: setup
+	$(BIN)/pytest
+
+setup: system-deps $(VENV)/.installed
+
+system-deps:
+	scripts/install-system-deps.sh
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $@
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+bench: setup
+	$(BIN)/python manage.py bench_pdf
+
+check-deploy: setup
+	DJANGO_SETTINGS_MODULE=config.settings.production \
+	SECRET_KEY=check-deploy-$$(head -c 48 /dev/urandom | base64 | tr -d '/+=') \
+	ALLOWED_HOSTS=briefing.example.gov.cn \
+	$(BIN)/python manage.py check --deploy --fail-level WARNING

@@ -1,0 +1,28 @@
+from .context import current
+from .models import AuditEvent
+
+
+def record_event(
+    *, actor, action, obj=None, result=AuditEvent.Result.SUCCESS, reason="",
+    username="",
+):
+    """Append one audit event. Call it inside the transaction of the change.
+
+    ``actor`` may be None or anonymous (a failed login names ``username``).
+    """
+    from core.roles import role_label
+
+    authenticated = actor is not None and actor.is_authenticated
+    context = current.get()
+    return AuditEvent.objects.create(
+        user=actor if authenticated else None,
+        username=actor.get_username() if authenticated else username,
+        role=role_label(actor) if authenticated else "",
+        action=action,
+        object_type=obj._meta.model_name if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        result=result,
+        reason=reason,
+        source_ip=context.source_ip,
+        request_id=context.request_id,
+    )

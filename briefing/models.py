@@ -1,0 +1,416 @@
+"""Publications, sections, issues and items: data and invariants only."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from departments.models import Department
+
+User = settings.AUTH_USER_MODEL
+
+
+class Publication(models.Model):
+    """A briefing series with its own numbering (工作简报; a 增刊 is another one)."""
+
+    name = models.CharField("刊物名称", max_length=50, unique=True)
+    office_name = models.CharField(
+        "编印单位", max_length=100, help_text="印在报头左侧，如“延津县人民政府办公室”。"
+    )
+    classification = models.CharField(
+        "密级/标注", max_length=50, blank=True, help_text="如需标注密级，填在此处。"
+    )
+    is_active = models.BooleanField("启用", default=True)
+    # The numbering counter: locked with select_for_update at sign-off.
+    number_year = models.PositiveIntegerField("当前编号年度", null=True, blank=True)
+    last_number = models.PositiveIntegerField(
+        "本年度已用期号", default=0, help_text="下一期为此数加一；跨年自动从 1 开始。"
+    )
+    last_total_number = models.PositiveIntegerField(
+        "已用总期号", default=0, help_text="下一期的总第几期为此数加一。"
+    )
+
+    class Meta:
+        verbose_name = "刊物"
+        verbose_name_plural = "刊物"
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.name
+
+
+class Section(models.Model):
+    """A topic section (栏目), printed as 【name】."""
+
+    name = models.CharField("栏目名称", max_length=30, unique=True)
+    order = models.PositiveIntegerField("排序", default=100)
+    is_active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = "栏目"
+        verbose_name_plural = "栏目"
+        ordering = ["order", "id"]
+
+    def __str__(self):
+        return self.name
+
+
+class DistributionList(models.Model):
+    """Who an issue goes to: the printed lines (本期发 or 报/送/发)."""
+
+    name = models.CharField("名称", max_length=50, unique=True)
+    lines = models.TextField(
+        "印发范围",
+        help_text="每行一条，如“本期发：县委常委，……”，或分行写“报：”“送：”“发：”。",
+    )
+    default_copies = models.PositiveIntegerField("默认印数", default=60)
+    is_active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = "分发范围"
+        verbose_name_plural = "分发范围"
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.name
+
+    def line_list(self) -> list[str]:
+        return [line.strip() for line in self.lines.splitlines() if line.strip()]
+
+
+class Issue(models.Model):
+    """One issue (期) of a publication; numbered and frozen at sign-off."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "组稿中"
+        PENDING_SIGNOFF = "pending_signoff", "待签发"
+        ISSUED = "issued", "已签发"
+
+    publication = models.ForeignKey(
+        Publication, on_delete=models.PROTECT, related_name="issues", verbose_name="刊物"
+    )
+    issue_date = models.DateField("印发日期")
+    status = models.CharField(
+        "状态", max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    year = models.PositiveIntegerField("年度", null=True, blank=True)
+    number = models.PositiveIntegerField("期号", null=True, blank=True)
+    total_number = models.PositiveIntegerField("总期号", null=True, blank=True)
+    distribution_list = models.ForeignKey(
+        DistributionList,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="issues",
+        verbose_name="分发范围",
+    )
+    # Frozen copy of the printed lines, taken at sign-off.
+    distribution_text = models.TextField("印发范围（定稿）", blank=True)
+    copies = models.PositiveIntegerField("印数", default=60)
+    created_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name="创建人"
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    signed_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="签发人",
+    )
+    signed_at = models.DateTimeField("签发时间", null=True, blank=True)
+    version = models.PositiveIntegerField("版本", default=1)
+
+    class Meta:
+        verbose_name = "期"
+        verbose_name_plural = "期"
+        ordering = ["-issue_date", "-id"]
+        # The editorial roles; groups holding them are made by a data migration.
+        permissions = [
+            ("edit_briefing", "编辑：处理稿件、组版"),
+            ("sign_issue", "签发简报"),
+            ("read_issue", "阅读已签发的简报"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["publication", "year", "number"],
+                condition=Q(number__isnull=False),
+                name="issue_number_unique_in_year",
+            ),
+            models.UniqueConstraint(
+                fields=["publication", "total_number"],
+                condition=Q(total_number__isnull=False),
+                name="issue_total_number_unique",
+            ),
+        ]
+
+    def __str__(self):
+        if self.number:
+            return f"{self.publication.name} {self.number_label}"
+        return f"{self.publication.name}（{self.issue_date:%Y-%m-%d}，未编号）"
+
+    @property
+    def number_label(self) -> str:
+        return f"第{self.number}期（总第{self.total_number}期）"
+
+
+class IssueSection(models.Model):
+    """A section as placed in one issue, in the editor's order."""
+
+    issue = models.ForeignKey(
+        Issue, on_delete=models.CASCADE, related_name="issue_sections", verbose_name="期"
+    )
+    section = models.ForeignKey(
+        Section, on_delete=models.PROTECT, related_name="+", verbose_name="栏目"
+    )
+    position = models.PositiveIntegerField("顺序")
+
+    class Meta:
+        verbose_name = "本期栏目"
+        verbose_name_plural = "本期栏目"
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issue", "section"], name="issue_section_once"
+            ),
+            models.UniqueConstraint(
+                fields=["issue", "position"], name="issue_section_position_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.issue} 【{self.section.name}】"
+
+
+class Item(models.Model):
+    """An item (稿件/信息) sent in by a unit."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "草稿"
+        PENDING_REVIEW = "pending_review", "待单位审核"
+        SUBMITTED = "submitted", "已报送"
+        EDITING = "editing", "编辑中"
+        ADOPTED = "adopted", "已采用"
+        PUBLISHED = "published", "已刊发"
+        RETURNED = "returned", "已退回"
+        NOT_USED = "not_used", "未采用"
+        WITHDRAWN = "withdrawn", "已撤回"
+
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="items", verbose_name="报送单位"
+    )
+    author = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="items", verbose_name="撰稿人"
+    )
+    title = models.CharField("标题", max_length=200)
+    body = models.TextField("正文", blank=True)
+    # Plain text of title and body, kept by the services for search.
+    search_text = models.TextField("检索文本", blank=True, editable=False)
+    suggested_section = models.ForeignKey(
+        Section,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="建议栏目",
+    )
+    contact_name = models.CharField("联系人", max_length=30, blank=True)
+    contact_phone = models.CharField("电话", max_length=30, blank=True)
+    status = models.CharField(
+        "状态", max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    version = models.PositiveIntegerField("版本", default=1)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("最后修改", auto_now=True)
+    submitted_at = models.DateTimeField("报送时间", null=True, blank=True)
+    claimed_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="编辑人",
+    )
+    claimed_at = models.DateTimeField("领取时间", null=True, blank=True)
+    keep_for_later = models.BooleanField("存档备用", default=False)
+    issue = models.ForeignKey(
+        Issue,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="items",
+        verbose_name="采用期",
+    )
+    section = models.ForeignKey(
+        Section,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="采用栏目",
+    )
+    position = models.PositiveIntegerField("栏目内顺序", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "稿件"
+        verbose_name_plural = "稿件"
+        ordering = ["-updated_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issue", "section", "position"],
+                condition=Q(issue__isnull=False),
+                name="item_position_unique_in_issue_section",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "-submitted_at"]),
+            models.Index(fields=["department", "status"]),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class ItemRevision(models.Model):
+    """A stored text of an item: every submit and every editor save."""
+
+    item = models.ForeignKey(
+        Item, on_delete=models.CASCADE, related_name="revisions", verbose_name="稿件"
+    )
+    number = models.PositiveIntegerField("修订号")
+    title = models.CharField("标题", max_length=200)
+    body = models.TextField("正文", blank=True)
+    author = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name="修改人"
+    )
+    note = models.CharField("说明", max_length=100, blank=True)
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "稿件修订"
+        verbose_name_plural = "稿件修订"
+        ordering = ["item", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "number"], name="item_revision_number_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.item} · 第{self.number}稿"
+
+
+class ItemEvent(models.Model):
+    """One step in an item's life: who, when, from → to, comment."""
+
+    item = models.ForeignKey(
+        Item, on_delete=models.CASCADE, related_name="events", verbose_name="稿件"
+    )
+    actor = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="操作人",
+    )
+    action = models.CharField("操作", max_length=30)
+    from_status = models.CharField(
+        "原状态", max_length=20, choices=Item.Status.choices, blank=True
+    )
+    to_status = models.CharField(
+        "新状态", max_length=20, choices=Item.Status.choices, blank=True
+    )
+    comment = models.TextField("意见", blank=True)
+    created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "稿件记录"
+        verbose_name_plural = "稿件记录"
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.item} · {self.action}"
+
+
+class Attachment(models.Model):
+    """A file attached to an item, stored privately and served through a view."""
+
+    item = models.ForeignKey(
+        Item, on_delete=models.CASCADE, related_name="attachments", verbose_name="稿件"
+    )
+    file = models.FileField("文件", upload_to="attachments/%Y/%m/")
+    original_name = models.CharField("原文件名", max_length=200)
+    size = models.PositiveBigIntegerField("大小（字节）")
+    content_type = models.CharField("类型", max_length=100)
+    uploaded_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name="上传人"
+    )
+    created_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "附件"
+        verbose_name_plural = "附件"
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class IssueEvent(models.Model):
+    """One step in an issue's life: composed, submitted, signed, corrected."""
+
+    issue = models.ForeignKey(
+        Issue, on_delete=models.CASCADE, related_name="events", verbose_name="期"
+    )
+    actor = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="操作人",
+    )
+    action = models.CharField("操作", max_length=30)
+    from_status = models.CharField(
+        "原状态", max_length=20, choices=Issue.Status.choices, blank=True
+    )
+    to_status = models.CharField(
+        "新状态", max_length=20, choices=Issue.Status.choices, blank=True
+    )
+    comment = models.TextField("意见", blank=True)
+    created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "期记录"
+        verbose_name_plural = "期记录"
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.issue} · {self.action}"
+
+
+class IssueDocument(models.Model):
+    """An issued PDF, never overwritten; a correction (更正版) is a new row."""
+
+    issue = models.ForeignKey(
+        Issue, on_delete=models.PROTECT, related_name="documents", verbose_name="期"
+    )
+    file = models.FileField("PDF 文件", upload_to="issues/%Y/")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    size = models.PositiveBigIntegerField("大小（字节）")
+    is_correction = models.BooleanField("更正版", default=False)
+    reason = models.TextField("更正原因", blank=True)
+    created_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name="生成人"
+    )
+    created_at = models.DateTimeField("生成时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "签发文件"
+        verbose_name_plural = "签发文件"
+        ordering = ["issue", "created_at", "id"]
+
+    def __str__(self):
+        label = "更正版" if self.is_correction else "原版"
+        return f"{self.issue} · {label}"

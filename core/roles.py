@@ -1,0 +1,79 @@
+"""The editorial roles and how to tell which a user holds.
+
+Editor, signer, reader and admin are Django groups carrying the permissions
+declared on ``briefing.Issue``; clerk and unit reviewer are per-unit
+memberships (``departments.Membership``).
+"""
+
+from departments.models import Membership
+
+EDITOR = "编辑"
+SIGNER = "签发人"
+READER = "领导"
+ADMIN = "管理员"
+
+EDIT_PERM = "briefing.edit_briefing"
+SIGN_PERM = "briefing.sign_issue"
+READ_PERM = "briefing.read_issue"
+
+# Group name → permission codenames ("app_label.codename"); the admin group also
+# gets every model permission of the apps it manages (see the data migration).
+GROUP_PERMISSIONS = {
+    EDITOR: [EDIT_PERM, READ_PERM],
+    SIGNER: [SIGN_PERM, READ_PERM],
+    READER: [READ_PERM],
+    ADMIN: [READ_PERM],
+}
+ADMIN_MODEL_APPS = ["departments", "briefing", "auth"]
+
+
+def membership(user) -> Membership | None:
+    """The user's unit membership, or None (cached on the user object)."""
+    if not user.is_authenticated:
+        return None
+    try:
+        return user.membership
+    except Membership.DoesNotExist:
+        return None
+
+
+def is_clerk(user) -> bool:
+    m = membership(user)
+    return m is not None and m.role == Membership.Role.CLERK
+
+
+def is_unit_reviewer(user) -> bool:
+    m = membership(user)
+    return m is not None and m.role == Membership.Role.REVIEWER
+
+
+def is_editor(user) -> bool:
+    return user.is_authenticated and user.has_perm(EDIT_PERM)
+
+
+def is_signer(user) -> bool:
+    return user.is_authenticated and user.has_perm(SIGN_PERM)
+
+
+def is_reader(user) -> bool:
+    return user.is_authenticated and user.has_perm(READ_PERM)
+
+
+def is_admin(user) -> bool:
+    return user.is_authenticated and (
+        user.is_superuser or user.groups.filter(name=ADMIN).exists()
+    )
+
+
+def role_label(user) -> str:
+    """A short Chinese label of the user's main role, for the header."""
+    if not user.is_authenticated:
+        return ""
+    m = membership(user)
+    if m is not None:
+        return f"{m.department.short_name}{m.get_role_display()}"
+    names = set(user.groups.values_list("name", flat=True))
+    for name in (ADMIN, SIGNER, EDITOR, READER):
+        if name in names:
+            return name
+    return "超级管理员" if user.is_superuser else "用户"

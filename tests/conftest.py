@@ -1,0 +1,75 @@
+import os
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; the Django ORM
+# calls the tests make around it are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def demo(db):
+    """The demo data set, as `make run` loads it."""
+    from django.core.management import call_command
+
+    call_command("load_demo", stdout=open(os.devnull, "w"))
+
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOT_DIR = os.path.join(os.path.dirname(__file__), "..", "test-output", "shots")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright (its own download does not work here)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=os.environ.get("CHROMIUM", "/usr/bin/chromium"),
+            args=CHROMIUM_ARGS,
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_context(browser, live_server):
+    context = browser.new_context(
+        base_url=live_server.url, locale="zh-CN", timezone_id="Asia/Shanghai"
+    )
+    context.set_default_timeout(10_000)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def shot(request):
+    """shot(page, "step") saves a screenshot under test-output/shots/<test>/."""
+    folder = os.path.join(SCREENSHOT_DIR, request.node.name)
+    os.makedirs(folder, exist_ok=True)
+    counter = iter(range(1, 1000))
+
+    def take(page, name):
+        page.screenshot(
+            path=os.path.join(folder, f"{next(counter):02d}-{name}.png"), full_page=True
+        )
+
+    return take
+
+
+def login(page, username, password):
+    """Log in through the login form, as a person does."""
+    page.goto("/login/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_load_state()

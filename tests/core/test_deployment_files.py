@@ -1,0 +1,52 @@
+"""No Docker engine runs here: check the compose file against what settings read."""
+
+import re
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def compose():
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+def settings_variables():
+    """Every environment variable that the settings modules read."""
+    text = "".join(
+        path.read_text() for path in (ROOT / "config" / "settings").glob("*.py")
+    )
+    pattern = r"(?:environ\.get|env_bool|env_list)\(\s*\"([A-Z_]+)\""
+    return set(re.findall(pattern, text))
+
+
+def test_compose_has_db_web_and_named_volumes():
+    data = compose()
+    assert {"db", "web"} <= set(data["services"])
+    assert data["services"]["db"]["image"] == "postgres:15"
+    assert "pgdata:/var/lib/postgresql/data" in data["services"]["db"]["volumes"]
+    assert data["services"]["web"]["build"] == "."
+    assert any(v.startswith("media:") for v in data["services"]["web"]["volumes"])
+    assert {"pgdata", "media"} <= set(data["volumes"])
+
+
+def test_web_service_sets_what_production_settings_require():
+    env = compose()["services"]["web"]["environment"]
+    assert env["DJANGO_SETTINGS_MODULE"] == "config.settings.production"
+    for name in ["DATABASE_URL", "SECRET_KEY", "ALLOWED_HOSTS", "MEDIA_ROOT"]:
+        assert name in env
+    assert env["DATABASE_URL"].startswith("postgres://")
+    assert "@db:5432/" in env["DATABASE_URL"]
+    # Every variable the compose file passes is one the settings actually read.
+    unknown = set(env) - settings_variables() - {"DJANGO_SETTINGS_MODULE"}
+    assert not unknown, unknown
+
+
+def test_dockerfile_installs_fonts_and_harfbuzz_and_runs_migrations():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    packages = (ROOT / "scripts" / "system-packages.txt").read_text()
+    assert "system-packages.txt" in dockerfile
+    for package in ["fonts-noto-cjk", "libharfbuzz-subset0"]:
+        assert package in packages.split()
+    assert "migrate" in dockerfile and "gunicorn" in dockerfile
