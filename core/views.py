@@ -16,8 +16,6 @@ def home(request):
         return redirect("briefing:my_items")
     if roles.is_editor(user):
         return redirect("briefing:inbox")
-    if roles.is_signer(user) or roles.is_reader(user):
-        return redirect("briefing:issue_list")
     if user.is_staff:
         return redirect("admin:index")
     return redirect("briefing:issue_list")

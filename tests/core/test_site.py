@@ -6,12 +6,24 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from core.management.commands.load_demo import DEMO_PASSWORD
 from tests import factories
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def user(username):
+    return get_user_model().objects.get(username=username)
+
+
+def subprocess_env(**extra):
+    env = {**os.environ, **extra}
+    # Set for Playwright in tests/conftest.py; deployment checks refuse it.
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    return env
 
 
 def test_healthz_reports_database_ok(client, db):
@@ -75,12 +87,12 @@ def test_pages_require_login(client, db):
     ],
 )
 def test_admin_pages_load_for_admin_and_refuse_clerk(client, demo, url):
-    client.login(username="admin", password=DEMO_PASSWORD)
+    client.force_login(user("admin"))
     response = client.get(url)
     assert response.status_code == 200
     assert "系统管理" in response.content.decode()
     client.logout()
-    client.login(username="kfq_clerk", password=DEMO_PASSWORD)
+    client.force_login(user("kfq_clerk"))
     response = client.get(url)
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
@@ -89,7 +101,7 @@ def test_admin_pages_load_for_admin_and_refuse_clerk(client, demo, url):
 def test_admin_change_page_of_seed_issue_loads(client, demo):
     from briefing.models import Issue
 
-    client.login(username="admin", password=DEMO_PASSWORD)
+    client.force_login(user("admin"))
     issue = Issue.objects.get(total_number=345)
     response = client.get(f"/admin/briefing/issue/{issue.pk}/change/")
     assert response.status_code == 200
@@ -121,7 +133,7 @@ def _settings_databases(extra, drop=()):
         "db = settings.DATABASES['default'];"
         "print(json.dumps({k: db[k] for k in ('ENGINE', 'NAME', 'HOST', 'PORT')}))"
     )
-    full_env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.dev", **extra}
+    full_env = subprocess_env(DJANGO_SETTINGS_MODULE="config.settings.dev", **extra)
     for name in drop:
         full_env.pop(name, None)
     out = subprocess.run(
@@ -150,11 +162,10 @@ def test_settings_default_to_sqlite_file_in_project():
 
 
 def test_production_settings_refuse_to_start_without_secret_key():
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.production",
-        "ALLOWED_HOSTS": "briefing.example.gov.cn",
-    }
+    env = subprocess_env(
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        ALLOWED_HOSTS="briefing.example.gov.cn",
+    )
     env.pop("SECRET_KEY", None)
     result = subprocess.run(
         [sys.executable, "manage.py", "check"], env=env, cwd=ROOT,
@@ -165,12 +176,11 @@ def test_production_settings_refuse_to_start_without_secret_key():
 
 
 def test_production_settings_pass_check_deploy():
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.production",
-        "ALLOWED_HOSTS": "briefing.example.gov.cn",
-        "SECRET_KEY": "k" * 20 + "0123456789abcdefghijklmnopqrstuvwxyz!@#$",
-    }
+    env = subprocess_env(
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        ALLOWED_HOSTS="briefing.example.gov.cn",
+        SECRET_KEY="k" * 20 + "0123456789abcdefghijklmnopqrstuvwxyz!@#$",
+    )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         env=env, cwd=ROOT, capture_output=True, text=True,
