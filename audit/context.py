@@ -14,4 +14,8 @@ class RequestContext:
     request_id: str = ""
 
 
-current = contextvars.ContextVar("audit_request_context", default=RequestContext())
+# RequestContext is frozen, so sharing the default instance is safe.
+current = contextvars.ContextVar(
+    "audit_request_context",
+    default=RequestContext(),  # noqa: B039
+)

@@ -3,7 +3,12 @@ from .models import AuditEvent
 
 
 def record_event(
-    *, actor, action, obj=None, result=AuditEvent.Result.SUCCESS, reason="",
+    *,
+    actor,
+    action,
+    obj=None,
+    result=AuditEvent.Result.SUCCESS,
+    reason="",
     username="",
 ):
     """Append one audit event. Call it inside the transaction of the change.

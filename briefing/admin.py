@@ -41,8 +41,14 @@ class ReadOnlyInline(admin.TabularInline):
 
 @admin.register(Publication)
 class PublicationAdmin(admin.ModelAdmin):
-    list_display = ["name", "office_name", "number_year", "last_number",
-                    "last_total_number", "is_active"]
+    list_display = [
+        "name",
+        "office_name",
+        "number_year",
+        "last_number",
+        "last_total_number",
+        "is_active",
+    ]
     list_filter = ["is_active"]
     search_fields = ["name", "office_name"]
 
@@ -81,14 +87,29 @@ class IssueDocumentInline(ReadOnlyInline):
 
 @admin.register(Issue)
 class IssueAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "publication", "issue_date", "status", "signed_by",
-                    "signed_at"]
+    list_display = [
+        "__str__",
+        "publication",
+        "issue_date",
+        "status",
+        "signed_by",
+        "signed_at",
+    ]
     list_filter = ["publication", "status", "year"]
     search_fields = ["publication__name", "number", "total_number"]
     date_hierarchy = "issue_date"
     # Numbering and sign-off happen only through the sign-off service.
-    readonly_fields = ["status", "year", "number", "total_number", "signed_by",
-                       "signed_at", "distribution_text", "version", "created_by"]
+    readonly_fields = [
+        "status",
+        "year",
+        "number",
+        "total_number",
+        "signed_by",
+        "signed_at",
+        "distribution_text",
+        "version",
+        "created_by",
+    ]
     inlines = [IssueSectionInline, IssueDocumentInline, IssueEventInline]
 
     def save_model(self, request, obj, form, change):
@@ -117,17 +138,30 @@ class AttachmentInline(ReadOnlyInline):
 
 @admin.register(Item)
 class ItemAdmin(admin.ModelAdmin):
-    list_display = ["title", "department", "status", "submitted_at", "issue",
-                    "section"]
-    list_filter = ["status", "department__kind", "department", "suggested_section",
-                   "keep_for_later"]
+    list_display = ["title", "department", "status", "submitted_at", "issue", "section"]
+    list_filter = [
+        "status",
+        "department__kind",
+        "department",
+        "suggested_section",
+        "keep_for_later",
+    ]
     search_fields = ["title", "search_text"]
     date_hierarchy = "submitted_at"
     list_select_related = ["department", "issue__publication", "section"]
     # Status and placement change only through the workflow services.
-    readonly_fields = ["status", "version", "submitted_at", "claimed_by",
-                       "claimed_at", "issue", "section", "position", "author",
-                       "department"]
+    readonly_fields = [
+        "status",
+        "version",
+        "submitted_at",
+        "claimed_by",
+        "claimed_at",
+        "issue",
+        "section",
+        "position",
+        "author",
+        "department",
+    ]
     inlines = [AttachmentInline, ItemRevisionInline, ItemEventInline]
 
     def has_add_permission(self, request):
@@ -136,8 +170,7 @@ class ItemAdmin(admin.ModelAdmin):
 
 @admin.register(ItemEvent)
 class ItemEventAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "item", "actor", "action", "from_status",
-                    "to_status"]
+    list_display = ["created_at", "item", "actor", "action", "from_status", "to_status"]
     list_filter = ["action", "to_status"]
     search_fields = ["item__title", "comment", "actor__username"]
     date_hierarchy = "created_at"
@@ -145,8 +178,14 @@ class ItemEventAdmin(ReadOnlyAdmin):
 
 @admin.register(IssueEvent)
 class IssueEventAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "issue", "actor", "action", "from_status",
-                    "to_status"]
+    list_display = [
+        "created_at",
+        "issue",
+        "actor",
+        "action",
+        "from_status",
+        "to_status",
+    ]
     list_filter = ["action", "to_status"]
     search_fields = ["comment", "actor__username"]
     date_hierarchy = "created_at"

@@ -86,7 +86,10 @@ class Issue(models.Model):
         ISSUED = "issued", "已签发"
 
     publication = models.ForeignKey(
-        Publication, on_delete=models.PROTECT, related_name="issues", verbose_name="刊物"
+        Publication,
+        on_delete=models.PROTECT,
+        related_name="issues",
+        verbose_name="刊物",
     )
     issue_date = models.DateField("印发日期")
     status = models.CharField(
@@ -158,7 +161,10 @@ class IssueSection(models.Model):
     """A section as placed in one issue, in the editor's order."""
 
     issue = models.ForeignKey(
-        Issue, on_delete=models.CASCADE, related_name="issue_sections", verbose_name="期"
+        Issue,
+        on_delete=models.CASCADE,
+        related_name="issue_sections",
+        verbose_name="期",
     )
     section = models.ForeignKey(
         Section, on_delete=models.PROTECT, related_name="+", verbose_name="栏目"
@@ -197,7 +203,10 @@ class Item(models.Model):
         WITHDRAWN = "withdrawn", "已撤回"
 
     department = models.ForeignKey(
-        Department, on_delete=models.PROTECT, related_name="items", verbose_name="报送单位"
+        Department,
+        on_delete=models.PROTECT,
+        related_name="items",
+        verbose_name="报送单位",
     )
     author = models.ForeignKey(
         User, on_delete=models.PROTECT, related_name="items", verbose_name="撰稿人"

@@ -31,7 +31,11 @@ def healthz(request):
             cursor.fetchone()
     except Exception as exc:  # any database failure means "not healthy"
         return JsonResponse(
-            {"status": "error", "database": "unavailable", "detail": type(exc).__name__},
+            {
+                "status": "error",
+                "database": "unavailable",
+                "detail": type(exc).__name__,
+            },
             status=503,
         )
     return JsonResponse({"status": "ok", "database": "ok"})

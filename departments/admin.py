@@ -11,8 +11,14 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Department)
 class DepartmentAdmin(admin.ModelAdmin):
-    list_display = ["name", "short_name", "kind", "order", "requires_unit_review",
-                    "is_active"]
+    list_display = [
+        "name",
+        "short_name",
+        "kind",
+        "order",
+        "requires_unit_review",
+        "is_active",
+    ]
     list_filter = ["kind", "is_active", "requires_unit_review"]
     list_editable = ["order", "is_active"]
     search_fields = ["name", "short_name"]

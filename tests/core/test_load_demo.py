@@ -16,13 +16,26 @@ from briefing.models import (
 )
 from departments.models import Department, Membership
 
-MODELS = [Publication, Section, Department, Membership, DistributionList, Issue,
-          IssueSection, Item, ItemEvent, get_user_model()]
+MODELS = [
+    Publication,
+    Section,
+    Department,
+    Membership,
+    DistributionList,
+    Issue,
+    IssueSection,
+    Item,
+    ItemEvent,
+    get_user_model(),
+]
 
 SEED_ITEMS = [
     ("项目建设", "县开发区铆足干劲抓项目千方百计赶进度", "开发区"),
-    ("质量强县", "我县成功创建“河南省质量强县示范县”再添“省”字号荣誉称号",
-     "市场监督管理局"),
+    (
+        "质量强县",
+        "我县成功创建“河南省质量强县示范县”再添“省”字号荣誉称号",
+        "市场监督管理局",
+    ),
     ("交通治理", "县教体局开展校园周边交通治理护航学生“平安路”", "教体局"),
     ("民生保障", "县民政局提升兜底保障精准性促进社会救助工作提质增效", "民政局"),
     ("便民服务", "马庄乡坚守便民“小窗口”服务群众“大民生”", "马庄乡"),
@@ -79,8 +92,12 @@ def test_load_demo_creates_one_user_per_role(demo):
     User = get_user_model()
     assert User.objects.get(username="kfq_clerk").membership.role == "clerk"
     assert User.objects.get(username="kfq_reviewer").membership.role == "reviewer"
-    for username, group in [("editor", "编辑"), ("signer", "签发人"),
-                            ("leader", "领导"), ("admin", "管理员")]:
+    for username, group in [
+        ("editor", "编辑"),
+        ("signer", "签发人"),
+        ("leader", "领导"),
+        ("admin", "管理员"),
+    ]:
         assert User.objects.get(username=username).groups.filter(name=group).exists()
 
 

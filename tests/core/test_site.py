@@ -137,8 +137,12 @@ def _settings_databases(extra, drop=()):
     for name in drop:
         full_env.pop(name, None)
     out = subprocess.run(
-        [sys.executable, "-c", code], env=full_env, cwd=ROOT, check=True,
-        capture_output=True, text=True,
+        [sys.executable, "-c", code],
+        env=full_env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -168,8 +172,11 @@ def test_production_settings_refuse_to_start_without_secret_key():
     )
     env.pop("SECRET_KEY", None)
     result = subprocess.run(
-        [sys.executable, "manage.py", "check"], env=env, cwd=ROOT,
-        capture_output=True, text=True,
+        [sys.executable, "manage.py", "check"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
@@ -183,6 +190,9 @@ def test_production_settings_pass_check_deploy():
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        env=env, cwd=ROOT, capture_output=True, text=True,
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stderr

@@ -67,21 +67,24 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if not settings.DEMO_DATA_ALLOWED:
-            raise CommandError(
-                "生产环境禁止载入演示数据（演示账号使用公开的密码）。"
-            )
+            raise CommandError("生产环境禁止载入演示数据（演示账号使用公开的密码）。")
         with transaction.atomic():
             publication = self.load_publication()
             sections = self.load_sections()
             departments = self.load_departments()
             distribution = self.load_distribution()
             users = self.load_users(departments)
-            self.load_seed_issue(publication, sections, departments, distribution,
-                                 users)
-        self.stdout.write(self.style.SUCCESS("演示数据已就绪。演示账号（开发用密码）："))
+            self.load_seed_issue(
+                publication, sections, departments, distribution, users
+            )
+        self.stdout.write(
+            self.style.SUCCESS("演示数据已就绪。演示账号（开发用密码）：")
+        )
         for username, full_name, group, unit, role in USERS:
             label = group or f"{unit}{Membership.Role(role).label}"
-            self.stdout.write(f"  {username:<14} {DEMO_PASSWORD}  {full_name}（{label}）")
+            self.stdout.write(
+                f"  {username:<14} {DEMO_PASSWORD}  {full_name}（{label}）"
+            )
 
     def load_publication(self):
         publication, _ = Publication.objects.get_or_create(
@@ -199,7 +202,11 @@ class Command(BaseCommand):
             position=position,
         )
         ItemRevision.objects.create(
-            item=item, number=1, title=item.title, body=body, author=users["editor"],
+            item=item,
+            number=1,
+            title=item.title,
+            body=body,
+            author=users["editor"],
             note="样例数据",
         )
         ItemEvent.objects.create(
