@@ -1,19 +1,465 @@
-from django.contrib.auth.decorators import login_required
-from django.http import Http404
-from django.shortcuts import render
+"""Item pages: the clerk's list and form, the editors' inbox, item detail, moves."""
 
+import re
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from briefing import permissions, workflow
+from briefing.diff import diff_rows
+from briefing.filters import InboxFilter
+from briefing.forms.items import (
+    AdoptForm,
+    EditorItemForm,
+    ItemForm,
+    NotUseForm,
+    ReturnForm,
+    VersionForm,
+)
+from briefing.importing import docx_to_html, join_hard_breaks, paragraphs_to_html
+from briefing.models import Attachment, Item
+from briefing.selectors import items as selectors
+from briefing.services import items as services
+from briefing.services.errors import StaleVersionError, WorkflowError
+from briefing.uploads import EDITOR_IMAGE_DIR, IMAGE_TYPES, store_editor_image
 from core import roles
 
+PAGE_SIZE = 25
+SESSION_IMAGES = "editor_images"
+
+
+def _visible_or_404(user, pk) -> Item:
+    item = selectors.get_visible_item(user, pk)
+    if item is None:
+        raise Http404
+    return item
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _query_without_page(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+# --- lists -----------------------------------------------------------------------
+
 
 @login_required
+@require_GET
 def my_items(request):
-    if roles.membership(request.user) is None:
+    """我的稿件: the unit's items, their status, last change and next step."""
+    m = roles.membership(request.user)
+    if m is None:
         raise Http404
-    return render(request, "briefing/placeholder.html", {"title": "我的稿件"})
+    items = selectors.unit_items(request.user)
+    counts = selectors.status_counts(items)
+    status = request.GET.get("status", "")
+    if status in Item.Status.values:
+        items = items.filter(status=status)
+    tabs = [
+        (value, label, counts.get(value, 0))
+        for value, label in Item.Status.choices
+        if counts.get(value)
+    ]
+    return render(
+        request,
+        "briefing/items/my_items.html",
+        {
+            "page": _page(request, items.order_by("-updated_at", "-id")),
+            "query": _query_without_page(request),
+            "tabs": tabs,
+            "total": sum(counts.values()),
+            "current_status": status,
+            "is_reviewer": roles.is_unit_reviewer(request.user),
+            "pending_review": counts.get(Item.Status.PENDING_REVIEW, 0),
+            "can_create": permissions.can_create_item(request.user),
+            "department": m.department,
+        },
+    )
 
 
 @login_required
+@require_GET
 def inbox(request):
-    if not roles.is_editor(request.user):
+    """收稿箱: items that reached the editors, filtered, sorted and paginated."""
+    if not (roles.is_editor(request.user) or roles.is_admin(request.user)):
         raise Http404
-    return render(request, "briefing/placeholder.html", {"title": "收稿箱"})
+    base = selectors.inbox_items(request.user)
+    counts = selectors.status_counts(base)
+    data = request.GET.copy()
+    if "status" not in data:
+        data["status"] = Item.Status.SUBMITTED
+    filterset = InboxFilter(data, queryset=base)
+    items = filterset.qs
+    if not data.get("ordering"):
+        items = items.order_by("-submitted_at", "-id")
+    tabs = [
+        (value, label, counts.get(value, 0))
+        for value, label in Item.Status.choices
+        if value in workflow.EDITOR_STATES or counts.get(value)
+    ]
+    return render(
+        request,
+        "briefing/items/inbox.html",
+        {
+            "filter": filterset,
+            "page": _page(request, items),
+            "query": _query_without_page(request),
+            "tabs": tabs,
+            "total": sum(counts.values()),
+            "current_status": data.get("status", ""),
+        },
+    )
+
+
+# --- the clerk's form ---------------------------------------------------------------
+
+
+def _helper_action(request, form_class, action, template, context):
+    """导入Word / 合并硬换行: fill the body and show the form again, unsaved."""
+    data = request.POST.copy()
+    if action == "import_word":
+        uploaded = request.FILES.get("word_file")
+        if not uploaded:
+            messages.error(request, "请先选择要导入的 .docx 文件。")
+        else:
+            form = form_class(data, {"word_file": uploaded})
+            form.is_valid()
+            if "word_file" in form.errors:
+                messages.error(request, " ".join(form.errors["word_file"]))
+            else:
+                try:
+                    data["body"] = docx_to_html(uploaded)
+                    messages.success(
+                        request, "已从 Word 文件导入正文（尚未保存），请核对后保存。"
+                    )
+                except Exception:  # mammoth raises many kinds on a broken file
+                    messages.error(
+                        request, "无法读取该 Word 文件，请另存为 .docx 后重试。"
+                    )
+    else:
+        paragraphs = join_hard_breaks(data.get("pasted_text", ""))
+        if paragraphs:
+            data["body"] = data.get("body", "") + paragraphs_to_html(paragraphs)
+            data["pasted_text"] = ""
+            messages.success(
+                request, f"已合并为 {len(paragraphs)} 段并追加到正文（尚未保存）。"
+            )
+        else:
+            messages.error(request, "请先在“粘贴带硬换行的文字”中粘贴文字。")
+    # Bound (so the user's text stays) but not validated: nothing was saved yet.
+    context["form"] = form_class(data)
+    context["helper"] = True
+    return render(request, template, context)
+
+
+def _item_form_view(request, item=None):
+    template = "briefing/items/item_form.html"
+    context = {"item": item, "max_bytes": _max_bytes()}
+    if request.method == "POST":
+        action = request.POST.get("action", "save")
+        if action in {"import_word", "merge_lines"}:
+            return _helper_action(request, ItemForm, action, template, context)
+        form = ItemForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                saved = services.save_item(
+                    request.user,
+                    item,
+                    version=form.cleaned_data.get("version"),
+                    files=form.cleaned_data["attachments"],
+                    submit=action == "submit",
+                    **form.item_fields(),
+                )
+            except StaleVersionError as exc:
+                messages.error(request, exc.message)
+                context["stale"] = True
+            except WorkflowError as exc:
+                messages.error(request, exc.message)
+            else:
+                if action == "submit":
+                    messages.success(
+                        request,
+                        f"已提交，当前状态：{saved.get_status_display()}。",
+                    )
+                    return redirect("briefing:item_detail", saved.pk)
+                messages.success(request, "草稿已保存。")
+                return redirect("briefing:item_edit", saved.pk)
+        else:
+            messages.error(request, "请按提示修改后再保存。")
+    else:
+        initial = ItemForm.initial_for(item) if item else {}
+        if item is None:
+            initial["contact_name"] = request.user.get_full_name()
+        form = ItemForm(initial=initial)
+    context["form"] = form
+    return render(request, template, context)
+
+
+def _max_bytes():
+    return settings.UPLOAD_MAX_BYTES
+
+
+@login_required
+def item_create(request):
+    if not permissions.can_create_item(request.user):
+        raise Http404
+    return _item_form_view(request)
+
+
+@login_required
+def item_edit(request, pk):
+    item = _visible_or_404(request.user, pk)
+    if not permissions.can_edit_as_clerk(request.user, item):
+        raise Http404
+    return _item_form_view(request, item)
+
+
+@login_required
+def item_editor_edit(request, pk):
+    """The editor's copy-edit (稿件在编辑中且由本人领取，或已采用未签发)."""
+    item = _visible_or_404(request.user, pk)
+    if not permissions.can_edit_as_editor(request.user, item):
+        raise Http404
+    context = {"item": item}
+    if request.method == "POST":
+        form = EditorItemForm(request.POST)
+        if form.is_valid():
+            try:
+                services.editor_save_item(
+                    item,
+                    request.user,
+                    version=form.cleaned_data["version"],
+                    title=form.cleaned_data["title"],
+                    body=form.cleaned_data["body"],
+                    note=form.cleaned_data["note"],
+                )
+            except StaleVersionError as exc:
+                messages.error(request, exc.message)
+                context["stale"] = True
+            except WorkflowError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, "修改已保存为新的修订稿。")
+                return redirect("briefing:item_detail", item.pk)
+    else:
+        form = EditorItemForm(
+            initial={"title": item.title, "body": item.body, "version": item.version}
+        )
+    context["form"] = form
+    return render(request, "briefing/items/editor_form.html", context)
+
+
+# --- item page -------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def item_detail(request, pk):
+    item = _visible_or_404(request.user, pk)
+    moves = workflow.available_moves(request.user, item)
+    revisions = list(selectors.revisions(item))
+    context = {
+        "item": item,
+        "moves": moves,
+        "button_moves": [move for move in moves if move in SIMPLE_MOVES],
+        "events": selectors.timeline(item),
+        "revisions": revisions,
+        "attachments": item.attachments.select_related("uploaded_by"),
+        "next_step": workflow.NEXT_STEP.get(item.status, ""),
+        "return_form": ReturnForm(initial={"version": item.version}),
+        "not_use_form": NotUseForm(initial={"version": item.version}),
+        "version_form": VersionForm(initial={"version": item.version}),
+    }
+    if "adopt" in moves:
+        initial = {"version": item.version, "section": item.suggested_section_id}
+        context["adopt_form"] = AdoptForm(initial=initial)
+    return render(request, "briefing/items/item_detail.html", context)
+
+
+MOVE_FORMS = {"return": ReturnForm, "not_use": NotUseForm, "adopt": AdoptForm}
+SIMPLE_MOVES = {
+    "submit": services.submit_item,
+    "approve": services.approve_item,
+    "withdraw": services.withdraw_item,
+    "claim": services.claim_item,
+    "release": services.release_item,
+    "remove_from_issue": services.remove_from_issue,
+}
+DONE = {
+    "submit": "已提交。",
+    "approve": "已审核通过，稿件已报送编辑。",
+    "withdraw": "已撤回。",
+    "claim": "已领取，您现在可以编辑这篇稿件。",
+    "release": "已释放，稿件回到收稿箱。",
+    "remove_from_issue": "已撤出本期，稿件回到编辑中。",
+    "return": "已退回，并已通知信息员。",
+    "not_use": "已标为未采用。",
+    "adopt": "已采用。",
+}
+
+
+@login_required
+@require_POST
+def item_move(request, pk, move):
+    """One workflow move from the item page; the service checks everything."""
+    item = _visible_or_404(request.user, pk)
+    if move not in SIMPLE_MOVES and move not in MOVE_FORMS:
+        raise Http404
+    form = MOVE_FORMS.get(move, VersionForm)(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect("briefing:item_detail", item.pk)
+    data = form.cleaned_data
+    version = data.get("version")
+    try:
+        if move == "return":
+            services.return_item(item, request.user, data["comment"], version=version)
+        elif move == "not_use":
+            services.not_use_item(
+                item,
+                request.user,
+                data["reason"],
+                keep_for_later=data["keep_for_later"],
+                version=version,
+            )
+        elif move == "adopt":
+            services.adopt_item(
+                item, data["issue"], data["section"], request.user, version=version
+            )
+        else:
+            SIMPLE_MOVES[move](item, request.user, version=version)
+    except WorkflowError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, DONE[move])
+        if not permissions.can_view_item(request.user, item):
+            return redirect("home")
+    return redirect("briefing:item_detail", item.pk)
+
+
+@login_required
+@require_GET
+def item_diff(request, pk):
+    """Two revisions side by side (default: the last two)."""
+    item = _visible_or_404(request.user, pk)
+    revisions = list(selectors.revisions(item))
+    if len(revisions) < 1:
+        raise Http404
+    by_number = {r.number: r for r in revisions}
+
+    def pick(name, default):
+        try:
+            return by_number[int(request.GET.get(name, default))]
+        except (KeyError, ValueError):
+            raise Http404 from None
+
+    newest = revisions[-1].number
+    old = pick("a", revisions[-2].number if len(revisions) > 1 else newest)
+    new = pick("b", newest)
+    rows = diff_rows(old.title, old.body, new.title, new.body)
+    return render(
+        request,
+        "briefing/items/item_diff.html",
+        {
+            "item": item,
+            "revisions": revisions,
+            "old": old,
+            "new": new,
+            "rows": rows,
+            "changed": any(row.kind != "equal" for row in rows),
+        },
+    )
+
+
+# --- files ---------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def attachment_download(request, pk, attachment_pk):
+    """Attachments only ever as downloads, with the type checked at upload."""
+    item = _visible_or_404(request.user, pk)
+    attachment = get_object_or_404(Attachment, pk=attachment_pk, item=item)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def attachment_delete(request, pk, attachment_pk):
+    item = _visible_or_404(request.user, pk)
+    attachment = get_object_or_404(Attachment, pk=attachment_pk, item=item)
+    try:
+        services.remove_attachment(attachment, request.user)
+    except WorkflowError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已删除附件“{attachment.original_name}”。")
+    target = request.POST.get("next")
+    if target == "edit" and permissions.can_edit_as_clerk(request.user, item):
+        return redirect("briefing:item_edit", item.pk)
+    return redirect("briefing:item_detail", item.pk)
+
+
+IMAGE_NAME_RE = re.compile(r"[0-9a-f]{32}\.(png|jpg)")
+
+
+@login_required
+@require_POST
+def image_upload(request):
+    """CKEditor's image upload: checked, stored privately, served by editor_image."""
+    if not permissions.may_upload_images(request.user):
+        return JsonResponse({"error": {"message": "您无权上传图片。"}}, status=403)
+    uploaded = request.FILES.get("upload")
+    if uploaded is None:
+        return JsonResponse({"error": {"message": "没有收到图片。"}}, status=400)
+    try:
+        name = store_editor_image(uploaded)
+    except ValidationError as exc:
+        return JsonResponse({"error": {"message": " ".join(exc.messages)}}, status=400)
+    own = request.session.get(SESSION_IMAGES, [])
+    request.session[SESSION_IMAGES] = [*own[-199:], name]
+    return JsonResponse({"url": reverse("briefing:editor_image", args=[name])})
+
+
+@login_required
+@require_GET
+def editor_image(request, name):
+    """An image in an item's text, for those who may see that item."""
+    match = IMAGE_NAME_RE.fullmatch(name)
+    if match is None or not permissions.can_view_editor_image(
+        request.user, name, request.session.get(SESSION_IMAGES, [])
+    ):
+        raise Http404
+    try:
+        handle = default_storage.open(f"{EDITOR_IMAGE_DIR}/{name}", "rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, content_type=IMAGE_TYPES[match.group(1)])
+    response["Cache-Control"] = "private, max-age=3600"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

@@ -1,0 +1,67 @@
+"""The editors' inbox filters (django-filter)."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+
+from briefing.models import Item, Section
+from departments.models import Department
+
+
+class InboxFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="关键词", method="filter_keyword")
+    status = django_filters.ChoiceFilter(
+        label="状态", choices=Item.Status.choices, empty_label="全部状态"
+    )
+    department = django_filters.ModelChoiceFilter(
+        label="报送单位",
+        queryset=Department.objects.filter(is_active=True),
+        empty_label="全部单位",
+    )
+    suggested_section = django_filters.ModelChoiceFilter(
+        label="建议栏目",
+        queryset=Section.objects.filter(is_active=True),
+        empty_label="全部栏目",
+    )
+    submitted_from = django_filters.DateFilter(
+        label="报送日期从",
+        field_name="submitted_at",
+        lookup_expr="date__gte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    submitted_to = django_filters.DateFilter(
+        label="报送日期至",
+        field_name="submitted_at",
+        lookup_expr="date__lte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    ordering = django_filters.OrderingFilter(
+        label="排序",
+        fields=(
+            ("submitted_at", "submitted_at"),
+            ("updated_at", "updated_at"),
+            ("title", "title"),
+            ("department__order", "department"),
+        ),
+        field_labels={
+            "submitted_at": "报送时间（早→晚）",
+            "-submitted_at": "报送时间（晚→早）",
+            "updated_at": "最后修改（早→晚）",
+            "-updated_at": "最后修改（晚→早）",
+            "title": "标题",
+            "-title": "标题（倒序）",
+            "department": "报送单位",
+            "-department": "报送单位（倒序）",
+        },
+        empty_label="默认（报送时间晚→早）",
+    )
+
+    class Meta:
+        model = Item
+        fields = ["q", "status", "department", "suggested_section"]
+
+    def filter_keyword(self, queryset, name, value):
+        words = value.split()
+        for word in words:
+            queryset = queryset.filter(Q(search_text__icontains=word))
+        return queryset

@@ -1,0 +1,152 @@
+"""Forms for writing and handling items; every field has a Chinese label."""
+
+from django import forms
+from django_ckeditor_5.widgets import CKEditor5Widget
+
+from briefing.models import Item, Section
+from briefing.selectors.items import open_issues
+from briefing.uploads import ATTACHMENT_TYPES, check_upload
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (Django's documented recipe)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
+class ItemForm(forms.Form):
+    """The clerk's form. ``version`` is the version it was loaded at."""
+
+    title = forms.CharField(label="标题", max_length=200)
+    body = forms.CharField(
+        label="正文",
+        required=False,
+        widget=CKEditor5Widget(config_name="item"),
+    )
+    suggested_section = forms.ModelChoiceField(
+        label="建议栏目",
+        queryset=Section.objects.filter(is_active=True),
+        required=False,
+        empty_label="（不指定）",
+    )
+    contact_name = forms.CharField(label="联系人", max_length=30, required=False)
+    contact_phone = forms.CharField(label="电话", max_length=30, required=False)
+    attachments = MultipleFileField(
+        label="附件",
+        required=False,
+        help_text="可多选；支持 "
+        + "、".join(ATTACHMENT_TYPES)
+        + "，单个文件上限见下。",
+    )
+    word_file = forms.FileField(
+        label="导入Word（.docx）",
+        required=False,
+        help_text=(
+            "选择 .docx 文件后点“导入Word”，正文将被文件内容替换"
+            "（保留段落，去掉 Word 格式）。"
+        ),
+    )
+    pasted_text = forms.CharField(
+        label="粘贴带硬换行的文字",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=(
+            "从 PDF 等处复制的文字每行断开时，粘贴到这里，"
+            "点“合并硬换行”即拼回段落并追加到正文。"
+        ),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def clean_attachments(self):
+        files = self.cleaned_data.get("attachments") or []
+        for uploaded in files:
+            check_upload(uploaded)
+        return files
+
+    def clean_word_file(self):
+        uploaded = self.cleaned_data.get("word_file")
+        if uploaded:
+            check_upload(uploaded, {"docx": ATTACHMENT_TYPES["docx"]})
+        return uploaded
+
+    def item_fields(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "title": data["title"],
+            "body": data.get("body") or "",
+            "suggested_section": data.get("suggested_section"),
+            "contact_name": data.get("contact_name") or "",
+            "contact_phone": data.get("contact_phone") or "",
+        }
+
+    @classmethod
+    def initial_for(cls, item: Item) -> dict:
+        return {
+            "title": item.title,
+            "body": item.body,
+            "suggested_section": item.suggested_section_id,
+            "contact_name": item.contact_name,
+            "contact_phone": item.contact_phone,
+            "version": item.version,
+        }
+
+
+class EditorItemForm(forms.Form):
+    """The editor's copy-edit of title and body."""
+
+    title = forms.CharField(label="标题", max_length=200)
+    body = forms.CharField(
+        label="正文", required=False, widget=CKEditor5Widget(config_name="item")
+    )
+    note = forms.CharField(
+        label="修改说明", max_length=100, required=False, help_text="可不填。"
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ReturnForm(forms.Form):
+    comment = forms.CharField(
+        label="退回意见", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class NotUseForm(forms.Form):
+    reason = forms.CharField(
+        label="不采用原因", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+    keep_for_later = forms.BooleanField(label="存档备用", required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class AdoptForm(forms.Form):
+    issue = forms.ModelChoiceField(label="采用到期", queryset=None, empty_label=None)
+    section = forms.ModelChoiceField(
+        label="栏目", queryset=Section.objects.filter(is_active=True)
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["issue"].queryset = open_issues()
+        self.fields["issue"].label_from_instance = lambda issue: (
+            f"{issue.publication.name}（{issue.issue_date:%Y-%m-%d}，组稿中）"
+        )
+
+
+class VersionForm(forms.Form):
+    """For moves without input: carries the version the page showed."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)

@@ -1,0 +1,84 @@
+"""Who may see and do what to which item (the workflow table says which moves)."""
+
+from django.db.models import Q
+
+from briefing import workflow
+from briefing.models import Item
+from core import roles
+from departments.models import Membership
+
+S = Item.Status
+
+
+def visible_items_q(user) -> Q | None:
+    """A filter for the items ``user`` may see; None means none at all.
+
+    Clerks see their unit's items; unit reviewers their unit's items except
+    drafts; editors and admins every item that has reached the editors (never
+    a unit's drafts or items still in unit review).
+    """
+    if user is None or not user.is_authenticated:
+        return None
+    scopes = []
+    m = roles.membership(user)
+    if m is not None:
+        unit = Q(department_id=m.department_id)
+        if m.role == Membership.Role.REVIEWER:
+            unit &= ~Q(status=S.DRAFT)
+        scopes.append(unit)
+    if roles.is_editor(user) or roles.is_admin(user):
+        scopes.append(
+            Q(status__in=workflow.EDITOR_STATES)
+            | Q(status__in=[S.RETURNED, S.WITHDRAWN], submitted_at__isnull=False)
+        )
+    if not scopes:
+        return None
+    q = scopes[0]
+    for scope in scopes[1:]:
+        q |= scope
+    return q
+
+
+def can_view_item(user, item) -> bool:
+    q = visible_items_q(user)
+    return q is not None and Item.objects.filter(q, pk=item.pk).exists()
+
+
+def can_edit_as_clerk(user, item) -> bool:
+    return workflow.allows(user, item, "edit")
+
+
+def can_edit_as_editor(user, item) -> bool:
+    return workflow.allows(user, item, "editor_save")
+
+
+def can_create_item(user) -> bool:
+    return roles.is_clerk(user)
+
+
+def may_upload_images(user) -> bool:
+    """Who may paste images into the editor: unit members and editors."""
+    return roles.membership(user) is not None or roles.is_editor(user)
+
+
+def can_view_editor_image(user, name, own_uploads=()) -> bool:
+    """An editor image is visible to its uploader (this session) and to whoever
+    may see an item (or revision) whose text contains it."""
+    if user is None or not user.is_authenticated:
+        return False
+    if name in own_uploads:
+        return True
+    contains = Q(body__contains=name) | Q(revisions__body__contains=name)
+    q = visible_items_q(user)
+    if q is not None and Item.objects.filter(q).filter(contains).exists():
+        return True
+    # Signers see adopted items when signing; readers the published ones.
+    if (
+        roles.is_signer(user)
+        and Item.objects.filter(contains, status__in=[S.ADOPTED, S.PUBLISHED]).exists()
+    ):
+        return True
+    return (
+        roles.is_reader(user)
+        and Item.objects.filter(contains, status=S.PUBLISHED).exists()
+    )

@@ -1,0 +1,580 @@
+"""Item workflow actions: the ONLY code that changes an item's state.
+
+Each function is one move of ``briefing.workflow.TRANSITIONS``: it runs in a
+transaction, locks the item row, checks the source state, the actor's role and
+(when given) the version the user loaded, writes with ``update_fields``, bumps
+``version``, writes an ``ItemEvent`` and an audit event, and queues
+notifications for after the commit.
+"""
+
+import uuid
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import F, Max, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from audit.services import record_event
+from briefing import workflow
+from briefing.models import (
+    Attachment,
+    Issue,
+    IssueSection,
+    Item,
+    ItemEvent,
+    ItemRevision,
+)
+from briefing.sanitize import clean_html, html_to_text, search_text
+from briefing.services.errors import StaleVersionError, WorkflowError
+from briefing.uploads import ATTACHMENT_TYPES, check_upload
+from core import roles
+from departments.models import Membership
+from notifications.services import notify
+
+S = Item.Status
+
+
+# --- helpers -----------------------------------------------------------------
+
+
+def _lock(item) -> Item:
+    return (
+        Item.objects.select_for_update()
+        .select_related("department", "author")
+        .get(pk=item.pk)
+    )
+
+
+def _holder_text(item) -> str:
+    if item.claimed_by_id is None:
+        return ""
+    holder = item.claimed_by
+    since = timezone.localtime(item.claimed_at).strftime("%m-%d %H:%M")
+    return f"（{holder.get_full_name() or holder.username} 于 {since} 领取）"
+
+
+def _check(item, actor, move, version=None) -> workflow.Transition:
+    """Refuse with a clear message unless ``actor`` may make ``move`` now."""
+    t = workflow.transition(move, item.status)
+    label = workflow.MOVES[move]
+    if t is None:
+        raise WorkflowError(
+            f"稿件当前状态为“{item.get_status_display()}”{_holder_text(item)}，"
+            f"不能{label}。请刷新页面查看最新情况。"
+        )
+    if not t.roles & workflow.roles_of(actor, item):
+        if item.status == S.EDITING and workflow.EDITOR in workflow.roles_of(
+            actor, item
+        ):
+            raise WorkflowError(
+                f"稿件正由他人处理{_holder_text(item)}，您不能{label}。"
+            )
+        raise WorkflowError(f"您无权对这篇稿件执行“{label}”。")
+    if version is not None and int(version) != item.version:
+        raise StaleVersionError(
+            "稿件在您打开之后已被他人修改或处理，您的操作未执行。请刷新页面后重试。"
+        )
+    return t
+
+
+def _event(item, actor, move, from_status, comment=""):
+    ItemEvent.objects.create(
+        item=item,
+        actor=actor,
+        action=move,
+        from_status=from_status,
+        to_status=item.status,
+        comment=comment,
+    )
+    record_event(
+        actor=actor,
+        action=f"item.{move}",
+        obj=item,
+        reason=f"{from_status}→{item.status}" + (f"：{comment}" if comment else ""),
+    )
+
+
+def _move(item, actor, move, to_status, fields=(), comment=""):
+    """Write the new state (plus ``fields``), bump the version, log the event."""
+    from_status = item.status
+    item.status = to_status
+    item.version = F("version") + 1
+    item.save(update_fields=["status", "version", "updated_at", *fields])
+    item.refresh_from_db(fields=["version", "updated_at"])
+    _event(item, actor, move, from_status, comment)
+    return item
+
+
+def _store_revision(item, actor, note) -> ItemRevision:
+    last = item.revisions.aggregate(n=Max("number"))["n"] or 0
+    return ItemRevision.objects.create(
+        item=item,
+        number=last + 1,
+        title=item.title,
+        body=item.body,
+        author=actor,
+        note=note,
+    )
+
+
+def _url(item) -> str:
+    return reverse("briefing:item_detail", args=[item.pk])
+
+
+def editors():
+    """Active users who hold the editor permission."""
+    app_label, codename = roles.EDIT_PERM.split(".")
+    perm = Q(
+        groups__permissions__codename=codename,
+        groups__permissions__content_type__app_label=app_label,
+    ) | Q(
+        user_permissions__codename=codename,
+        user_permissions__content_type__app_label=app_label,
+    )
+    return get_user_model().objects.filter(perm, is_active=True).distinct()
+
+
+def unit_reviewers(department):
+    return get_user_model().objects.filter(
+        is_active=True,
+        membership__department=department,
+        membership__role=Membership.Role.REVIEWER,
+    )
+
+
+def _text_fields(title, body):
+    title = (title or "").strip()
+    body = clean_html(body)
+    return title, body, search_text(title, body)
+
+
+# --- clerk: write, submit, withdraw -------------------------------------------
+
+
+@transaction.atomic
+def create_item(
+    actor,
+    *,
+    title,
+    body="",
+    suggested_section=None,
+    contact_name="",
+    contact_phone="",
+) -> Item:
+    """Save a new draft for the actor's unit. Only a clerk may."""
+    if not roles.is_clerk(actor):
+        raise WorkflowError("只有单位信息员可以新建稿件。")
+    title, body, text = _text_fields(title, body)
+    if not title:
+        raise WorkflowError("请填写标题。")
+    item = Item.objects.create(
+        department=actor.membership.department,
+        author=actor,
+        title=title,
+        body=body,
+        search_text=text,
+        suggested_section=suggested_section,
+        contact_name=contact_name.strip(),
+        contact_phone=contact_phone.strip(),
+        status=S.DRAFT,
+    )
+    _event(item, actor, "create", "")
+    return item
+
+
+@transaction.atomic
+def update_item(
+    item,
+    actor,
+    *,
+    version,
+    title,
+    body="",
+    suggested_section=None,
+    contact_name="",
+    contact_phone="",
+) -> Item:
+    """Save the clerk's changes, refusing if someone saved a newer version.
+
+    Preconditions: state allows "edit" (草稿/已退回/已撤回) and actor is a clerk of
+    the unit; ``version`` is the version the form was loaded at.
+    """
+    locked = _lock(item)
+    _check(locked, actor, "edit")
+    title, body, text = _text_fields(title, body)
+    if not title:
+        raise WorkflowError("请填写标题。")
+    # The conditional UPDATE is what makes a lost edit impossible.
+    updated = Item.objects.filter(pk=locked.pk, version=int(version)).update(
+        title=title,
+        body=body,
+        search_text=text,
+        suggested_section=suggested_section,
+        contact_name=contact_name.strip(),
+        contact_phone=contact_phone.strip(),
+        version=F("version") + 1,
+        updated_at=timezone.now(),
+    )
+    if updated != 1:
+        raise StaleVersionError(
+            "保存失败：稿件在您打开之后已被修改（可能是您在另一个窗口保存过）。"
+            "您填写的内容仍在下方，请复制保留后刷新页面再合并修改。"
+        )
+    locked.refresh_from_db()
+    record_event(actor=actor, action="item.edit", obj=locked)
+    return locked
+
+
+def save_draft(actor, item=None, *, version=None, **fields) -> Item:
+    """Create the draft, or update it when ``item`` is given."""
+    if item is None:
+        return create_item(actor, **fields)
+    return update_item(item, actor, version=version, **fields)
+
+
+@transaction.atomic
+def submit_item(item, actor, *, version=None) -> Item:
+    """Send the item on: to the unit reviewer if the unit requires it, else editors."""
+    locked = _lock(item)
+    _check(locked, actor, "submit", version)
+    if not locked.title.strip() or not (
+        html_to_text(locked.body) or "<img" in locked.body
+    ):
+        raise WorkflowError("标题和正文都不能为空，请补充后再提交。")
+    fields = ["claimed_by", "claimed_at", "keep_for_later"]
+    locked.claimed_by = None
+    locked.claimed_at = None
+    locked.keep_for_later = False
+    if locked.department.requires_unit_review:
+        target = S.PENDING_REVIEW
+    else:
+        target = S.SUBMITTED
+        locked.submitted_at = timezone.now()
+        fields.append("submitted_at")
+    _move(locked, actor, "submit", target, fields)
+    _store_revision(locked, actor, "信息员提交")
+    who = actor.get_full_name() or actor.username
+    if target == S.PENDING_REVIEW:
+        notify(
+            unit_reviewers(locked.department),
+            title=f"待审核：{locked.title}",
+            body=f"{who} 提交了稿件，请审核。",
+            url=_url(locked),
+        )
+    else:
+        notify(
+            editors(),
+            title=f"新稿件：{locked.title}",
+            body=f"{locked.department.short_name} 报送了稿件。",
+            url=_url(locked),
+        )
+    return locked
+
+
+@transaction.atomic
+def approve_item(item, actor, *, version=None) -> Item:
+    """Unit reviewer's sign-off: the item goes on to the editors."""
+    locked = _lock(item)
+    _check(locked, actor, "approve", version)
+    locked.submitted_at = timezone.now()
+    _move(locked, actor, "approve", S.SUBMITTED, ["submitted_at"])
+    notify(
+        editors(),
+        title=f"新稿件：{locked.title}",
+        body=f"{locked.department.short_name} 报送了稿件（已经单位审核）。",
+        url=_url(locked),
+    )
+    return locked
+
+
+@transaction.atomic
+def withdraw_item(item, actor, *, version=None) -> Item:
+    """The clerk takes the item back before an editor claims it."""
+    locked = _lock(item)
+    _check(locked, actor, "withdraw", version)
+    return _move(locked, actor, "withdraw", S.WITHDRAWN)
+
+
+# --- reviewer or editor: return, not use ----------------------------------------
+
+
+@transaction.atomic
+def return_item(item, actor, comment, *, version=None) -> Item:
+    """Send the item back to the clerk with a comment (required)."""
+    comment = (comment or "").strip()
+    locked = _lock(item)
+    _check(locked, actor, "return", version)
+    if not comment:
+        raise WorkflowError("退回时必须填写修改意见。")
+    locked.claimed_by = None
+    locked.claimed_at = None
+    _move(locked, actor, "return", S.RETURNED, ["claimed_by", "claimed_at"], comment)
+    notify(
+        [locked.author],
+        title=f"稿件被退回：{locked.title}",
+        body=f"退回意见：{comment}",
+        url=_url(locked),
+    )
+    return locked
+
+
+@transaction.atomic
+def not_use_item(item, actor, reason, *, keep_for_later=False, version=None) -> Item:
+    """Mark the item not used, with a reason; optionally 存档备用 (kept for later)."""
+    reason = (reason or "").strip()
+    locked = _lock(item)
+    _check(locked, actor, "not_use", version)
+    if not reason:
+        raise WorkflowError("不采用时必须填写原因。")
+    locked.claimed_by = None
+    locked.claimed_at = None
+    locked.keep_for_later = bool(keep_for_later)
+    comment = reason + ("（存档备用）" if keep_for_later else "")
+    _move(
+        locked,
+        actor,
+        "not_use",
+        S.NOT_USED,
+        ["claimed_by", "claimed_at", "keep_for_later"],
+        comment,
+    )
+    notify(
+        [locked.author],
+        title=f"稿件未采用：{locked.title}",
+        body=f"原因：{comment}",
+        url=_url(locked),
+    )
+    return locked
+
+
+# --- editor: claim, release, edit -----------------------------------------------
+
+
+@transaction.atomic
+def claim_item(item, actor, *, version=None) -> Item:
+    """An editor takes the item to work on it; others see who holds it."""
+    locked = _lock(item)
+    _check(locked, actor, "claim", version)
+    if locked.status == S.NOT_USED and not locked.keep_for_later:
+        raise WorkflowError("只有“存档备用”的未采用稿件可以重新领取。")
+    locked.claimed_by = actor
+    locked.claimed_at = timezone.now()
+    return _move(locked, actor, "claim", S.EDITING, ["claimed_by", "claimed_at"])
+
+
+@transaction.atomic
+def release_item(item, actor, *, version=None) -> Item:
+    """The holder (or an admin) gives the item back to the inbox."""
+    locked = _lock(item)
+    _check(locked, actor, "release", version)
+    comment = "" if locked.claimed_by_id == actor.pk else f"释放{_holder_text(locked)}"
+    locked.claimed_by = None
+    locked.claimed_at = None
+    return _move(
+        locked, actor, "release", S.SUBMITTED, ["claimed_by", "claimed_at"], comment
+    )
+
+
+@transaction.atomic
+def editor_save_item(item, actor, *, version, title, body, note="") -> Item:
+    """The editor's copy-edit, stored as a new revision (the clerk's text is kept).
+
+    Preconditions: the actor holds the item (编辑中), or it is adopted into an
+    issue that is not yet issued.
+    """
+    locked = _lock(item)
+    _check(locked, actor, "editor_save")
+    if locked.status == S.ADOPTED and locked.issue.status == Issue.Status.ISSUED:
+        raise WorkflowError("该期已签发，稿件不能再修改。")
+    title, body, text = _text_fields(title, body)
+    if not title:
+        raise WorkflowError("请填写标题。")
+    updated = Item.objects.filter(pk=locked.pk, version=int(version)).update(
+        title=title,
+        body=body,
+        search_text=text,
+        version=F("version") + 1,
+        updated_at=timezone.now(),
+    )
+    if updated != 1:
+        raise StaleVersionError(
+            "保存失败：稿件在您打开之后已被他人修改。"
+            "您的修改仍在下方，请复制保留后刷新页面再合并修改。"
+        )
+    locked.refresh_from_db()
+    _store_revision(locked, actor, (note or "编辑修改").strip()[:100])
+    ItemEvent.objects.create(
+        item=locked,
+        actor=actor,
+        action="editor_save",
+        from_status=locked.status,
+        to_status=locked.status,
+        comment=note.strip(),
+    )
+    record_event(actor=actor, action="item.editor_save", obj=locked)
+    return locked
+
+
+# --- adopting into an issue -----------------------------------------------------
+
+
+@transaction.atomic
+def adopt_item(item, issue, section, actor, *, version=None) -> Item:
+    """Adopt the item into ``section`` of ``issue`` (组稿中), placed last there."""
+    # Lock order: issue, then item (as every issue-level service does).
+    locked_issue = Issue.objects.select_for_update().get(pk=issue.pk)
+    locked = _lock(item)
+    _check(locked, actor, "adopt", version)
+    if locked_issue.status != Issue.Status.DRAFT:
+        raise WorkflowError(f"“{locked_issue}”已不在组稿中，不能再采用稿件。")
+    if section is None:
+        raise WorkflowError("请选择栏目。")
+    issue_section = IssueSection.objects.filter(
+        issue=locked_issue, section=section
+    ).first()
+    if issue_section is None:
+        last = IssueSection.objects.filter(issue=locked_issue).aggregate(
+            n=Max("position")
+        )["n"]
+        IssueSection.objects.create(
+            issue=locked_issue, section=section, position=(last or 0) + 1
+        )
+    last = Item.objects.filter(issue=locked_issue, section=section).aggregate(
+        n=Max("position")
+    )["n"]
+    locked.issue = locked_issue
+    locked.section = section
+    locked.position = (last or 0) + 1
+    locked.claimed_by = None
+    locked.claimed_at = None
+    _move(
+        locked,
+        actor,
+        "adopt",
+        S.ADOPTED,
+        ["issue", "section", "position", "claimed_by", "claimed_at"],
+        f"采用至{locked_issue}【{section.name}】",
+    )
+    notify(
+        [locked.author],
+        title=f"稿件已采用：{locked.title}",
+        body=f"您的稿件已被采用，编入“{locked_issue}”【{section.name}】栏目。",
+        url=_url(locked),
+    )
+    return locked
+
+
+@transaction.atomic
+def remove_from_issue(item, actor, *, version=None) -> Item:
+    """撤出本期: the item goes back to editing (held by the actor)."""
+    if item.issue_id is not None:
+        locked_issue = Issue.objects.select_for_update().get(pk=item.issue_id)
+    else:
+        locked_issue = None
+    locked = _lock(item)
+    _check(locked, actor, "remove_from_issue", version)
+    if locked_issue is None or locked_issue.pk != locked.issue_id:
+        raise WorkflowError("稿件所在的期已变化，请刷新页面后重试。")
+    if locked_issue.status != Issue.Status.DRAFT:
+        raise WorkflowError(f"“{locked_issue}”已不在组稿中，不能撤出稿件。")
+    locked.issue = None
+    locked.section = None
+    locked.position = None
+    locked.claimed_by = actor
+    locked.claimed_at = timezone.now()
+    return _move(
+        locked,
+        actor,
+        "remove_from_issue",
+        S.EDITING,
+        ["issue", "section", "position", "claimed_by", "claimed_at"],
+        f"撤出{locked_issue}",
+    )
+
+
+def publish_items_of_issue(issue, actor) -> int:
+    """Mark every adopted item of ``issue`` 已刊发; returns how many.
+
+    Called by the issue sign-off inside its own transaction (the issue row is
+    already locked there); ``actor`` is the signer.
+    """
+    with transaction.atomic():
+        items = list(
+            Item.objects.select_for_update()
+            .select_related("author")
+            .filter(issue=issue, status=S.ADOPTED)
+            .order_by("pk")
+        )
+        for item in items:
+            _check(item, actor, "publish")
+            _move(item, actor, "publish", S.PUBLISHED, comment=f"随{issue}签发")
+            notify(
+                [item.author],
+                title=f"稿件已刊发：{item.title}",
+                body=f"您的稿件已随“{issue}”签发。",
+                url=_url(item),
+            )
+        return len(items)
+
+
+# --- attachments ---------------------------------------------------------------
+
+
+def _may_change_files(item, actor) -> bool:
+    return workflow.allows(actor, item, "edit") or workflow.allows(
+        actor, item, "editor_save"
+    )
+
+
+@transaction.atomic
+def add_attachment(item, actor, uploaded) -> Attachment:
+    """Attach a checked file (type by content, size limit) to the item."""
+    locked = _lock(item)
+    if not _may_change_files(locked, actor):
+        raise WorkflowError("稿件当前状态下不能添加附件。")
+    ext = check_upload(uploaded)
+    attachment = Attachment(
+        item=locked,
+        original_name=uploaded.name[:200],
+        size=uploaded.size,
+        content_type=ATTACHMENT_TYPES[ext],
+        uploaded_by=actor,
+    )
+    attachment.file.save(f"{uuid.uuid4().hex}.{ext}", uploaded, save=False)
+    attachment.save()
+    record_event(
+        actor=actor, action="item.attachment_add", obj=locked, reason=uploaded.name
+    )
+    return attachment
+
+
+@transaction.atomic
+def remove_attachment(attachment, actor) -> None:
+    """Delete an attachment while the item may still be changed."""
+    locked = _lock(attachment.item)
+    if not _may_change_files(locked, actor):
+        raise WorkflowError("稿件当前状态下不能删除附件。")
+    name = attachment.original_name
+    stored = attachment.file.name
+    storage = attachment.file.storage
+    attachment.delete()
+    transaction.on_commit(lambda: storage.delete(stored))
+    record_event(actor=actor, action="item.attachment_remove", obj=locked, reason=name)
+
+
+# --- the clerk's form, in one transaction ---------------------------------------
+
+
+@transaction.atomic
+def save_item(actor, item=None, *, version=None, files=(), submit=False, **fields):
+    """Save the clerk's form (new or existing), add its files, submit if asked.
+
+    All of it happens or none of it does.
+    """
+    item = save_draft(actor, item, version=version, **fields)
+    for uploaded in files:
+        add_attachment(item, actor, uploaded)
+    if submit:
+        item = submit_item(item, actor)
+    return item

@@ -1,0 +1,30 @@
+from django import template
+from django.utils.safestring import mark_safe
+
+from briefing import workflow
+from briefing.sanitize import clean_html
+
+register = template.Library()
+
+
+@register.filter
+def safe_html(value):
+    """Stored rich text, cleaned once more on the way out (defence in depth)."""
+    return mark_safe(clean_html(value or ""))
+
+
+@register.filter
+def move_label(move):
+    return workflow.MOVES.get(move, move)
+
+
+@register.simple_tag
+def holder_name(item):
+    if item.claimed_by_id is None:
+        return ""
+    return item.claimed_by.get_full_name() or item.claimed_by.username
+
+
+@register.filter
+def next_step(item):
+    return workflow.NEXT_STEP.get(item.status, "")

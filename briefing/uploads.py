@@ -1,0 +1,105 @@
+"""Uploaded files: type checked by content, stored privately under random names."""
+
+import uuid
+import zipfile
+from pathlib import PurePosixPath
+
+import puremagic
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage, default_storage
+from django.template.defaultfilters import filesizeformat
+
+# Extension → the content type it is served with (always as a download).
+ATTACHMENT_TYPES = {
+    "pdf": "application/pdf",
+    "doc": "application/msword",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "jpg": "image/jpeg",
+    "png": "image/png",
+}
+IMAGE_TYPES = {"jpg": "image/jpeg", "png": "image/png"}
+JPEG_NAMES = {"jpg", "jpeg", "jfif", "jpe"}
+EDITOR_IMAGE_DIR = "editor-images"
+
+
+def extension(name: str) -> str:
+    ext = PurePosixPath(name or "").suffix.lower().lstrip(".")
+    return "jpg" if ext == "jpeg" else ext
+
+
+def _is_docx(uploaded) -> bool:
+    uploaded.seek(0)
+    try:
+        with zipfile.ZipFile(uploaded) as archive:
+            return "word/document.xml" in archive.namelist()
+    except (zipfile.BadZipFile, OSError):
+        return False
+    finally:
+        uploaded.seek(0)
+
+
+def check_upload(uploaded, allowed: dict[str, str] = ATTACHMENT_TYPES) -> str:
+    """Check size and type (by content, not only by name); return the extension.
+
+    Raises ValidationError with a message for the user.
+    """
+    names = "、".join(allowed)
+    ext = extension(uploaded.name)
+    if ext not in allowed:
+        raise ValidationError(f"只能上传 {names} 文件：“{uploaded.name}”不是。")
+    if uploaded.size > settings.UPLOAD_MAX_BYTES:
+        raise ValidationError(
+            f"“{uploaded.name}”太大：上限为 "
+            f"{filesizeformat(settings.UPLOAD_MAX_BYTES)}。"
+        )
+    if uploaded.size == 0:
+        raise ValidationError(f"“{uploaded.name}”是空文件。")
+    if ext == "docx":
+        matches = _is_docx(uploaded)
+    else:
+        uploaded.seek(0)
+        head = uploaded.read(8192)
+        uploaded.seek(0)
+        try:
+            found = {
+                m.extension.lstrip(".").lower() for m in puremagic.magic_string(head)
+            }
+        except puremagic.PureError:
+            found = set()
+        matches = bool(found & JPEG_NAMES) if ext == "jpg" else ext in found
+    if not matches:
+        raise ValidationError(
+            f"“{uploaded.name}”的内容不是 {ext} 文件，请检查后重新上传。"
+        )
+    return ext
+
+
+def store(uploaded, folder: str, ext: str) -> str:
+    """Save under MEDIA_ROOT/<folder>/ with a random name; return the stored name."""
+    name = f"{folder}/{uuid.uuid4().hex}.{ext}"
+    return default_storage.save(name, uploaded)
+
+
+def store_editor_image(uploaded) -> str:
+    """Check and store an image pasted into the editor; return its file name."""
+    ext = check_upload(uploaded, IMAGE_TYPES)
+    stored = store(uploaded, EDITOR_IMAGE_DIR, ext)
+    return PurePosixPath(stored).name
+
+
+class PrivateStorage(FileSystemStorage):
+    """MEDIA_ROOT without a public URL: files are served only by checking views.
+
+    Set as CKEDITOR_5_FILE_STORAGE so that even the package's own upload view,
+    if it were ever mounted, could not publish a file under the user's name.
+    """
+
+    def get_available_name(self, name, max_length=None):
+        ext = extension(name) or "bin"
+        return super().get_available_name(
+            f"{EDITOR_IMAGE_DIR}/{uuid.uuid4().hex}.{ext}", max_length
+        )
+
+    def url(self, name):
+        raise ValueError("私有文件没有公开网址。")

@@ -1,0 +1,9 @@
+from .selectors import unread_count
+
+
+def notification_bell(request):
+    """The unread count for the bell in the header (one COUNT query)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"unread_notifications": unread_count(user)}

@@ -1,0 +1,425 @@
+"""The item pages, as clerks, reviewers and editors use them."""
+
+import pytest
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from briefing.models import Attachment, Item, ItemRevision
+from briefing.services import items as services
+from notifications.models import Notification
+
+from .item_helpers import S, docx_bytes, item_in_state, make_cast, png_bytes
+
+pytestmark = pytest.mark.django_db
+
+
+def detail(item):
+    return reverse("briefing:item_detail", args=[item.pk])
+
+
+def test_clerk_writes_saves_and_submits_through_the_form(
+    client, django_capture_on_commit_callbacks
+):
+    cast = make_cast()
+    client.force_login(cast.clerk)
+    page = client.get(reverse("briefing:item_create"))
+    assert page.status_code == 200
+    for label in ["标题", "正文", "建议栏目", "附件", "联系人", "电话", "导入Word"]:
+        assert f">{label}" in page.content.decode()
+    response = client.post(
+        reverse("briefing:item_create"),
+        {
+            "title": "开发区项目建设提速",
+            "body": "<p>第一段。</p><p>第二段。</p>",
+            "contact_name": "王晓丽",
+            "contact_phone": "0373-1234567",
+            "action": "save",
+        },
+    )
+    item = Item.objects.get()
+    assert response.status_code == 302
+    assert item.status == S.DRAFT and item.department == cast.department
+    assert item.search_text == "开发区项目建设提速\n第一段。\n第二段。"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("briefing:item_edit", args=[item.pk]),
+            {
+                "title": "开发区项目建设提速",
+                "body": "<p>第一段。</p><p>第二段。</p>",
+                "version": item.version,
+                "action": "submit",
+            },
+        )
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.status == S.SUBMITTED
+    assert item.revisions.count() == 1
+    # The editors are told, in the app and by e-mail, after the commit.
+    assert Notification.objects.filter(recipient=cast.editor).count() == 1
+    assert any(cast.editor.email in m.to for m in mail.outbox) or not cast.editor.email
+
+
+def test_other_units_and_other_roles_get_404(client):
+    cast = make_cast()
+    draft = item_in_state(cast, S.DRAFT)
+    submitted = item_in_state(cast, S.SUBMITTED)
+    pending = item_in_state(cast, S.PENDING_REVIEW)
+    urls = [
+        detail(draft),
+        reverse("briefing:item_edit", args=[draft.pk]),
+        reverse("briefing:item_diff", args=[submitted.pk]),
+    ]
+    for user in [cast.other_clerk, cast.reader, cast.signer]:
+        client.force_login(user)
+        for url in urls:
+            assert client.get(url).status_code == 404, (user, url)
+    client.force_login(cast.editor)
+    assert client.get(detail(draft)).status_code == 404  # another unit's draft
+    assert client.get(detail(pending)).status_code == 404  # still in unit review
+    assert client.get(detail(submitted)).status_code == 200
+    client.force_login(cast.clerk)
+    # Visible, but not editable once submitted.
+    assert client.get(detail(submitted)).status_code == 200
+    assert (
+        client.get(reverse("briefing:item_edit", args=[submitted.pk])).status_code
+        == 404
+    )
+    client.logout()
+    assert client.get(detail(submitted)).status_code == 302  # to the login page
+
+
+def test_state_changes_are_post_only(client):
+    cast = make_cast()
+    item = item_in_state(cast, S.SUBMITTED)
+    client.force_login(cast.editor)
+    url = reverse("briefing:item_move", args=[item.pk, "claim"])
+    assert client.get(url).status_code == 405
+    item.refresh_from_db()
+    assert item.status == S.SUBMITTED
+
+
+def test_lost_edit_is_refused_and_the_users_text_is_kept(client):
+    cast = make_cast()
+    item = item_in_state(cast, S.DRAFT)
+    client.force_login(cast.clerk)
+    loaded_version = item.version
+    # Meanwhile the same item is saved elsewhere (another window, a colleague).
+    services.update_item(
+        item,
+        cast.clerk,
+        version=loaded_version,
+        title="别处保存的标题",
+        body="<p>别处</p>",
+    )
+    response = client.post(
+        reverse("briefing:item_edit", args=[item.pk]),
+        {
+            "title": "我刚写好的标题",
+            "body": "<p>我刚写好的正文</p>",
+            "version": loaded_version,
+            "action": "save",
+        },
+    )
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "已被修改" in text
+    assert "我刚写好的标题" in text and "我刚写好的正文" in text
+    item.refresh_from_db()
+    assert item.title == "别处保存的标题"
+
+
+def test_editor_flow_claim_edit_diff_return_adopt(
+    client, django_capture_on_commit_callbacks
+):
+    cast = make_cast()
+    item = item_in_state(cast, S.SUBMITTED)
+    services.submit_item  # noqa: B018 (the revision of the clerk's text:)
+    ItemRevision.objects.create(
+        item=item,
+        number=1,
+        title=item.title,
+        body=item.body,
+        author=cast.clerk,
+        note="信息员提交",
+    )
+    client.force_login(cast.editor)
+    client.post(
+        reverse("briefing:item_move", args=[item.pk, "claim"]),
+        {"version": item.version},
+    )
+    item.refresh_from_db()
+    assert item.status == S.EDITING and item.claimed_by == cast.editor
+    # Another editor sees who holds it.
+    client.force_login(cast.other_editor)
+    assert "张编辑" in client.get(detail(item)).content.decode()
+    client.force_login(cast.editor)
+    client.post(
+        reverse("briefing:item_editor_edit", args=[item.pk]),
+        {
+            "title": item.title,
+            "body": "<p>第一段。</p><p>第二段，已改。</p>",
+            "version": item.version,
+        },
+    )
+    assert item.revisions.count() == 2
+    diff = client.get(reverse("briefing:item_diff", args=[item.pk])).content.decode()
+    assert "<ins>，已改</ins>" in diff
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("briefing:item_move", args=[item.pk, "adopt"]),
+            {"issue": cast.issue.pk, "section": cast.section.pk},
+        )
+    item.refresh_from_db()
+    assert item.status == S.ADOPTED and item.issue == cast.issue and item.position == 1
+    assert cast.issue.issue_sections.get().section == cast.section
+    assert Notification.objects.filter(
+        recipient=cast.clerk, title__contains="已采用"
+    ).exists()
+    # The clerk's original text is still there to compare.
+    assert item.revisions.first().body == "<p>第一段。</p><p>第二段。</p>"
+
+
+def test_adopt_puts_items_last_and_remove_from_issue_clears_it():
+    cast = make_cast()
+    first = services.adopt_item(
+        item_in_state(cast, S.SUBMITTED), cast.issue, cast.section, cast.editor
+    )
+    second = services.adopt_item(
+        item_in_state(cast, S.SUBMITTED), cast.issue, cast.section, cast.editor
+    )
+    assert (first.position, second.position) == (1, 2)
+    back = services.remove_from_issue(first, cast.editor)
+    assert back.status == S.EDITING and back.issue is None and back.position is None
+    assert back.claimed_by == cast.editor
+    cast.issue.status = "issued"
+    cast.issue.save()
+    from briefing.services.errors import WorkflowError
+
+    with pytest.raises(WorkflowError, match="组稿中"):
+        services.adopt_item(
+            item_in_state(cast, S.SUBMITTED), cast.issue, cast.section, cast.editor
+        )
+
+
+def test_publish_items_of_issue(django_capture_on_commit_callbacks):
+    cast = make_cast()
+    adopted = services.adopt_item(
+        item_in_state(cast, S.SUBMITTED), cast.issue, cast.section, cast.editor
+    )
+    editing = item_in_state(cast, S.EDITING)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.publish_items_of_issue(cast.issue, cast.signer) == 1
+    adopted.refresh_from_db()
+    editing.refresh_from_db()
+    assert adopted.status == S.PUBLISHED and editing.status == S.EDITING
+    assert adopted.events.last().action == "publish"
+    assert Notification.objects.filter(
+        recipient=cast.clerk, title__contains="已刊发"
+    ).exists()
+
+
+def test_notifications_are_not_sent_when_the_transaction_rolls_back(
+    django_capture_on_commit_callbacks,
+):
+    from django.db import transaction
+
+    cast = make_cast()
+    item = item_in_state(cast, S.SUBMITTED)
+    with django_capture_on_commit_callbacks(execute=True):
+        try:
+            with transaction.atomic():
+                services.return_item(item, cast.editor, "请补充投资数据")
+                raise RuntimeError("something later failed")
+        except RuntimeError:
+            pass
+    assert not Notification.objects.exists()
+    item.refresh_from_db()
+    assert item.status == S.SUBMITTED
+
+
+def test_attachments_checked_by_content_and_served_as_downloads(client, settings):
+    cast = make_cast()
+    item = item_in_state(cast, S.DRAFT)
+    client.force_login(cast.clerk)
+    fake = SimpleUploadedFile("report.pdf", b"<html><script>alert(1)</script></html>")
+    response = client.post(
+        reverse("briefing:item_edit", args=[item.pk]),
+        {
+            "title": item.title,
+            "body": item.body,
+            "version": item.version,
+            "attachments": [fake],
+            "action": "save",
+        },
+    )
+    assert response.status_code == 200
+    assert "内容不是 pdf 文件" in response.content.decode()
+    assert not Attachment.objects.exists()
+    settings.UPLOAD_MAX_BYTES = 100
+    big = SimpleUploadedFile("photo.png", png_bytes() + b"\0" * 200)
+    response = client.post(
+        reverse("briefing:item_edit", args=[item.pk]),
+        {
+            "title": item.title,
+            "body": item.body,
+            "version": item.version,
+            "attachments": [big],
+            "action": "save",
+        },
+    )
+    assert "太大" in response.content.decode()
+    settings.UPLOAD_MAX_BYTES = 20 * 1024 * 1024
+    pdf = SimpleUploadedFile(
+        "情况报告.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"
+    )
+    response = client.post(
+        reverse("briefing:item_edit", args=[item.pk]),
+        {
+            "title": item.title,
+            "body": item.body,
+            "version": item.version,
+            "attachments": [pdf],
+            "action": "save",
+        },
+    )
+    assert response.status_code == 302
+    attachment = Attachment.objects.get()
+    assert "情况报告" not in attachment.file.name  # stored under a random name
+    url = reverse("briefing:attachment_download", args=[item.pk, attachment.pk])
+    download = client.get(url)
+    assert download.status_code == 200
+    assert download["Content-Type"] == "application/pdf"
+    assert download["Content-Disposition"].startswith("attachment")
+    client.force_login(cast.other_clerk)
+    assert client.get(url).status_code == 404
+    # And no URL serves the media folder directly.
+    assert client.get(f"/media/{attachment.file.name}").status_code == 404
+
+
+def test_import_word_fills_the_body_without_word_styles(client):
+    cast = make_cast()
+    client.force_login(cast.clerk)
+    docx = SimpleUploadedFile("稿件.docx", docx_bytes(["第一段文字。", "第二段文字。"]))
+    response = client.post(
+        reverse("briefing:item_create"),
+        {"title": "导入测试", "body": "", "word_file": docx, "action": "import_word"},
+    )
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert "&lt;p&gt;第一段文字。&lt;/p&gt;&lt;p&gt;第二段文字。&lt;/p&gt;" in text
+    assert "FF0000" not in text and "center" not in text.split("id_body")[1][:400]
+    assert not Item.objects.exists()  # nothing saved yet
+
+
+def test_merge_hard_line_breaks_button(client):
+    cast = make_cast()
+    client.force_login(cast.clerk)
+    pasted = "县开发区铆足干劲抓项目千方百计\n\n赶进度，按照主导产业谋划项目\n\n"
+    pasted += "。（开发区）\n"
+    response = client.post(
+        reverse("briefing:item_create"),
+        {"title": "t", "body": "", "pasted_text": pasted, "action": "merge_lines"},
+    )
+    assert "已合并为 1 段" in response.content.decode()
+    assert (
+        "县开发区铆足干劲抓项目千方百计赶进度，按照主导产业谋划项目。（开发区）"
+        in response.content.decode()
+    )
+
+
+def test_editor_images_upload_and_access(client):
+    cast = make_cast()
+    client.force_login(cast.reader)
+    upload_url = reverse("ck_editor_5_upload_file")
+    image = SimpleUploadedFile("a.png", png_bytes())
+    assert client.post(upload_url, {"upload": image}).status_code == 403
+    client.force_login(cast.clerk)
+    svg = SimpleUploadedFile("x.png", b'<svg xmlns="http://www.w3.org/2000/svg"/>')
+    assert client.post(upload_url, {"upload": svg}).status_code == 400
+    response = client.post(
+        upload_url, {"upload": SimpleUploadedFile("a.png", png_bytes())}
+    )
+    assert response.status_code == 200
+    url = response.json()["url"]
+    assert client.get(url)["Content-Type"] == "image/png"  # the uploader sees it
+    item = item_in_state(
+        cast,
+        S.SUBMITTED,
+        body=f'<p>图</p><figure class="image"><img src="{url}"></figure>',
+    )
+    assert url in item.body
+    client.force_login(cast.editor)
+    assert client.get(url).status_code == 200
+    client.force_login(cast.other_clerk)
+    assert client.get(url).status_code == 404
+
+
+def test_inbox_query_count_does_not_grow(client):
+    cast = make_cast()
+    client.force_login(cast.editor)
+    now = timezone.now()
+
+    def fill(n):
+        Item.objects.bulk_create(
+            Item(
+                department=cast.department,
+                author=cast.clerk,
+                title=f"稿件{i}",
+                body="<p>x</p>",
+                search_text=f"稿件{i}",
+                status=S.SUBMITTED,
+                submitted_at=now,
+                suggested_section=cast.section,
+            )
+            for i in range(n)
+        )
+
+    counts = {}
+    for total in (10, 1000):
+        Item.objects.all().delete()
+        fill(total)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(
+                reverse("briefing:inbox"), {"status": "submitted", "q": "稿件"}
+            )
+        assert response.status_code == 200
+        counts[total] = len(queries)
+    print(f"inbox queries: 10 items → {counts[10]}, 1000 items → {counts[1000]}")
+    assert counts[10] == counts[1000]
+
+
+def test_inbox_filters_by_keyword_and_shows_counts(client):
+    cast = make_cast()
+    item_in_state(
+        cast, S.SUBMITTED, title="开发区项目建设", search_text="开发区项目建设 投资"
+    )
+    item_in_state(cast, S.SUBMITTED, title="民政救助", search_text="民政救助")
+    client.force_login(cast.editor)
+    text = client.get(reverse("briefing:inbox"), {"q": "投资"}).content.decode()
+    assert "开发区项目建设" in text and "民政救助" not in text
+    assert 'aria-current="page">已报送 <span class="count">2</span>' in text
+
+
+def test_demo_data_fills_the_inbox_and_my_items(demo, client):
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects
+    client.force_login(users.get(username="editor"))
+    inbox = client.get(reverse("briefing:inbox")).content.decode()
+    assert "县民政局开展困难群众走访慰问" in inbox
+    client.force_login(users.get(username="kfq_clerk"))
+    mine = client.get(reverse("briefing:my_items")).content.decode()
+    for title in ["开发区新签约亿元以上项目3个", "开发区开展重点项目“百日攻坚”行动"]:
+        assert title in mine
+    client.force_login(users.get(username="kfq_reviewer"))
+    assert "等待您审核" in client.get(reverse("briefing:my_items")).content.decode()
+    # Loading twice adds nothing.
+    from django.core.management import call_command
+
+    count = Item.objects.count()
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    assert Item.objects.count() == count
