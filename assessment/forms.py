@@ -1,0 +1,159 @@
+from decimal import Decimal
+
+from django import forms
+from django.utils import timezone
+
+from departments.models import Department
+
+from .models import AdoptionLevel, Bulletin, ScoringRuleSet
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class HigherAdoptionForm(forms.Form):
+    level = forms.ModelChoiceField(
+        label="采用级别",
+        queryset=AdoptionLevel.objects.filter(is_active=True, is_county=False),
+        empty_label=None,
+    )
+    adopted_on = forms.DateField(label="采用日期", widget=DATE)
+    publication = forms.CharField(label="采用刊物", max_length=100)
+    note = forms.CharField(label="备注", max_length=200, required=False)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "higher")
+        super().__init__(*args, **kwargs)
+        self.fields["adopted_on"].initial = timezone.localdate()
+
+
+class InstructionForm(forms.Form):
+    level = forms.ModelChoiceField(
+        label="批示级别",
+        queryset=AdoptionLevel.objects.filter(is_active=True),
+        empty_label=None,
+    )
+    instructed_on = forms.DateField(label="批示日期", widget=DATE)
+    leader = forms.CharField(label="批示领导", max_length=50)
+    note = forms.CharField(
+        label="批示内容或备注", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "instruction")
+        super().__init__(*args, **kwargs)
+        self.fields["instructed_on"].initial = timezone.localdate()
+
+
+CREDIT_ROWS = 5
+
+
+class CreditForm(forms.Form):
+    """Up to five units of a 合报 with their shares (blank shares: equal)."""
+
+    def __init__(self, *args, initial_credits=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        units = Department.objects.filter(is_active=True).order_by("order", "id")
+        initial_credits = list(initial_credits)
+        for n in range(1, CREDIT_ROWS + 1):
+            credit = initial_credits[n - 1] if n <= len(initial_credits) else None
+            self.fields[f"unit_{n}"] = forms.ModelChoiceField(
+                label=f"第{n}个单位",
+                queryset=units,
+                required=False,
+                empty_label="（无）",
+                initial=credit[0].pk if credit else None,
+            )
+            self.fields[f"share_{n}"] = forms.DecimalField(
+                label=f"第{n}个单位份额",
+                required=False,
+                min_value=Decimal("0.0001"),
+                max_value=Decimal("1"),
+                decimal_places=4,
+                initial=credit[1] if credit else None,
+            )
+
+    def rows(self):
+        return [
+            (self[f"unit_{n}"], self[f"share_{n}"]) for n in range(1, CREDIT_ROWS + 1)
+        ]
+
+    def shares(self):
+        return [
+            (self.cleaned_data[f"unit_{n}"], self.cleaned_data[f"share_{n}"])
+            for n in range(1, CREDIT_ROWS + 1)
+            if self.cleaned_data.get(f"unit_{n}") is not None
+        ]
+
+
+class RuleSetForm(forms.ModelForm):
+    class Meta:
+        model = ScoringRuleSet
+        fields = ["name", "valid_from", "monthly_quota", "quota_penalty", "quota_note"]
+        widgets = {"valid_from": DATE}
+
+    def __init__(self, *args, levels=(), points=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.levels = list(levels)
+        points = points or {}
+        for level in self.levels:
+            adoption, instruction = points.get(level.pk, (Decimal(0), Decimal(0)))
+            self.fields[f"adoption_{level.pk}"] = forms.DecimalField(
+                label=f"{level.name}：每条采用得分",
+                min_value=0,
+                max_digits=6,
+                decimal_places=2,
+                initial=adoption,
+            )
+            self.fields[f"instruction_{level.pk}"] = forms.DecimalField(
+                label=f"{level.name}：每次批示得分",
+                min_value=0,
+                max_digits=6,
+                decimal_places=2,
+                initial=instruction,
+            )
+
+    def level_rows(self):
+        return [
+            (level, self[f"adoption_{level.pk}"], self[f"instruction_{level.pk}"])
+            for level in self.levels
+        ]
+
+    def points(self):
+        return {
+            level: (
+                self.cleaned_data[f"adoption_{level.pk}"],
+                self.cleaned_data[f"instruction_{level.pk}"],
+            )
+            for level in self.levels
+        }
+
+    def validate_unique(self):
+        # The service reports a clash of dates with its own message.
+        pass
+
+
+class BulletinCreateForm(forms.Form):
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    month = forms.IntegerField(label="月份", min_value=1, max_value=12)
+
+
+class BulletinForm(forms.ModelForm):
+    class Meta:
+        model = Bulletin
+        fields = [
+            "title",
+            "recipients",
+            "intro",
+            "closing",
+            "office_name",
+            "issue_date",
+        ]
+        widgets = {
+            "intro": forms.Textarea(attrs={"rows": 5}),
+            "closing": forms.Textarea(attrs={"rows": 4}),
+            "issue_date": DATE,
+        }
+        help_texts = {
+            "intro": "每行一段。排名表、未完成任务的单位、上级采用和批示由系统生成。",
+            "closing": "每行一段。",
+        }

@@ -1,0 +1,46 @@
+from django import template
+
+from assessment.scoring import fmt
+from core import roles
+
+register = template.Library()
+
+
+@register.inclusion_tag("assessment/_nav.html", takes_context=True)
+def assessment_nav(context):
+    user = context["request"].user
+    return {
+        "editor": roles.is_editor(user),
+        "sees_all": roles.is_editor(user) or roles.is_admin(user),
+        "rules_admin": roles.is_admin(user),
+    }
+
+
+@register.filter
+def num(value):
+    """3, 2.5, 0.33: a count or score without trailing zeros."""
+    if value is None or value == "":
+        return "—"
+    return fmt(value)
+
+
+@register.filter
+def percent(value):
+    if value is None:
+        return "—"
+    return f"{fmt(value * 100)}%"
+
+
+@register.filter
+def get(mapping, key):
+    return mapping.get(key, 0) if mapping else 0
+
+
+@register.filter
+def attr(obj, name):
+    return getattr(obj, name, "")
+
+
+@register.filter
+def score_text_for(row, period):
+    return row.score_text(period)

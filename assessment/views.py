@@ -1,0 +1,558 @@
+"""Statistics pages, exports, records, rules and 通报: parse input, call, render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from audit.services import record_event
+from briefing.models import Item
+from briefing.pdf import PdfRenderError
+from core import roles
+from departments.models import Department
+
+from . import bulletin as bulletin_doc
+from . import charts, exports, forms, selectors, services
+from .models import (
+    AdoptionLevel,
+    Bulletin,
+    HigherAdoption,
+    InstructionRecord,
+    ScoringRuleSet,
+)
+from .periods import period_from_params
+
+SORT_KEYS = {
+    "rank": lambda r: r.rank,
+    "unit": lambda r: (r.department.order, r.department.pk),
+    "submitted": lambda r: -r.submitted,
+    "adopted": lambda r: -r.adopted,
+    "rate": lambda r: -(r.adoption_rate if r.adoption_rate is not None else -1),
+    "published": lambda r: -r.published,
+    "returned": lambda r: -r.returned,
+    "not_used": lambda r: -r.not_used,
+    "higher": lambda r: -r.higher_total,
+    "instructions": lambda r: -r.instruction_total,
+    "score": lambda r: -r.score,
+}
+RECORD_KINDS = {"higher": "上级采用", "instructions": "领导批示"}
+
+
+def _sees_all(user) -> bool:
+    return roles.is_editor(user) or roles.is_admin(user)
+
+
+def _require_all(user):
+    if not _sees_all(user):
+        raise Http404
+
+
+def _require_editor(user):
+    if not services.may_manage(user):
+        raise Http404
+
+
+def _department_for(user, department_id) -> Department:
+    """The unit whose figures ``user`` may see: any for editors, else their own."""
+    if _sees_all(user):
+        return get_object_or_404(Department, pk=department_id)
+    membership = roles.membership(user)
+    if membership is None or membership.department_id != department_id:
+        raise Http404
+    return membership.department
+
+
+def _item_url(item_id):
+    try:
+        return reverse("briefing:item_detail", args=[item_id])
+    except NoReverseMatch:
+        return ""
+
+
+def _period_context(period):
+    return {
+        "period": period,
+        "period_query": period.query(),
+        "months": range(1, 13),
+        "quarters": range(1, 5),
+    }
+
+
+@login_required
+@require_GET
+def statistics(request):
+    """The table of all units (editors, admins); a unit member goes to their unit."""
+    if not _sees_all(request.user):
+        membership = roles.membership(request.user)
+        if membership is None:
+            raise Http404
+        return redirect(
+            f"{reverse('assessment:unit', args=[membership.department_id])}"
+            f"?{request.GET.urlencode()}"
+        )
+    period = period_from_params(request.GET)
+    stats = selectors.unit_statistics(period)
+    sort = request.GET.get("sort", "rank")
+    rows = sorted(stats.rows, key=SORT_KEYS.get(sort, SORT_KEYS["rank"]))
+    return render(
+        request,
+        "assessment/statistics.html",
+        {
+            **_period_context(period),
+            "stats": stats,
+            "rows": rows,
+            "sort": sort if sort in SORT_KEYS else "rank",
+            "higher_levels": [lv for lv in stats.levels if not lv.is_county],
+            "bar_chart": charts.bar_chart(
+                (row.department.short_name, row.score) for row in stats.rows
+            ),
+            "line_chart": charts.line_chart(stats.monthly),
+        },
+    )
+
+
+@login_required
+@require_GET
+def unit(request, department_id):
+    """One unit's figures, score lines and rank."""
+    department = _department_for(request.user, department_id)
+    period = period_from_params(request.GET)
+    stats = selectors.unit_statistics(period)
+    row = stats.row_for(department.pk)
+    if row is None:
+        raise Http404
+    return render(
+        request,
+        "assessment/unit.html",
+        {
+            **_period_context(period),
+            "department": department,
+            "row": row,
+            "unit_count": len(stats.rows),
+            "levels": stats.levels,
+            "sees_all": _sees_all(request.user),
+            "line_chart": charts.line_chart(row.monthly, title="本单位每月报送量"),
+            "metrics": selectors.METRICS,
+        },
+    )
+
+
+@login_required
+@require_GET
+def drill(request, department_id, metric):
+    """The items (or records) behind one number of one unit."""
+    department = _department_for(request.user, department_id)
+    period = period_from_params(request.GET)
+    if metric in selectors.METRICS:
+        items = list(selectors.items_behind(period, department, metric))
+        for item in items:
+            item.url = _item_url(item.pk)
+            item.share_text = next(
+                (
+                    f"{c.share.normalize():f}"
+                    for c in item.credits.all()
+                    if c.department_id == department.pk
+                ),
+                "",
+            )
+        records, label = None, selectors.METRICS[metric]
+    elif metric in RECORD_KINDS:
+        kind = "higher" if metric == "higher" else "instruction"
+        items, records = None, list(selectors.records_behind(period, department, kind))
+        label = RECORD_KINDS[metric]
+    else:
+        raise Http404
+    return render(
+        request,
+        "assessment/drill.html",
+        {
+            **_period_context(period),
+            "department": department,
+            "metric": metric,
+            "label": label,
+            "items": items,
+            "records": records,
+        },
+    )
+
+
+@login_required
+@require_GET
+def export(request, fmt):
+    _require_all(request.user)
+    period = period_from_params(request.GET)
+    stats = selectors.unit_statistics(period)
+    name = f"信息工作考核-{period.label}"
+    record_event(actor=request.user, action="assessment.export", reason=f"{name}.{fmt}")
+    if fmt == "xlsx":
+        response = HttpResponse(
+            exports.xlsx_bytes(stats),
+            content_type="application/vnd.openxmlformats-officedocument"
+            ".spreadsheetml.sheet",
+        )
+    elif fmt == "csv":
+        response = HttpResponse(
+            exports.csv_text(stats), content_type="text/csv; charset=utf-8"
+        )
+    else:
+        raise Http404
+    from urllib.parse import quote
+
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"stats.{fmt}\"; filename*=UTF-8''{quote(name)}.{fmt}"
+    )
+    return response
+
+
+# --- records: 合报, 上级采用, 批示 ------------------------------------------------
+
+
+@login_required
+@require_GET
+def records(request):
+    """Find an item to record on, and the latest records."""
+    _require_editor(request.user)
+    query = request.GET.get("q", "").strip()
+    found = []
+    if query:
+        found = list(
+            selectors.countable_items()
+            .filter(title__icontains=query)
+            .select_related("department")
+            .order_by("-submitted_at")[:30]
+        )
+    higher, instructions = selectors.recent_records()
+    return render(
+        request,
+        "assessment/records.html",
+        {
+            "query": query,
+            "found": found,
+            "higher": higher,
+            "instructions": instructions,
+        },
+    )
+
+
+def _item_for_records(user, item_id) -> Item:
+    _require_editor(user)
+    return get_object_or_404(
+        selectors.countable_items().select_related("department"), pk=item_id
+    )
+
+
+def _render_item(request, item, **overrides):
+    credits = selectors.credits_of(item)
+    context = {
+        "item": item,
+        "item_url": _item_url(item.pk),
+        "credits": credits,
+        "credit_form": forms.CreditForm(
+            initial_credits=[(c.department, c.share) for c in credits]
+            or [(item.department, None)]
+        ),
+        "higher_form": forms.HigherAdoptionForm(),
+        "instruction_form": forms.InstructionForm(),
+        "higher": item.higher_adoptions.select_related("level"),
+        "instructions": item.instruction_records.select_related("level"),
+    }
+    context.update(overrides)
+    return render(request, "assessment/item.html", context)
+
+
+@login_required
+@require_GET
+def item_records(request, item_id):
+    item = _item_for_records(request.user, item_id)
+    return _render_item(request, item)
+
+
+@login_required
+@require_POST
+def item_credits(request, item_id):
+    item = _item_for_records(request.user, item_id)
+    form = forms.CreditForm(request.POST)
+    if form.is_valid():
+        try:
+            services.set_item_credits(item, request.user, form.shares())
+        except services.AssessmentError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "合报份额已保存。")
+            return redirect("assessment:item", item.pk)
+    return _render_item(request, item, credit_form=form)
+
+
+@login_required
+@require_POST
+def item_higher(request, item_id):
+    item = _item_for_records(request.user, item_id)
+    form = forms.HigherAdoptionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.record_higher_adoption(item, request.user, **form.cleaned_data)
+        except services.AssessmentError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "上级采用已录入。")
+            return redirect("assessment:item", item.pk)
+    return _render_item(request, item, higher_form=form)
+
+
+@login_required
+@require_POST
+def item_instruction(request, item_id):
+    item = _item_for_records(request.user, item_id)
+    form = forms.InstructionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.record_instruction(item, request.user, **form.cleaned_data)
+        except services.AssessmentError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "批示已录入。")
+            return redirect("assessment:item", item.pk)
+    return _render_item(request, item, instruction_form=form)
+
+
+@login_required
+@require_POST
+def delete_record(request, kind, record_id):
+    _require_editor(request.user)
+    model = {"higher": HigherAdoption, "instruction": InstructionRecord}.get(kind)
+    if model is None:
+        raise Http404
+    record = get_object_or_404(model, pk=record_id)
+    delete = (
+        services.delete_higher_adoption
+        if kind == "higher"
+        else services.delete_instruction
+    )
+    try:
+        delete(record, request.user)
+    except services.AssessmentError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "记录已删除。")
+    return redirect("assessment:item", record.item_id)
+
+
+# --- scoring rules ---------------------------------------------------------------
+
+
+def _require_admin(user):
+    if not services.may_edit_rules(user):
+        raise Http404
+
+
+@login_required
+@require_GET
+def rules(request):
+    _require_admin(request.user)
+    sets = selectors.rule_sets()
+    levels = list(AdoptionLevel.objects.order_by("order", "id"))
+    table = [
+        (
+            rule_set,
+            [
+                next((r for r in rule_set.rules.all() if r.level_id == lv.pk), None)
+                for lv in levels
+            ],
+        )
+        for rule_set in reversed(sets)
+    ]
+    return render(request, "assessment/rules.html", {"table": table, "levels": levels})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rule_edit(request, rule_set_id=None):
+    _require_admin(request.user)
+    rule_set = (
+        get_object_or_404(ScoringRuleSet, pk=rule_set_id) if rule_set_id else None
+    )
+    levels = list(AdoptionLevel.objects.filter(is_active=True).order_by("order", "id"))
+    # A new set starts from the latest one's figures.
+    template = rule_set or ScoringRuleSet.objects.order_by("-valid_from").first()
+    points = {}
+    if template is not None:
+        points = {
+            r.level_id: (r.adoption_points, r.instruction_points)
+            for r in template.rules.all()
+        }
+    instance = rule_set
+    initial = {}
+    if rule_set is None and template is not None:
+        initial = {
+            "name": template.name,
+            "monthly_quota": template.monthly_quota,
+            "quota_penalty": template.quota_penalty,
+            "quota_note": template.quota_note,
+        }
+    form = forms.RuleSetForm(
+        request.POST or None,
+        instance=instance,
+        initial=initial,
+        levels=levels,
+        points=points,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.save_rule_set(
+                request.user,
+                rule_set,
+                valid_from=data["valid_from"],
+                name=data["name"],
+                monthly_quota=data["monthly_quota"],
+                quota_penalty=data["quota_penalty"],
+                quota_note=data["quota_note"],
+                points=form.points(),
+            )
+        except services.AssessmentError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "计分规则已保存。")
+            return redirect("assessment:rules")
+    return render(
+        request, "assessment/rule_form.html", {"form": form, "rule_set": rule_set}
+    )
+
+
+# --- 通报 --------------------------------------------------------------------------
+
+
+def _bulletin_for(user, bulletin_id) -> Bulletin:
+    """Drafts for editors and admins; an issued 通报 for unit members and readers."""
+    bulletin = get_object_or_404(Bulletin, pk=bulletin_id)
+    if _sees_all(user):
+        return bulletin
+    if bulletin.status == Bulletin.Status.ISSUED and (
+        roles.membership(user) is not None or roles.is_reader(user)
+    ):
+        return bulletin
+    raise Http404
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def bulletins(request):
+    if request.method == "POST":
+        _require_editor(request.user)
+        form = forms.BulletinCreateForm(request.POST)
+        if form.is_valid():
+            try:
+                bulletin = services.create_bulletin(
+                    request.user, form.cleaned_data["year"], form.cleaned_data["month"]
+                )
+            except services.AssessmentError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, "通报草稿已生成，请修改文字后印发。")
+                return redirect("assessment:bulletin_detail", bulletin.pk)
+    else:
+        _require_all(request.user)
+        from django.utils import timezone
+
+        today = timezone.localdate()
+        year, month = (
+            (today.year, today.month - 1)
+            if today.month > 1
+            else (
+                today.year - 1,
+                12,
+            )
+        )
+        form = forms.BulletinCreateForm(initial={"year": year, "month": month})
+    return render(
+        request,
+        "assessment/bulletin_list.html",
+        {
+            "bulletins": Bulletin.objects.all(),
+            "form": form,
+            "may_manage": services.may_manage(request.user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def bulletin_detail(request, bulletin_id):
+    bulletin = _bulletin_for(request.user, bulletin_id)
+    editable = bulletin.status == Bulletin.Status.DRAFT and services.may_manage(
+        request.user
+    )
+    form = forms.BulletinForm(instance=bulletin) if editable else None
+    if request.method == "POST":
+        if not editable:
+            raise Http404
+        form = forms.BulletinForm(
+            request.POST, instance=Bulletin.objects.get(pk=bulletin.pk)
+        )
+        action = request.POST.get("action", "save")
+        try:
+            version = int(request.POST.get("version", ""))
+        except ValueError:
+            version = -1
+        try:
+            if action == "refresh":
+                services.refresh_bulletin(bulletin, request.user, version=version)
+                messages.success(request, "统计数据已更新。")
+                return redirect("assessment:bulletin_detail", bulletin.pk)
+            if form.is_valid():
+                bulletin = services.update_bulletin(
+                    bulletin, request.user, version=version, **form.cleaned_data
+                )
+                if action == "issue":
+                    services.issue_bulletin(
+                        bulletin, request.user, version=bulletin.version
+                    )
+                    messages.success(request, "通报已印发，各单位已收到通知。")
+                else:
+                    messages.success(request, "通报已保存。")
+                return redirect("assessment:bulletin_detail", bulletin.pk)
+        except services.AssessmentError as exc:
+            messages.error(request, exc.message)
+    return render(
+        request,
+        "assessment/bulletin_detail.html",
+        {
+            "bulletin": bulletin,
+            "form": form,
+            "data": bulletin.data,
+            "intro": bulletin_doc.paragraphs(bulletin.intro),
+            "closing": bulletin_doc.paragraphs(bulletin.closing),
+        },
+    )
+
+
+@login_required
+@require_GET
+def bulletin_file(request, bulletin_id, fmt):
+    bulletin = _bulletin_for(request.user, bulletin_id)
+    from urllib.parse import quote
+
+    if fmt == "pdf":
+        try:
+            content = bulletin_doc.bulletin_pdf(bulletin)
+        except PdfRenderError as exc:
+            messages.error(request, str(exc))
+            return redirect("assessment:bulletin_detail", bulletin.pk)
+        content_type = "application/pdf"
+    elif fmt == "docx":
+        content = bulletin_doc.bulletin_docx(bulletin)
+        content_type = (
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        )
+    else:
+        raise Http404
+    record_event(actor=request.user, action=f"assessment.bulletin_{fmt}", obj=bulletin)
+    response = HttpResponse(content, content_type=content_type)
+    disposition = "inline" if fmt == "pdf" else "attachment"
+    response["Content-Disposition"] = (
+        f'{disposition}; filename="bulletin.{fmt}"; '
+        f"filename*=UTF-8''{quote(bulletin.title)}.{fmt}"
+    )
+    return response

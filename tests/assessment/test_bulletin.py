@@ -1,0 +1,140 @@
+"""The monthly 通报: draft, edit, issue, PDF in the official layout, and .docx."""
+
+import io
+import re
+
+import pytest
+
+from assessment import bulletin as bulletin_doc
+from assessment import services
+from assessment.models import Bulletin
+from notifications.models import Notification
+from tests.factories import make_clerk
+
+from .factories import fixed_data_set
+
+pytestmark = pytest.mark.django_db
+MM = 72 / 25.4
+
+
+@pytest.fixture
+def data():
+    return fixed_data_set()
+
+
+@pytest.fixture
+def draft(data):
+    return services.create_bulletin(data["editor"], 2026, 7)
+
+
+def test_draft_holds_the_months_figures(draft):
+    assert draft.title == "关于2026年7月份政务信息报送情况的通报"
+    data = draft.data
+    assert [(r["rank"], r["unit"], r["score"]) for r in data["ranking"]] == [
+        (1, "开发区", "7"),
+        (2, "民政局", "2"),
+        (3, "交通局", "-2"),
+    ]
+    assert data["totals"]["submitted"] == "2"
+    assert {m["unit"] for m in data["missed"]} == {"开发区", "民政局", "交通局"}
+    assert [r["publication"] for r in data["higher"]] == ["《河南信息》第9期"]
+    assert [r["leader"] for r in data["instructions"]] == ["县长"]
+    assert "全县3个单位共报送政务信息2条" in draft.intro
+
+
+def test_editor_edits_the_text_then_issues_and_units_are_told(
+    client, data, draft, django_capture_on_commit_callbacks
+):
+    clerk = make_clerk(data["kfq"])
+    client.force_login(data["editor"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/stats/bulletins/{draft.pk}/",
+            {
+                "version": draft.version,
+                "action": "issue",
+                "title": draft.title,
+                "recipients": "各乡镇、县直各单位：",
+                "intro": "七月份全县政务信息工作总体平稳。",
+                "closing": "望各单位再接再厉。",
+                "office_name": "测试县委办公室",
+                "issue_date": "2026-08-03",
+            },
+        )
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.status == Bulletin.Status.ISSUED
+    assert draft.intro == "七月份全县政务信息工作总体平稳。"
+    assert Notification.objects.filter(recipient=clerk, title=draft.title).exists()
+    with pytest.raises(services.AssessmentError, match="已印发"):
+        services.update_bulletin(
+            draft, data["editor"], version=draft.version, intro="x"
+        )
+    # The issued 通报 is open to the units; a draft is not.
+    client.force_login(clerk)
+    assert client.get(f"/stats/bulletins/{draft.pk}/").status_code == 200
+    other = services.create_bulletin(data["editor"], 2026, 6)
+    assert client.get(f"/stats/bulletins/{other.pk}/").status_code == 404
+    assert client.get(f"/stats/bulletins/{other.pk}/file.pdf").status_code == 404
+
+
+def test_a_stale_form_is_refused(data, draft):
+    services.update_bulletin(
+        draft, data["editor"], version=draft.version, intro="第一次修改"
+    )
+    with pytest.raises(services.AssessmentError, match="已被他人修改"):
+        services.update_bulletin(draft, data["editor"], version=1, intro="第二次")
+
+
+def test_pdf_is_a4_with_embedded_fonts_and_reads_back(data, draft):
+    pdfplumber = pytest.importorskip("pdfplumber")
+    from pypdf import PdfReader
+
+    content = bulletin_doc.bulletin_pdf(draft)
+    with pdfplumber.open(io.BytesIO(content)) as pdf:
+        page = pdf.pages[0]
+        assert round(page.width / MM) == 210
+        assert round(page.height / MM) == 297
+        text = "".join(p.extract_text() or "" for p in pdf.pages)
+        # Page numbers (— 1 —) fall between the lines of running text.
+        text = re.sub(r"—\d+—", "", text.replace(" ", "").replace("\n", ""))
+        chars = page.chars
+    for expected in (
+        "信息工作通报",
+        "关于2026年7月份政务信息报送情况的通报",
+        "一、各单位报送及得分情况",
+        "开发区",
+        "交通局",
+        "《河南信息》第9期",
+    ):
+        assert expected in text, expected
+    # The type area starts 28 mm from the left edge, as in the briefing.
+    assert min(c["x0"] for c in chars) == pytest.approx(28 * MM, abs=2 * MM)
+    fonts = {}
+    for pdf_page in PdfReader(io.BytesIO(content)).pages:
+        for font in pdf_page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descendant = font.get("/DescendantFonts")
+            descriptor = (
+                descendant[0].get_object()["/FontDescriptor"]
+                if descendant
+                else font.get("/FontDescriptor")
+            )
+            fonts[font["/BaseFont"]] = any(
+                key in descriptor.get_object()
+                for key in ("/FontFile", "/FontFile2", "/FontFile3")
+            )
+    assert fonts and all(fonts.values()), fonts
+
+
+def test_docx_has_the_title_and_the_ranking(draft):
+    from docx import Document
+
+    document = Document(io.BytesIO(bulletin_doc.bulletin_docx(draft)))
+    texts = [p.text for p in document.paragraphs]
+    assert texts[0] == "关于2026年7月份政务信息报送情况的通报"
+    table = document.tables[0]
+    assert [c.text for c in table.rows[0].cells][:2] == ["名次", "单位"]
+    assert [c.text for c in table.rows[1].cells][1] == "开发区"
+    section = document.sections[0]
+    assert round(section.page_width.mm) == 210
