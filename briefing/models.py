@@ -337,6 +337,8 @@ class ItemEvent(models.Model):
         verbose_name = "稿件记录"
         verbose_name_plural = "稿件记录"
         ordering = ["created_at", "id"]
+        # Statistics look up each item's first submit / last adopt by action.
+        indexes = [models.Index(fields=["item", "action", "created_at"])]
 
     def __str__(self):
         return f"{self.item} · {self.action}"
