@@ -51,6 +51,36 @@ class PublicationAdmin(admin.ModelAdmin):
     ]
     list_filter = ["is_active"]
     search_fields = ["name", "office_name"]
+    fieldsets = [
+        (None, {"fields": ["name", "office_name", "classification", "is_active"]}),
+        (
+            "期号起点",
+            {
+                "fields": ["number_year", "last_number", "last_total_number"],
+                "description": (
+                    "签发时自动编号：印发日期与“当前编号年度”同年时，第N期 = "
+                    "“本年度已用期号” + 1；到了新的一年从第1期编起。总第M期 = "
+                    "“已用总期号” + 1，跨年连续。从纸质简报转入本系统时，填写已印"
+                    "发的最后一期，例如 2026 年已出到第11期（总第344期），就填 2026、"
+                    "11、344，下一期即为第12期（总第345期）。改动会记入审计日志。"
+                ),
+            },
+        ),
+    ]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        numbering = {"number_year", "last_number", "last_total_number"}
+        if numbering & set(form.changed_data):
+            from audit.services import record_event
+
+            record_event(
+                actor=request.user,
+                action="publication_numbering_set",
+                obj=obj,
+                reason=f"期号起点：{obj.number_year or '未设'}年，已用第"
+                f"{obj.last_number}期，已用总第{obj.last_total_number}期",
+            )
 
 
 @admin.register(Section)

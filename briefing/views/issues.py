@@ -1,18 +1,393 @@
-from django.contrib.auth.decorators import login_required
-from django.http import Http404
-from django.shortcuts import render
+"""Issue pages: list, new, compose, preview, sign-off, documents.
 
-from briefing.models import Issue
+Views parse input, call one service, render. Who may see an issue is decided
+by ``selectors.visible_issues``; everything else answers 404.
+"""
+
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from briefing.forms.issues import (
+    CorrectionForm,
+    IssueCreateForm,
+    IssueSettingsForm,
+    ItemSectionForm,
+    MoveForm,
+    SendBackForm,
+)
+from briefing.models import Issue, IssueSection, Item, Section
+from briefing.pdf import PdfRenderError, render_pdf
+from briefing.selectors import issues as selectors
+from briefing.services import issues as services
+from briefing.services.errors import WorkflowError
 from core import roles
+
+S = Issue.Status
+
+
+def _detail(issue, anchor=""):
+    url = reverse("briefing:issue_detail", args=[issue.pk])
+    return redirect(f"{url}#{anchor}" if anchor else url)
+
+
+def _wants_json(request) -> bool:
+    return request.headers.get("X-Requested-With") == "fetch"
+
+
+def _editor_issue(request, pk) -> Issue:
+    """An issue the user may see, and the user must be an editor (else 404)."""
+    issue = selectors.get_visible_issue(request.user, pk)
+    if not roles.is_editor(request.user):
+        raise Http404
+    return issue
 
 
 @login_required
+@require_GET
 def issue_list(request):
-    if not roles.is_reader(request.user):
+    user = request.user
+    if not (selectors.can_see_all_issues(user) or roles.is_reader(user)):
         raise Http404
-    issues = (
-        Issue.objects.filter(status=Issue.Status.ISSUED)
-        .select_related("publication")
-        .order_by("-issue_date", "-id")[:50]
+    return render(
+        request,
+        "briefing/issues/list.html",
+        {
+            "lists": selectors.issue_lists(user),
+            "can_create": roles.is_editor(user),
+            "is_signer": roles.is_signer(user),
+        },
     )
-    return render(request, "briefing/issue_list.html", {"issues": issues})
+
+
+@login_required
+def issue_create(request):
+    if not roles.is_editor(request.user):
+        raise Http404
+    form = IssueCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            issue = services.create_issue(actor=request.user, **form.cleaned_data)
+        except WorkflowError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "已新建一期，请在下方组版。")
+            return _detail(issue)
+    return render(request, "briefing/issues/create.html", {"form": form})
+
+
+@login_required
+@require_GET
+def issue_detail(request, pk):
+    user = request.user
+    issue = selectors.get_visible_issue(user, pk)
+    return _render_detail(request, issue)
+
+
+def _render_detail(
+    request,
+    issue,
+    *,
+    settings_form=None,
+    send_back_form=None,
+    correction_form=None,
+    status=200,
+):
+    user = request.user
+    is_editor = roles.is_editor(user)
+    is_signer = roles.is_signer(user)
+    can_compose = is_editor and issue.status == S.DRAFT
+    sections = selectors.issue_sections(issue)
+    context = {
+        "issue": issue,
+        "sections": sections,
+        "item_count": sum(len(s.placed_items) for s in sections),
+        "expected_number": selectors.expected_number_label(issue),
+        "distribution_lines": selectors.distribution_lines(issue),
+        "date_label": selectors.date_label(issue.issue_date),
+        "can_compose": can_compose,
+        "can_preview": selectors.can_see_all_issues(user),
+        "can_submit": can_compose,
+        "can_sign": is_signer and issue.status == S.PENDING_SIGNOFF,
+        "can_correct": issue.status == S.ISSUED and (is_signer or roles.is_admin(user)),
+        "can_see_timeline": selectors.can_see_all_issues(user),
+        "all_sections": Section.objects.filter(is_active=True),
+        "settings_form": settings_form or IssueSettingsForm.for_issue(issue),
+        "send_back_form": send_back_form or SendBackForm(),
+        "correction_form": correction_form or CorrectionForm(),
+        "documents": selectors.issue_documents(issue),
+        "timeline": selectors.issue_timeline(issue),
+        "send_back_comment": issue.events.filter(action="send_back")
+        .order_by("-created_at", "-id")
+        .first()
+        if issue.status == S.DRAFT
+        else None,
+    }
+    return render(request, "briefing/issues/detail.html", context, status=status)
+
+
+@login_required
+@require_POST
+def issue_update(request, pk):
+    issue = _editor_issue(request, pk)
+    form = IssueSettingsForm(request.POST)
+    if form.is_valid():
+        try:
+            services.update_issue(issue, request.user, **form.cleaned_data)
+        except WorkflowError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "本期设置已保存。")
+            return _detail(issue, "settings")
+    # Show the form again with what the user typed.
+    return _render_detail(request, issue, settings_form=form, status=400)
+
+
+def _order_response(request, issue, call, success, anchor=""):
+    """Run a reorder service; answer JSON to the script, a redirect otherwise."""
+    try:
+        updated = call()
+    except WorkflowError as exc:
+        if _wants_json(request):
+            return JsonResponse({"ok": False, "error": exc.message}, status=400)
+        messages.error(request, exc.message)
+        return _detail(issue, anchor)
+    if _wants_json(request):
+        return JsonResponse(
+            {"ok": True, "message": success, "version": updated.version}
+        )
+    messages.success(request, success)
+    return _detail(issue, anchor)
+
+
+@login_required
+@require_POST
+def section_move(request, pk, section_pk):
+    issue = _editor_issue(request, pk)
+    issue_section = get_object_or_404(IssueSection, issue=issue, pk=section_pk)
+    form = MoveForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse("参数错误", status=400)
+    direction = form.cleaned_data["direction"]
+    label = "上移" if direction == "up" else "下移"
+    return _order_response(
+        request,
+        issue,
+        lambda: services.move_section(issue, issue_section.pk, direction, request.user),
+        f"【{issue_section.section.name}】已{label}。",
+        f"section-{issue_section.pk}",
+    )
+
+
+@login_required
+@require_POST
+def section_order(request, pk):
+    issue = _editor_issue(request, pk)
+    return _order_response(
+        request,
+        issue,
+        lambda: services.set_section_order(
+            issue, request.POST.getlist("order"), request.user
+        ),
+        "栏目顺序已保存。",
+    )
+
+
+@login_required
+@require_POST
+def item_move(request, pk, item_pk):
+    issue = _editor_issue(request, pk)
+    item = get_object_or_404(Item, issue=issue, pk=item_pk)
+    form = MoveForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse("参数错误", status=400)
+    direction = form.cleaned_data["direction"]
+    label = "上移" if direction == "up" else "下移"
+    return _order_response(
+        request,
+        issue,
+        lambda: services.move_item(issue, item.pk, direction, request.user),
+        f"《{item.title}》已{label}。",
+        f"item-{item.pk}",
+    )
+
+
+@login_required
+@require_POST
+def item_order(request, pk, section_pk):
+    issue = _editor_issue(request, pk)
+    return _order_response(
+        request,
+        issue,
+        lambda: services.set_item_order(
+            issue, section_pk, request.POST.getlist("order"), request.user
+        ),
+        "稿件顺序已保存。",
+    )
+
+
+@login_required
+@require_POST
+def item_section(request, pk, item_pk):
+    issue = _editor_issue(request, pk)
+    item = get_object_or_404(Item, issue=issue, pk=item_pk)
+    form = ItemSectionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请选择要移到的栏目。")
+        return _detail(issue, f"item-{item.pk}")
+    section = form.cleaned_data["section"]
+    return _order_response(
+        request,
+        issue,
+        lambda: services.move_item_to_section(issue, item.pk, section, request.user),
+        f"《{item.title}》已移到【{section.name}】。",
+        f"item-{item.pk}",
+    )
+
+
+@login_required
+@require_POST
+def item_remove(request, pk, item_pk):
+    issue = _editor_issue(request, pk)
+    item = get_object_or_404(Item, issue=issue, pk=item_pk)
+    try:
+        from briefing.services.items import remove_from_issue
+    except ImportError:
+        messages.error(request, "撤出本期的功能尚未启用。")
+        return _detail(issue)
+    if issue.status != S.DRAFT:
+        messages.error(
+            request,
+            services.FROZEN_MESSAGE
+            if issue.status == S.ISSUED
+            else services.PENDING_MESSAGE,
+        )
+        return _detail(issue)
+    try:
+        remove_from_issue(item, request.user)
+    except WorkflowError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"《{item.title}》已撤出本期，回到收稿箱。")
+    return _detail(issue)
+
+
+def _preview_issue(request, pk) -> Issue:
+    issue = selectors.get_visible_issue(request.user, pk)
+    if not selectors.can_see_all_issues(request.user):
+        raise Http404
+    return issue
+
+
+@login_required
+@require_GET
+def preview_html(request, pk):
+    issue = _preview_issue(request, pk)
+    html = selectors.issue_html(issue, preview=issue.status != S.ISSUED)
+    return HttpResponse(html)
+
+
+@login_required
+@require_GET
+def preview_pdf(request, pk):
+    issue = _preview_issue(request, pk)
+    html = selectors.issue_html(issue, preview=issue.status != S.ISSUED)
+    try:
+        pdf = render_pdf(html)
+    except PdfRenderError as exc:
+        messages.error(request, str(exc))
+        return _detail(issue)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = "inline"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def issue_submit(request, pk):
+    issue = _editor_issue(request, pk)
+    try:
+        services.submit_for_signoff(issue, request.user)
+    except WorkflowError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已提交签发，等待签发人签发。")
+    return _detail(issue)
+
+
+@login_required
+@require_POST
+def issue_sign_off(request, pk):
+    issue = selectors.get_visible_issue(request.user, pk)
+    try:
+        document = services.sign_off_issue(issue, request.user)
+    except WorkflowError as exc:
+        messages.error(request, exc.message)
+    else:
+        issue.refresh_from_db()
+        messages.success(
+            request,
+            f"已签发：{issue.number_label}，PDF 已生成"
+            f"（SHA-256 {document.sha256[:12]}…）。",
+        )
+    return _detail(issue)
+
+
+@login_required
+@require_POST
+def issue_send_back(request, pk):
+    issue = selectors.get_visible_issue(request.user, pk)
+    form = SendBackForm(request.POST)
+    if not form.is_valid():
+        return _render_detail(request, issue, send_back_form=form, status=400)
+    try:
+        services.send_back(issue, request.user, form.cleaned_data["comment"])
+    except WorkflowError as exc:
+        messages.error(request, exc.message)
+        return _render_detail(request, issue, send_back_form=form, status=400)
+    messages.success(request, "已退回编辑修改。")
+    return _detail(issue)
+
+
+@login_required
+@require_POST
+def issue_correct(request, pk):
+    issue = selectors.get_visible_issue(request.user, pk)
+    form = CorrectionForm(request.POST)
+    if not form.is_valid():
+        return _render_detail(request, issue, correction_form=form, status=400)
+    try:
+        services.issue_correction(issue, request.user, form.cleaned_data["reason"])
+    except WorkflowError as exc:
+        messages.error(request, exc.message)
+        return _render_detail(request, issue, correction_form=form, status=400)
+    messages.success(request, "已发布更正版，原版仍保留。")
+    return _detail(issue, "documents")
+
+
+@login_required
+@require_GET
+def document_download(request, pk, document_pk):
+    document = selectors.get_visible_document(request.user, pk, document_pk)
+    try:
+        data = services.read_verified_document(document, request.user)
+    except services.DocumentIntegrityError as exc:
+        return render(
+            request,
+            "briefing/issues/document_error.html",
+            {"issue": document.issue, "document": document, "message": exc.message},
+            status=500,
+        )
+    inline = request.GET.get("inline") == "1"
+    return FileResponse(
+        io.BytesIO(data),
+        as_attachment=not inline,
+        filename=services.document_filename(document),
+        content_type="application/pdf",
+    )

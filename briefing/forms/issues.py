@@ -1,0 +1,88 @@
+"""Forms of the issue pages: they parse input, the services decide."""
+
+from django import forms
+
+from briefing.models import DistributionList, Publication, Section
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class IssueCreateForm(forms.Form):
+    publication = forms.ModelChoiceField(
+        label="刊物", queryset=Publication.objects.filter(is_active=True)
+    )
+    issue_date = forms.DateField(label="印发日期", widget=DateInput())
+    distribution_list = forms.ModelChoiceField(
+        label="分发范围",
+        queryset=DistributionList.objects.filter(is_active=True),
+        required=False,
+        help_text="印在版记里的“本期发”或“报、送、发”各行；可稍后再选。",
+    )
+    copies = forms.IntegerField(
+        label="印数（份）",
+        min_value=1,
+        required=False,
+        help_text="留空则用分发范围的默认印数。",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        publications = self.fields["publication"].queryset
+        if publications.count() == 1:
+            self.fields["publication"].initial = publications.first()
+
+
+class IssueSettingsForm(forms.Form):
+    issue_date = forms.DateField(label="印发日期", widget=DateInput())
+    distribution_list = forms.ModelChoiceField(
+        label="分发范围（本期发）",
+        queryset=DistributionList.objects.filter(is_active=True),
+        required=False,
+    )
+    copies = forms.IntegerField(label="印数（共印×份）", min_value=1)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    @classmethod
+    def for_issue(cls, issue, data=None):
+        return cls(
+            data,
+            initial={
+                "issue_date": issue.issue_date,
+                "distribution_list": issue.distribution_list_id,
+                "copies": issue.copies,
+                "version": issue.version,
+            },
+        )
+
+
+class MoveForm(forms.Form):
+    direction = forms.ChoiceField(choices=[("up", "上移"), ("down", "下移")])
+
+
+class ItemSectionForm(forms.Form):
+    section = forms.ModelChoiceField(
+        label="移到栏目", queryset=Section.objects.filter(is_active=True)
+    )
+
+
+class SendBackForm(forms.Form):
+    comment = forms.CharField(
+        label="退回意见",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": "请填写退回意见，说明需要修改什么。"},
+    )
+
+
+class CorrectionForm(forms.Form):
+    reason = forms.CharField(
+        label="更正原因",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": "请填写更正原因。"},
+    )

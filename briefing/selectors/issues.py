@@ -1,0 +1,231 @@
+"""Read queries about issues: who may see which, their content, their print HTML."""
+
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+from django.http import Http404
+
+from briefing.models import Issue, IssueDocument, IssueSection, Item, Publication
+from briefing.print_layout import issue_print_html
+from briefing.services.errors import WorkflowError
+from core import roles
+
+# IssueEvent.action → label on the timeline; actions other code writes on an
+# issue (e.g. 采用) show as they are.
+ACTION_LABELS = {
+    "create": "新建",
+    "update": "修改设置",
+    "reorder_sections": "调整栏目顺序",
+    "reorder_items": "调整稿件顺序",
+    "move_item": "调整稿件栏目",
+    "submit": "提交签发",
+    "send_back": "退回修改",
+    "sign_off": "签发",
+    "correction": "发布更正版",
+}
+
+# The mark on previews; position:fixed repeats it on every page in WeasyPrint.
+PREVIEW_STYLE = (
+    "<style>.preview-mark{position:fixed;top:0;right:0;color:#e60012;"
+    "background:#fff;font-size:14pt;border:1px solid #e60012;padding:0 2mm;"
+    "white-space:nowrap;}"
+    "@media print{.preview-mark{top:-20mm;}}</style>"
+)
+PREVIEW_MARK = '<div class="preview-mark">预览（未签发）</div>'
+
+
+def can_see_all_issues(user) -> bool:
+    """Editors, signers and admins see every issue, drafts included."""
+    return roles.is_editor(user) or roles.is_signer(user) or roles.is_admin(user)
+
+
+def visible_issues(user) -> QuerySet[Issue]:
+    """The issues ``user`` may see: all for editors, signers and admins; issued
+    ones for readers; none for anyone else.
+
+    The one place that decides; the per-distribution reader rule goes here.
+    """
+    issues = Issue.objects.select_related("publication")
+    if not user.is_authenticated:
+        return issues.none()
+    if can_see_all_issues(user):
+        return issues
+    if roles.is_reader(user):
+        return issues.filter(status=Issue.Status.ISSUED)
+    return issues.none()
+
+
+def get_visible_issue(user, pk) -> Issue:
+    """The issue, or Http404 when it does not exist or ``user`` may not see it."""
+    try:
+        return visible_issues(user).get(pk=pk)
+    except Issue.DoesNotExist:
+        raise Http404("没有这一期") from None
+
+
+def get_visible_document(user, issue_pk, document_pk) -> IssueDocument:
+    issue = get_visible_issue(user, issue_pk)
+    try:
+        return issue.documents.select_related("issue__publication").get(pk=document_pk)
+    except IssueDocument.DoesNotExist:
+        raise Http404("没有这份文件") from None
+
+
+@dataclass
+class IssueLists:
+    pending: list = field(default_factory=list)
+    drafts: list = field(default_factory=list)
+    issued: list = field(default_factory=list)
+
+
+def issue_lists(user, issued_limit=50) -> IssueLists:
+    """The issue list page: 待签发 and 组稿中 for those who see them, then 已签发."""
+    issues = visible_issues(user).order_by("-issue_date", "-id")
+    lists = IssueLists(
+        issued=list(issues.filter(status=Issue.Status.ISSUED)[:issued_limit])
+    )
+    if can_see_all_issues(user):
+        lists.pending = list(issues.filter(status=Issue.Status.PENDING_SIGNOFF))
+        lists.drafts = list(issues.filter(status=Issue.Status.DRAFT))
+    return lists
+
+
+def issue_sections(issue) -> list[IssueSection]:
+    """The issue's sections in order, each with ``placed_items`` in order."""
+    items = Item.objects.filter(issue=issue).select_related("department")
+    sections = list(issue.issue_sections.select_related("section").order_by("position"))
+    by_section: dict[int, list[Item]] = {}
+    for item in items.order_by("position", "id"):
+        by_section.setdefault(item.section_id, []).append(item)
+    for issue_section in sections:
+        issue_section.placed_items = by_section.get(issue_section.section_id, [])
+    return sections
+
+
+def issue_item_count(issue) -> int:
+    return Item.objects.filter(issue=issue).count()
+
+
+def next_numbers(publication: Publication, year: int) -> tuple[int, int]:
+    """第N期 and 总第M期 the next issue of ``year`` gets, from the counter.
+
+    Reads the counter only; the sign-off locks the row before using this.
+    Raises WorkflowError when ``year`` lies before the counter's year.
+    """
+    if publication.number_year is not None and year < publication.number_year:
+        raise WorkflowError(
+            f"印发日期在{year}年，而《{publication.name}》已编号到"
+            f"{publication.number_year}年，无法再编{year}年的期号。请核对印发日期。"
+        )
+    if publication.number_year == year:
+        number = publication.last_number + 1
+    else:
+        number = 1  # a new year starts again at 第1期
+    return number, publication.last_total_number + 1
+
+
+def number_label(number: int, total_number: int) -> str:
+    return f"第{number}期（总第{total_number}期）"
+
+
+def expected_number_label(issue) -> str:
+    """The number the issue has, or will get if signed now (for previews)."""
+    if issue.number:
+        return issue.number_label
+    publication = Publication.objects.get(pk=issue.publication_id)
+    try:
+        return number_label(*next_numbers(publication, issue.issue_date.year))
+    except WorkflowError:
+        return "第　期（总第　期）"
+
+
+def date_label(day) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def distribution_lines(issue) -> list[str]:
+    """The printed 版记 lines: the frozen copy once issued, else the chosen list."""
+    if issue.distribution_text:
+        text = issue.distribution_text
+    elif issue.distribution_list_id:
+        text = issue.distribution_list.lines
+    else:
+        text = ""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def print_context(issue, *, number_label=None, is_correction=False):
+    """The print template's ``issue`` and ``sections`` built from an Issue.
+
+    Sections without items are left out of print.
+    """
+    publication = issue.publication
+    printed = SimpleNamespace(
+        publication_name=publication.name,
+        office_name=publication.office_name,
+        number_label=number_label or expected_number_label(issue),
+        date_label=date_label(issue.issue_date),
+        classification=publication.classification,
+        distribution_lines=distribution_lines(issue),
+        copies=issue.copies,
+        is_correction=is_correction,
+    )
+    sections = [
+        SimpleNamespace(
+            name=issue_section.section.name,
+            items=[
+                SimpleNamespace(
+                    headline=item.title,
+                    body_html=item.body,
+                    unit_name=item.department.short_name,
+                )
+                for item in issue_section.placed_items
+            ],
+        )
+        for issue_section in issue_sections(issue)
+        if issue_section.placed_items
+    ]
+    return printed, sections
+
+
+def issue_html(issue, *, number_label=None, is_correction=False, preview=False):
+    """The complete print HTML of the issue; a preview carries a 预览 mark."""
+    printed, sections = print_context(
+        issue, number_label=number_label, is_correction=is_correction
+    )
+    html = issue_print_html(printed, sections)
+    if preview:
+        html = html.replace("</head>", PREVIEW_STYLE + "</head>", 1)
+        html = html.replace("<body>", "<body>" + PREVIEW_MARK, 1)
+    return html
+
+
+def issue_timeline(issue) -> list:
+    """The issue's events, oldest first, each with a Chinese ``label``."""
+    events = list(issue.events.select_related("actor").order_by("created_at", "id"))
+    for event in events:
+        event.label = ACTION_LABELS.get(event.action, event.action)
+    return events
+
+
+def issue_documents(issue):
+    return issue.documents.select_related("created_by").order_by("created_at", "id")
+
+
+def reader_recipients():
+    """Who is told that an issue is out: for now everyone in 领导 and 签发人."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name__in=[roles.READER, roles.SIGNER])
+        .distinct()
+    )
+
+
+def signer_recipients():
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=roles.SIGNER)
+        .distinct()
+    )

@@ -1,0 +1,632 @@
+"""Issue actions: compose, order, submit, send back, sign off, correct, download.
+
+The only code that changes an issue. Each action locks the issue row, checks the
+state and the permission, writes with update_fields, bumps ``version``, leaves an
+IssueEvent and an audit event, and notifies only on commit.
+"""
+
+import hashlib
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import F, Max, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from audit.models import AuditEvent
+from audit.services import record_event
+from briefing.models import (
+    Issue,
+    IssueDocument,
+    IssueEvent,
+    IssueSection,
+    Item,
+    Publication,
+    Section,
+)
+from briefing.pdf import PdfRenderError, render_pdf
+from briefing.selectors import issues as selectors
+from briefing.services.items import publish_items_of_issue
+from core import roles
+from notifications.services import notify
+
+from .errors import StaleVersionError, WorkflowError
+
+S = Issue.Status
+
+# Positions are unique per issue (sections) and per issue section (items), and
+# the constraints are not deferrable: rows are parked above this offset first,
+# then given their final positions.
+_PARKING_OFFSET = 100_000
+
+FROZEN_MESSAGE = (
+    "本期已签发，内容、顺序、期号、分发范围和日期都不能再改。"
+    "如需更正，请由签发人或管理员发布更正版。"
+)
+PENDING_MESSAGE = "本期已提交签发，等待签发人处理；如需修改，请签发人退回。"
+
+
+class DocumentIntegrityError(Exception):
+    """A stored PDF no longer matches its SHA-256 (or is gone)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+# -- helpers -------------------------------------------------------------------
+
+
+def _lock(issue) -> Issue:
+    # of=("self",): PostgreSQL refuses FOR UPDATE on the nullable side of the
+    # outer join to distribution_list; only the issue row needs the lock.
+    return (
+        Issue.objects.select_for_update(of=("self",))
+        .select_related("publication", "distribution_list")
+        .get(pk=issue.pk)
+    )
+
+
+def _require_editor(actor):
+    if not roles.is_editor(actor):
+        raise WorkflowError("只有编辑可以组版。")
+
+
+def _check_composable(issue):
+    """Content, order, date and distribution change only while 组稿中."""
+    if issue.status == S.ISSUED:
+        raise WorkflowError(FROZEN_MESSAGE)
+    if issue.status == S.PENDING_SIGNOFF:
+        raise WorkflowError(PENDING_MESSAGE)
+
+
+def _bump_version(issue):
+    Issue.objects.filter(pk=issue.pk).update(version=F("version") + 1)
+    issue.version += 1
+
+
+def _event(issue, actor, action, *, from_status="", to_status="", comment=""):
+    IssueEvent.objects.create(
+        issue=issue,
+        actor=actor,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        comment=comment,
+    )
+    record_event(actor=actor, action=f"issue_{action}", obj=issue, reason=comment)
+
+
+def _refuse(actor, action, issue, message):
+    """A refused sign-off/correction is a security event: record it, then raise.
+
+    Called outside any transaction so the record survives the refusal.
+    """
+    record_event(
+        actor=actor,
+        action=f"issue_{action}",
+        obj=issue,
+        result=AuditEvent.Result.FAILURE,
+        reason=message,
+    )
+    raise WorkflowError(message)
+
+
+def _issue_url(issue) -> str:
+    return reverse("briefing:issue_detail", args=[issue.pk])
+
+
+def _renumber(model, rows):
+    """Give ``rows`` (in their new order) positions 1..n, without a clash."""
+    for index, row in enumerate(rows, start=1):
+        model.objects.filter(pk=row.pk).update(position=_PARKING_OFFSET + index)
+    for index, row in enumerate(rows, start=1):
+        model.objects.filter(pk=row.pk).update(position=index)
+        row.position = index
+
+
+def _moved(rows, index, direction):
+    """``rows`` with the one at ``index`` swapped up or down, or None at an end."""
+    target = index - 1 if direction == "up" else index + 1
+    if direction not in ("up", "down") or not 0 <= target < len(rows):
+        return None
+    rows = list(rows)
+    rows[index], rows[target] = rows[target], rows[index]
+    return rows
+
+
+def _in_requested_order(rows, requested_ids, what):
+    """``rows`` ordered as ``requested_ids``, which must name each row once."""
+    by_id = {row.pk: row for row in rows}
+    try:
+        ids = [int(pk) for pk in requested_ids]
+    except (TypeError, ValueError):
+        raise WorkflowError(f"{what}顺序无法识别，请刷新页面后重试。") from None
+    if sorted(ids) != sorted(by_id):
+        raise WorkflowError(f"{what}已有变动，请刷新页面后重新排序。")
+    return [by_id[pk] for pk in ids]
+
+
+# -- compose -------------------------------------------------------------------
+
+
+def create_issue(
+    *, actor, publication, issue_date, distribution_list=None, copies=None
+) -> Issue:
+    """Start a new issue (组稿中). Only editors; the publication must be active."""
+    _require_editor(actor)
+    if not publication.is_active:
+        raise WorkflowError("该刊物已停用，不能新建一期。")
+    if copies is None:
+        copies = distribution_list.default_copies if distribution_list else 60
+    with transaction.atomic():
+        issue = Issue.objects.create(
+            publication=publication,
+            issue_date=issue_date,
+            distribution_list=distribution_list,
+            copies=copies,
+            created_by=actor,
+        )
+        _event(issue, actor, "create", to_status=S.DRAFT)
+    return issue
+
+
+def update_issue(
+    issue, actor, *, issue_date, distribution_list, copies, version
+) -> Issue:
+    """Change the date, the distribution list and the copies.
+
+    Only editors, only while 组稿中; ``version`` is the one the form was loaded
+    with (someone else's save in between raises StaleVersionError).
+    """
+    _require_editor(actor)
+    if copies is None or copies < 1:
+        raise WorkflowError("印数至少为 1 份。")
+    with transaction.atomic():
+        locked = _lock(issue)
+        _check_composable(locked)
+        changed = Issue.objects.filter(pk=locked.pk, version=version).update(
+            issue_date=issue_date,
+            distribution_list=distribution_list,
+            copies=copies,
+            version=F("version") + 1,
+        )
+        if not changed:
+            raise StaleVersionError(
+                "本期设置已被他人修改，请核对后重新保存（您填写的内容仍保留在表单中）。"
+            )
+        locked.refresh_from_db()
+        parts = [f"印发日期 {issue_date:%Y-%m-%d}", f"印数 {copies} 份"]
+        if distribution_list:
+            parts.insert(1, f"分发范围 {distribution_list.name}")
+        _event(locked, actor, "update", comment="；".join(parts))
+    return locked
+
+
+def move_section(issue, issue_section_id, direction, actor) -> Issue:
+    """Move one section of the issue up or down by one place."""
+    _require_editor(actor)
+    with transaction.atomic():
+        locked = _lock(issue)
+        _check_composable(locked)
+        rows = list(locked.issue_sections.select_related("section"))
+        index = next(
+            (i for i, row in enumerate(rows) if row.pk == int(issue_section_id)),
+            None,
+        )
+        if index is None:
+            raise WorkflowError("本期没有这个栏目。")
+        new_rows = _moved(rows, index, direction)
+        if new_rows is None:
+            raise WorkflowError("已经在最前（或最后），无法再移动。")
+        return _save_section_order(locked, new_rows, actor)
+
+
+def set_section_order(issue, issue_section_ids, actor) -> Issue:
+    """Set the whole section order (from drag and drop)."""
+    _require_editor(actor)
+    with transaction.atomic():
+        locked = _lock(issue)
+        _check_composable(locked)
+        rows = list(locked.issue_sections.select_related("section"))
+        new_rows = _in_requested_order(rows, issue_section_ids, "栏目")
+        return _save_section_order(locked, new_rows, actor)
+
+
+def _save_section_order(issue, rows, actor):
+    _renumber(IssueSection, rows)
+    _bump_version(issue)
+    order = "、".join(row.section.name for row in rows)
+    _event(issue, actor, "reorder_sections", comment=order)
+    return issue
+
+
+def _section_items(issue, section_id):
+    return list(
+        Item.objects.select_for_update()
+        .filter(issue=issue, section_id=section_id)
+        .order_by("position", "id")
+    )
+
+
+def move_item(issue, item_id, direction, actor) -> Issue:
+    """Move one item up or down by one place within its section."""
+    _require_editor(actor)
+    with transaction.atomic():
+        locked = _lock(issue)
+        _check_composable(locked)
+        item = Item.objects.filter(issue=locked, pk=int(item_id)).first()
+        if item is None:
+            raise WorkflowError("本期没有这篇稿件。")
+        rows = _section_items(locked, item.section_id)
+        index = [row.pk for row in rows].index(item.pk)
+        new_rows = _moved(rows, index, direction)
+        if new_rows is None:
+            raise WorkflowError("已经在本栏目最前（或最后），无法再移动。")
+        return _save_item_order(locked, item.section_id, new_rows, actor)
+
+
+def set_item_order(issue, section_id, item_ids, actor) -> Issue:
+    """Set the whole order of one section's items (from drag and drop)."""
+    _require_editor(actor)
+    with transaction.atomic():
+        locked = _lock(issue)
+        _check_composable(locked)
+        rows = _section_items(locked, section_id)
+        if not rows:
+            raise WorkflowError("本期这个栏目没有稿件。")
+        new_rows = _in_requested_order(rows, item_ids, "稿件")
+        return _save_item_order(locked, section_id, new_rows, actor)
+
+
+def _save_item_order(issue, section_id, rows, actor):
+    _renumber(Item, rows)
+    _bump_version(issue)
+    section = Section.objects.get(pk=section_id)
+    titles = "、".join(f"《{row.title}》" for row in rows)
+    _event(issue, actor, "reorder_items", comment=f"【{section.name}】{titles}")
+    return issue
+
+
+def ensure_issue_section(issue, section) -> IssueSection:
+    """The section's place in the issue, appended at the end when new.
+
+    Call inside the transaction that locks the issue.
+    """
+    issue_section = IssueSection.objects.filter(issue=issue, section=section).first()
+    if issue_section is None:
+        last = issue.issue_sections.aggregate(last=Max("position"))["last"] or 0
+        issue_section = IssueSection.objects.create(
+            issue=issue, section=section, position=last + 1
+        )
+    return issue_section
+
+
+def move_item_to_section(issue, item_id, section, actor) -> Issue:
+    """Move an item to the end of another section of the same issue."""
+    _require_editor(actor)
+    if not section.is_active:
+        raise WorkflowError("该栏目已停用。")
+    with transaction.atomic():
+        locked = _lock(issue)
+        _check_composable(locked)
+        item = (
+            Item.objects.select_for_update(of=("self",))
+            .filter(issue=locked, pk=int(item_id))
+            .select_related("section")
+            .first()
+        )
+        if item is None:
+            raise WorkflowError("本期没有这篇稿件。")
+        if item.section_id == section.pk:
+            raise WorkflowError(f"稿件已在【{section.name}】栏目中。")
+        old_section = item.section
+        ensure_issue_section(locked, section)
+        last = (
+            Item.objects.filter(issue=locked, section=section).aggregate(
+                last=Max("position")
+            )["last"]
+            or 0
+        )
+        item.section = section
+        item.position = last + 1
+        item.save(update_fields=["section", "position", "updated_at"])
+        # Close the gap it left behind.
+        _renumber(Item, _section_items(locked, old_section.pk))
+        _bump_version(locked)
+        _event(
+            locked,
+            actor,
+            "move_item",
+            comment=f"《{item.title}》从【{old_section.name}】移到【{section.name}】",
+        )
+    return locked
+
+
+# -- sign-off ------------------------------------------------------------------
+
+
+def submit_for_signoff(issue, actor) -> Issue:
+    """组稿中 → 待签发. Only editors; the issue needs items and a distribution."""
+    _require_editor(actor)
+    with transaction.atomic():
+        locked = _lock(issue)
+        _check_composable(locked)
+        if not Item.objects.filter(issue=locked).exists():
+            raise WorkflowError("本期还没有稿件，不能提交签发。")
+        if locked.distribution_list_id is None:
+            raise WorkflowError("请先选择分发范围（本期发），再提交签发。")
+        locked.status = S.PENDING_SIGNOFF
+        locked.version += 1
+        locked.save(update_fields=["status", "version"])
+        _event(locked, actor, "submit", from_status=S.DRAFT, to_status=locked.status)
+        notify(
+            selectors.signer_recipients(),
+            title=f"《{locked.publication.name}》有一期待签发",
+            body=f"印发日期 {selectors.date_label(locked.issue_date)}，"
+            f"由{actor.get_full_name() or actor.get_username()}提交。",
+            url=_issue_url(locked),
+        )
+    return locked
+
+
+def send_back(issue, actor, comment) -> Issue:
+    """待签发 → 组稿中, with the signer's comment (required)."""
+    comment = (comment or "").strip()
+    if not roles.is_signer(actor):
+        _refuse(actor, "send_back", issue, "只有签发人可以退回待签发的简报。")
+    if not comment:
+        raise WorkflowError("请填写退回意见，说明需要修改什么。")
+    with transaction.atomic():
+        locked = _lock(issue)
+        if locked.status != S.PENDING_SIGNOFF:
+            raise WorkflowError(
+                FROZEN_MESSAGE if locked.status == S.ISSUED else "本期不在待签发状态。"
+            )
+        locked.status = S.DRAFT
+        locked.version += 1
+        locked.save(update_fields=["status", "version"])
+        _event(
+            locked,
+            actor,
+            "send_back",
+            from_status=S.PENDING_SIGNOFF,
+            to_status=S.DRAFT,
+            comment=comment,
+        )
+        submitter = (
+            locked.events.filter(action="submit").order_by("-created_at", "-id").first()
+        )
+        recipients = {locked.created_by}
+        if submitter and submitter.actor:
+            recipients.add(submitter.actor)
+        notify(
+            recipients,
+            title=f"《{locked.publication.name}》一期被退回修改",
+            body=comment,
+            url=_issue_url(locked),
+        )
+    return locked
+
+
+def _store_document(issue, pdf: bytes, actor, *, is_correction=False, reason=""):
+    """Write the PDF under MEDIA_ROOT and its row, with SHA-256 and size."""
+    document = IssueDocument(
+        issue=issue,
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        size=len(pdf),
+        is_correction=is_correction,
+        reason=reason,
+        created_by=actor,
+    )
+    kind = "correction" if is_correction else "original"
+    name = f"issue-{issue.pk}-{issue.year}-{issue.number}-{kind}.pdf"
+    # The storage picks a new name rather than overwrite an existing file.
+    document.file.save(name, ContentFile(pdf), save=False)
+    try:
+        document.save()
+    except BaseException:
+        document.file.delete(save=False)
+        raise
+    return document
+
+
+def _render(html: str) -> bytes:
+    try:
+        return render_pdf(html)
+    except PdfRenderError as exc:
+        raise WorkflowError(f"{exc}（本期未签发，期号未占用，可修复后重试。）") from exc
+
+
+def sign_off_issue(issue, actor) -> IssueDocument:
+    """签发: number, render, store with SHA-256, freeze, publish items — one
+    transaction.
+
+    Only signers; the issue must be 待签发. The publication row is locked, so
+    numbers are unique and gapless under concurrent sign-offs; when rendering
+    fails nothing is used up and a retry gets the same number.
+    """
+    if not roles.is_signer(actor):
+        _refuse(actor, "sign_off", issue, "只有签发人可以签发简报。")
+    document = None
+    try:
+        with transaction.atomic():
+            locked = _lock(issue)
+            if locked.status != S.PENDING_SIGNOFF:
+                raise WorkflowError(
+                    FROZEN_MESSAGE
+                    if locked.status == S.ISSUED
+                    else "本期尚未提交签发，请编辑先提交。"
+                )
+            if not Item.objects.filter(issue=locked).exists():
+                raise WorkflowError("本期没有稿件，不能签发。")
+            if locked.distribution_list_id is None:
+                raise WorkflowError("本期没有分发范围，不能签发。")
+            publication = Publication.objects.select_for_update().get(
+                pk=locked.publication_id
+            )
+            year = locked.issue_date.year
+            number, total = selectors.next_numbers(publication, year)
+            clash = Issue.objects.filter(publication=publication).filter(
+                Q(year=year, number=number) | Q(total_number=total)
+            )
+            if clash.exists():
+                raise WorkflowError(
+                    f"期号{selectors.number_label(number, total)}已被占用，"
+                    "请管理员核对刊物的起始期号。"
+                )
+            locked.year, locked.number, locked.total_number = year, number, total
+            locked.publication = publication
+            locked.distribution_text = "\n".join(locked.distribution_list.line_list())
+            pdf = _render(
+                selectors.issue_html(locked, number_label=locked.number_label)
+            )
+            document = _store_document(locked, pdf, actor)
+
+            publication.number_year = year
+            publication.last_number = number
+            publication.last_total_number = total
+            publication.save(
+                update_fields=["number_year", "last_number", "last_total_number"]
+            )
+            locked.status = S.ISSUED
+            locked.signed_by = actor
+            locked.signed_at = timezone.now()
+            locked.version += 1
+            locked.save(
+                update_fields=[
+                    "year",
+                    "number",
+                    "total_number",
+                    "distribution_text",
+                    "status",
+                    "signed_by",
+                    "signed_at",
+                    "version",
+                ]
+            )
+            publish_items_of_issue(locked, actor)
+            _event(
+                locked,
+                actor,
+                "sign_off",
+                from_status=S.PENDING_SIGNOFF,
+                to_status=S.ISSUED,
+                comment=f"{locked.number_label}，PDF SHA-256 {document.sha256}",
+            )
+            notify(
+                selectors.reader_recipients(),
+                title=f"《{publication.name}》{locked.number_label}已签发",
+                body=f"印发日期 {selectors.date_label(locked.issue_date)}。",
+                url=_issue_url(locked),
+            )
+    except BaseException:
+        # The transaction rolled back; the file it wrote must go too.
+        if document is not None:
+            document.file.delete(save=False)
+        raise
+    return document
+
+
+def issue_correction(issue, actor, reason) -> IssueDocument:
+    """发布更正版: a new PDF marked 更正版 with a reason; the original is kept.
+
+    Only signers and admins; the issue must be issued.
+    """
+    reason = (reason or "").strip()
+    if not (roles.is_signer(actor) or roles.is_admin(actor)):
+        _refuse(actor, "correction", issue, "只有签发人或管理员可以发布更正版。")
+    if not reason:
+        raise WorkflowError("请填写更正原因。")
+    document = None
+    try:
+        with transaction.atomic():
+            locked = _lock(issue)
+            if locked.status != S.ISSUED:
+                raise WorkflowError("只有已签发的简报才能发布更正版。")
+            html = selectors.issue_html(
+                locked, number_label=locked.number_label, is_correction=True
+            )
+            pdf = _render(html)
+            document = _store_document(
+                locked, pdf, actor, is_correction=True, reason=reason
+            )
+            _bump_version(locked)
+            _event(
+                locked,
+                actor,
+                "correction",
+                comment=f"{reason}（PDF SHA-256 {document.sha256}）",
+            )
+            notify(
+                selectors.reader_recipients(),
+                title=f"《{locked.publication.name}》{locked.number_label}发布更正版",
+                body=reason,
+                url=_issue_url(locked),
+            )
+    except BaseException:
+        if document is not None:
+            document.file.delete(save=False)
+        raise
+    return document
+
+
+def store_original_document(issue, actor) -> IssueDocument | None:
+    """Render and store the original PDF of an issue issued outside this system
+    (the demo seed, an import); None when it already has its documents.
+
+    The issue must be issued (numbered, distribution frozen).
+    """
+    with transaction.atomic():
+        locked = _lock(issue)
+        if locked.status != S.ISSUED or locked.number is None:
+            raise WorkflowError("只有已签发的期才能存档 PDF。")
+        if locked.documents.exists():
+            return None
+        pdf = _render(selectors.issue_html(locked, number_label=locked.number_label))
+        document = _store_document(locked, pdf, actor)
+        record_event(
+            actor=actor,
+            action="issue_document_stored",
+            obj=locked,
+            reason=f"存档原版 PDF，SHA-256 {document.sha256}",
+        )
+    return document
+
+
+# -- download ------------------------------------------------------------------
+
+
+def read_verified_document(document, actor) -> bytes:
+    """The stored PDF's bytes after checking them against the stored SHA-256.
+
+    Records the download; a missing or altered file raises
+    DocumentIntegrityError and records a failed audit event instead.
+    """
+    try:
+        with document.file.open("rb") as handle:
+            data = handle.read()
+    except (FileNotFoundError, ValueError, OSError):
+        data = None
+    if data is None or hashlib.sha256(data).hexdigest() != document.sha256:
+        problem = "文件缺失" if data is None else "SHA-256 不符"
+        record_event(
+            actor=actor,
+            action="pdf_integrity_failure",
+            obj=document,
+            result=AuditEvent.Result.FAILURE,
+            reason=f"{document}：{problem}（应为 {document.sha256}）",
+        )
+        raise DocumentIntegrityError(
+            "这份 PDF 未通过完整性校验（文件与签发时保存的 SHA-256 不一致或已缺失），"
+            "为防止传播被改动的文件，系统拒绝提供下载。已记录此事件，请联系管理员。"
+        )
+    record_event(actor=actor, action="pdf_download", obj=document)
+    return data
+
+
+def document_filename(document) -> str:
+    """工作简报第12期.pdf, or 工作简报第12期（更正版）.pdf."""
+    issue = document.issue
+    suffix = "（更正版）" if document.is_correction else ""
+    return f"{issue.publication.name}第{issue.number}期{suffix}.pdf"
