@@ -381,12 +381,13 @@ def editor_save_item(item, actor, *, version, title, body, note="") -> Item:
     """The editor's copy-edit, stored as a new revision (the clerk's text is kept).
 
     Preconditions: the actor holds the item (编辑中), or it is adopted into an
-    issue that is not yet issued.
+    issue still being composed (组稿中): once submitted for sign-off the signer
+    signs exactly what they previewed.
     """
     locked = _lock(item)
     _check(locked, actor, "editor_save")
-    if locked.status == S.ADOPTED and locked.issue.status == Issue.Status.ISSUED:
-        raise WorkflowError("该期已签发，稿件不能再修改。")
+    if locked.status == S.ADOPTED and locked.issue.status != Issue.Status.DRAFT:
+        raise WorkflowError("该期已送签或已签发，稿件不能再修改；如需修改请由签发人退回。")
     title, body, text = _text_fields(title, body)
     if not title:
         raise WorkflowError("请填写标题。")

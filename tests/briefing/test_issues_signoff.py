@@ -214,6 +214,24 @@ def test_send_back_needs_a_comment_and_returns_the_issue_to_the_editor():
 
 
 @pytest.mark.django_db
+def test_item_text_cannot_change_once_the_issue_awaits_sign_off():
+    from briefing.services.items import editor_save_item
+
+    issue = pending_issue(items=1)
+    item = Item.objects.get(issue=issue)
+    with pytest.raises(WorkflowError, match="已送签"):
+        editor_save_item(
+            item,
+            factories.make_editor(),
+            version=item.version,
+            title="改过的标题",
+            body="<p>签发人没有看过的文字。</p>",
+        )
+    item.refresh_from_db()
+    assert item.title != "改过的标题"
+
+
+@pytest.mark.django_db
 def test_a_frozen_issue_refuses_every_change(fake_pdf):
     issue = sign(pending_issue(items=2))
     editor = factories.make_editor()
