@@ -25,6 +25,12 @@ GROUP_PERMISSIONS = {
     ADMIN: [READ_PERM],
 }
 ADMIN_MODEL_APPS = ["departments", "briefing", "auth"]
+# Model permissions of other apps that the admin group keeps in the admin.
+ADMIN_EXTRA_PERMISSIONS = [
+    "assessment.add_adoptionlevel",
+    "assessment.change_adoptionlevel",
+    "assessment.view_adoptionlevel",
+]
 
 
 def membership(user) -> Membership | None:
@@ -77,3 +83,38 @@ def role_label(user) -> str:
         if name in names:
             return name
     return "超级管理员" if user.is_superuser else "用户"
+
+
+def ensure_role_groups(**kwargs):
+    """Create the role groups with their permissions; safe to run again.
+
+    Connected to ``post_migrate``: besides every migrate, it runs after each
+    flush, so tests that empty the database (transaction=True) get the roles
+    back, as Django does for content types and permissions.
+    """
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+    from django.contrib.auth.models import Group, Permission
+
+    from audit.roles import AUDITOR, AUDITOR_PERMISSIONS
+
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0)
+
+    def permission(dotted):
+        app_label, codename = dotted.split(".")
+        return Permission.objects.get(
+            content_type__app_label=app_label, codename=codename
+        )
+
+    wanted = {**GROUP_PERMISSIONS, AUDITOR: AUDITOR_PERMISSIONS}
+    wanted[ADMIN] = wanted[ADMIN] + ADMIN_EXTRA_PERMISSIONS
+    for name, perms in wanted.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        group.permissions.add(*(permission(p) for p in perms))
+    Group.objects.get(name=ADMIN).permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label__in=ADMIN_MODEL_APPS,
+            codename__regex=r"^(add|change|delete|view)_",
+        )
+    )

@@ -3,7 +3,16 @@
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from core.roles import ADMIN, ADMIN_MODEL_APPS, GROUP_PERMISSIONS
+# Frozen here as they were when this migration was written; core.roles holds
+# the current definition (and ensure_role_groups keeps the groups up to date).
+ADMIN = "管理员"
+ADMIN_MODEL_APPS = ["departments", "briefing", "auth"]
+GROUP_PERMISSIONS = {
+    "编辑": ["briefing.edit_briefing", "briefing.read_issue"],
+    "签发人": ["briefing.sign_issue", "briefing.read_issue"],
+    "领导": ["briefing.read_issue"],
+    ADMIN: ["briefing.read_issue"],
+}
 
 
 def create_roles(apps, schema_editor):

@@ -20,8 +20,7 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.mark.postgres
-# serialized_rollback: the role groups (a data migration) survive the flush.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_twenty_concurrent_sign_offs_get_twenty_consecutive_numbers():
     publication = factories.make_publication(
         number_year=2026, last_number=7, last_total_number=300

@@ -113,8 +113,7 @@ def test_sign_off_stores_the_pdf_with_its_hash_and_freezes_the_issue(fake_pdf):
     assert not Notification.objects.filter(recipient=reader).exists()
 
 
-# serialized_rollback: the role groups (a data migration) survive the flush.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_readers_and_signers_are_notified_after_commit(fake_pdf):
     issue = pending_issue()
     reader = factories.make_reader()

@@ -17,8 +17,7 @@ pytestmark = [
         connection.vendor != "postgresql",
         reason="row locks (select_for_update) need PostgreSQL; SQLite locks the file",
     ),
-    # serialized_rollback: the role groups made by the data migration stay.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 

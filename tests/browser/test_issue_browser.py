@@ -15,36 +15,11 @@ from tests.conftest import login
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def role_groups(transactional_db):
-    """The role groups a data migration makes; an earlier transactional test's
-    flush removes them (serialized_rollback does not help with live_server)."""
-    from django.apps import apps
-    from django.contrib.auth.management import create_permissions
-    from django.contrib.auth.models import Group, Permission
-
-    from core.roles import GROUP_PERMISSIONS
-
-    for app_config in apps.get_app_configs():
-        create_permissions(app_config, verbosity=0)
-    for name, perms in GROUP_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        for perm in perms:
-            app_label, codename = perm.split(".")
-            group.permissions.add(
-                Permission.objects.get(
-                    content_type__app_label=app_label, codename=codename
-                )
-            )
-
-
 def titles_in_order(page):
     return page.locator(".issue-item .item-title").all_inner_texts()
 
 
-def test_compose_reorder_preview_submit_sign_and_download(
-    role_groups, browser_context, shot
-):
+def test_compose_reorder_preview_submit_sign_and_download(browser_context, shot):
     publication = factories.make_publication(
         name="工作简报",
         office_name="测试县人民政府办公室",

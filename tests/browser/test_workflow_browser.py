@@ -14,30 +14,6 @@ TITLE = "开发区铆足干劲抓项目建设"
 KEYWORD = "铆足干劲"
 
 
-@pytest.fixture
-def role_groups(transactional_db):
-    """The role groups, which a data migration makes: an earlier transactional
-    test may have flushed them, with the permissions."""
-    from django.apps import apps
-    from django.contrib.auth.management import create_permissions
-    from django.contrib.auth.models import Group, Permission
-
-    from core.roles import GROUP_PERMISSIONS
-
-    for app_config in apps.get_app_configs():
-        create_permissions(app_config, verbosity=0)
-
-    for name, perms in GROUP_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        for perm in perms:
-            app_label, codename = perm.split(".")
-            group.permissions.add(
-                Permission.objects.get(
-                    content_type__app_label=app_label, codename=codename
-                )
-            )
-
-
 def logout(page):
     page.get_by_role("button", name="退出").click()
     page.wait_for_load_state()
@@ -49,7 +25,7 @@ def open_item(page, menu):
     expect(page.get_by_role("heading", name=TITLE)).to_be_visible()
 
 
-def test_workflow_in_the_browser(role_groups, demo, browser_context, shot):
+def test_workflow_in_the_browser(demo, browser_context, shot):
     from django.contrib.auth import get_user_model
 
     editor = get_user_model().objects.get(username="editor")
