@@ -27,7 +27,7 @@ class RequestContextMiddleware:
 
     def __call__(self, request):
         request_id = request.META.get("HTTP_X_REQUEST_ID", "")[:64] or uuid.uuid4().hex
-        token = current.set(RequestContext(client_ip(request), request_id))
+        token = current.set(RequestContext(client_ip(request), request_id, request))
         try:
             response = self.get_response(request)
         finally:

@@ -1,3 +1,4 @@
+import pgtrigger
 from django.conf import settings
 from django.db import models
 
@@ -12,7 +13,10 @@ class AuditEvent(models.Model):
     created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+        # Deleting a user must not touch the trail (the trigger would refuse
+        # the UPDATE of SET_NULL); the username column keeps who it was.
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         null=True,
         blank=True,
         related_name="+",
@@ -34,6 +38,15 @@ class AuditEvent(models.Model):
         verbose_name = "审计事件"
         verbose_name_plural = "审计事件"
         ordering = ["-created_at", "-id"]
+        permissions = [("export_auditevent", "可以导出审计事件")]
+        # Append-only in the database itself, whoever connects (PostgreSQL only;
+        # pgtrigger skips other databases).
+        triggers = [
+            pgtrigger.Protect(
+                name="append_only",
+                operation=pgtrigger.Update | pgtrigger.Delete,
+            )
+        ]
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.username} {self.action}"

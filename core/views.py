@@ -18,6 +18,8 @@ def home(request):
         return redirect("briefing:inbox")
     if user.is_staff:
         return redirect("admin:index")
+    if user.has_perm("audit.view_auditevent") and not roles.is_reader(user):
+        return redirect("audit:event_list")
     return redirect("briefing:issue_list")
 
 

@@ -35,14 +35,20 @@ INSTALLED_APPS = [
     "django_filters",
     "django_ckeditor_5",
     "axes",
+    "pgtrigger",
+    "csp",
     "core",
     "audit",
     "departments",
     "briefing.apps.BriefingConfig",
+    "notifications",
+    "assessment",
+    "reading",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "audit.middleware.RequestContextMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -51,6 +57,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "core.middleware.SessionLimitMiddleware",
+    "core.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns lockouts into the Chinese lockout page.
     "axes.middleware.AxesMiddleware",
@@ -70,6 +78,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.navigation",
+                "notifications.context_processors.notification_bell",
             ],
         },
     },
@@ -123,6 +132,7 @@ AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.5"))
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
 # Accounts are locked by user name, not by address: a county office sits behind
 # one NAT address, and locking it would lock out the whole office.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
@@ -132,6 +142,9 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 SESSION_COOKIE_AGE = 30 * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_ABSOLUTE_SECONDS = 12 * 60 * 60
+# 等保 asks for periodic password change: after this many days the user must
+# change it before anything else (core.middleware).
+PASSWORD_MAX_AGE_DAYS = int(os.environ.get("PASSWORD_MAX_AGE_DAYS", "90"))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 if REDIS_URL:
@@ -179,6 +192,19 @@ TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
 DEMO_DATA_ALLOWED = env_bool("DEMO_DATA_ALLOWED", False)
 
 X_FRAME_OPTIONS = "DENY"
+# django-csp 4.0. No inline script anywhere; CKEditor 5 sets inline styles.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "object-src": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+    }
+}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
@@ -193,3 +219,42 @@ LOGGING = {
         "fontTools": {"level": "ERROR"},
     },
 }
+
+# CKEditor 5 (django-ckeditor-5). SECURITY.md #9: the package's defaults (uploads
+# for staff only, no size limit, public storage under the user's filename) are
+# wrong for us. Uploads go to briefing.views.items.image_upload (mounted under
+# the package's URL name): unit members and editors may upload, the type is
+# checked by content, the file is stored privately under a random name and
+# served only through a view that checks access.
+CKEDITOR_5_FILE_UPLOAD_PERMISSION = "authenticated"  # the role check is in our view
+CKEDITOR_5_MAX_FILE_SIZE = 5  # MB, for images pasted into the text
+CKEDITOR_5_UPLOAD_FILE_TYPES = ["jpeg", "jpg", "png"]
+CKEDITOR_5_FILE_STORAGE = "briefing.uploads.PrivateStorage"
+CKEDITOR_5_CONFIGS = {
+    "default": {"toolbar": ["bold", "bulletedList", "numberedList"]},
+    "item": {
+        "language": "zh-cn",
+        "toolbar": {
+            "items": [
+                "undo", "redo", "|", "bold", "|", "bulletedList", "numberedList",
+                "|", "insertTable", "uploadImage", "|", "findAndReplace",
+            ],
+            "shouldNotGroupWhenFull": True,
+        },
+        # Everything that would store styles, raw HTML or embeds is switched off;
+        # the server keeps only what briefing.sanitize allows anyway.
+        "removePlugins": [
+            "Markdown", "HtmlEmbed", "SourceEditing", "GeneralHtmlSupport",
+            "FullPage", "Style", "MediaEmbed", "Font", "Highlight", "Alignment",
+            "TableProperties", "TableCellProperties", "ListProperties",
+            "IndentBlock", "Indent", "CodeBlock", "Code", "TodoList", "Mention",
+            "PageBreak", "HorizontalLine", "ImageResize", "Autosave",
+            "CKFinderUploadAdapter", "LinkImage", "WordCount",
+        ],
+        "image": {"toolbar": ["imageTextAlternative"]},
+        "table": {"contentToolbar": ["tableColumn", "tableRow", "mergeTableCells"]},
+    },
+}  # fmt: skip
+
+# 批示 not answered within this many days show as overdue on the editor's list.
+INSTRUCTION_OVERDUE_DAYS = int(os.environ.get("INSTRUCTION_OVERDUE_DAYS", "7"))

@@ -77,6 +77,8 @@ class Command(BaseCommand):
             self.load_seed_issue(
                 publication, sections, departments, distribution, users
             )
+            self.load_seed_document(publication, users)
+            load_demo_items(sections, users)
         self.stdout.write(
             self.style.SUCCESS("演示数据已就绪。演示账号（开发用密码）：")
         )
@@ -216,3 +218,90 @@ class Command(BaseCommand):
             to_status=Item.Status.PUBLISHED,
             comment=f"随{issue.number_label}签发",
         )
+
+    def load_seed_document(self, publication, users):
+        """The seed issue's stored PDF (原版, with its SHA-256), rendered once."""
+        from briefing.services.errors import WorkflowError
+        from briefing.services.issues import store_original_document
+
+        issue = Issue.objects.get(
+            publication=publication, total_number=SEED_ISSUE["total_number"]
+        )
+        try:
+            store_original_document(issue, users["signer"])
+        except WorkflowError as exc:
+            # No Chinese font here: the rest of the demo is still usable.
+            self.stderr.write(self.style.WARNING(f"样例简报的 PDF 未生成：{exc}"))
+
+
+# Items in various states, so that the inbox and 我的稿件 are not empty.
+# (title, author, paragraphs, suggested section, moves after saving)
+DEMO_ITEMS = [
+    (
+        "开发区新签约亿元以上项目3个",
+        "kfq_clerk",
+        ["今年以来，县开发区坚持把招商引资作为“一号工程”。",
+         "截至目前，新签约亿元以上项目3个，总投资12.6亿元。"],
+        "项目建设",
+        [],
+    ),
+    (
+        "开发区开展重点项目“百日攻坚”行动",
+        "kfq_clerk",
+        ["县开发区围绕全年目标任务，开展重点项目“百日攻坚”行动。",
+         "建立“一个项目、一名领导、一个专班”推进机制，倒排工期、挂图作战。"],
+        "项目建设",
+        [("submit", "kfq_clerk")],
+    ),
+    (
+        "开发区优化营商环境推行“拿地即开工”",
+        "kfq_clerk",
+        ["县开发区推行“拿地即开工”审批模式，项目审批时间压缩60%以上。",
+         "今年已有5个项目实现“拿地即开工”。"],
+        "便民服务",
+        [("submit", "kfq_clerk"), ("approve", "kfq_reviewer"), ("claim", "editor")],
+    ),
+    (
+        "县民政局开展困难群众走访慰问",
+        "mzj_clerk",
+        ["县民政局组织开展困难群众走访慰问活动，共走访慰问困难群众1200余户。",
+         "发放慰问金及物资折合人民币86万元。"],
+        "民生保障",
+        [("submit", "mzj_clerk")],
+    ),
+    (
+        "县民政局推进养老服务体系建设",
+        "mzj_clerk",
+        ["县民政局加快推进县乡村三级养老服务网络建设。"],
+        "民生保障",
+        [("submit", "mzj_clerk"), ("return", "editor")],
+    ),
+]  # fmt: skip
+
+
+def load_demo_items(sections, users):
+    """A few items in various states, made through the workflow services."""
+    from briefing.services import items as item_services
+
+    moves = {
+        "submit": item_services.submit_item,
+        "approve": item_services.approve_item,
+        "claim": item_services.claim_item,
+        "return": lambda item, actor: item_services.return_item(
+            item, actor, "请补充具体数据和典型事例。"
+        ),
+    }
+    for title, author, paragraphs, section, steps in DEMO_ITEMS:
+        if Item.objects.filter(title=title).exists():
+            continue
+        clerk = users[author]
+        item = item_services.create_item(
+            clerk,
+            title=title,
+            body="".join(f"<p>{html.escape(p)}</p>" for p in paragraphs),
+            suggested_section=sections[section],
+            contact_name=clerk.get_full_name(),
+            contact_phone="0373-7000000",
+        )
+        for move, actor in steps:
+            item = moves[move](item, users[actor])

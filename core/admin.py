@@ -1,0 +1,36 @@
+"""The user admin, so that accounts an admin creates or resets change password."""
+
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db import transaction
+
+from audit.services import record_event
+
+from . import accounts
+
+User = get_user_model()
+
+
+class UserAdmin(DjangoUserAdmin):
+    def save_model(self, request, obj, form, change):
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            if not change:
+                accounts.require_password_change(obj)
+                record_event(actor=request.user, action="account_created", obj=obj)
+
+    def user_change_password(self, request, id, form_url=""):
+        with transaction.atomic():
+            response = super().user_change_password(request, id, form_url)
+            # A redirect after POST means the form was valid and saved.
+            if request.method == "POST" and response.status_code == 302:
+                user = User.objects.get(pk=id)
+                if user != request.user:
+                    accounts.require_password_change(user)
+                record_event(actor=request.user, action="password_reset", obj=user)
+        return response
+
+
+admin.site.unregister(User)
+admin.site.register(User, UserAdmin)

@@ -1,0 +1,410 @@
+"""Who gets which status from every URL of the project: the access matrix.
+
+One entry per URL name; the test walks the URL resolver and fails when a URL
+is missing here, so a new view cannot ship without saying who may use it.
+
+An entry is one case or a list of cases. A case has
+- "args": path parameters, by the name of an object of tests/security/world.py
+  (or a literal value);
+- "GET" and/or "POST": the expected status for each role, in the order of
+  ``world.ROLES``. POST requests carry no data: enough to show who is refused
+  (404 for objects outside the user's scope), not a workflow test.
+A case with "POST" but no "GET" is a POST-only view: the test also checks that
+GET answers 405.
+
+Status codes: 200 page, 302 redirect (anonymous: to the login page), 400 form
+with errors, 403 refused (CSRF or admin), 404 not found / not yours, 405 wrong
+method, 429 locked out.
+"""
+
+ANON, CLERK_A, CLERK_B, REVIEWER_A, EDITOR, SIGNER, READER, ADMIN, AUDITOR = range(9)
+
+
+def R(*statuses):  # noqa: N802 (reads as a table row)
+    """A row of statuses, one per role in world.ROLES order:
+    anonymous, clerk_a, clerk_b, reviewer_a, editor, signer, reader, admin, auditor
+    """
+    from .world import ROLES
+
+    assert len(statuses) == len(ROLES), statuses
+    return dict(zip(ROLES, statuses, strict=True))
+
+
+def cases_of(entry):
+    return entry if isinstance(entry, list) else [entry]
+
+
+# Left out of the walk, each for a reason:
+# The Django admin has its own permission system (is_staff + model
+# permissions), tested in tests/core and tests/security/test_audit.py.
+EXCLUDED_NAMESPACES = {"admin"}
+EXCLUDED_MODULES = (
+    "django.contrib.admin",
+    # Third-party views: the CKEditor 5 upload is tested on its own
+    # (test_ckeditor_upload_refuses_anonymous_users).
+    "django_ckeditor_5",
+)
+
+# Roles that see every issue (drafts included): editor, signer, admin.
+EVERYONE_LOGGED_IN = R(302, 200, 200, 200, 200, 200, 200, 200, 200)
+
+EXPECTATIONS = {
+    # --- core: routing, health, login, password -----------------------------
+    "home": {"GET": R(302, 302, 302, 302, 302, 302, 302, 302, 302)},
+    "healthz": {"GET": R(200, 200, 200, 200, 200, 200, 200, 200, 200)},
+    # Logged-in users are sent on from the login page (redirect_authenticated_user).
+    "login": {
+        "GET": R(200, 302, 302, 302, 302, 302, 302, 302, 302),
+        "POST": R(200, 302, 302, 302, 302, 302, 302, 302, 302),
+    },
+    # Logout is POST only (Django 5); anonymous POST is harmless.
+    "logout": {"POST": R(302, 302, 302, 302, 302, 302, 302, 302, 302)},
+    "password_change": {
+        "GET": EVERYONE_LOGGED_IN,
+        "POST": EVERYONE_LOGGED_IN,
+    },
+    "password_change_done": {"GET": EVERYONE_LOGGED_IN},
+    # --- audit: the 审计员 only ------------------------------------------------
+    "audit:event_list": {"GET": R(302, 404, 404, 404, 404, 404, 404, 404, 200)},
+    "audit:event_export": [
+        {"args": {"fmt": "csv"}, "GET": R(302, 404, 404, 404, 404, 404, 404, 404, 200)},
+        {
+            "args": {"fmt": "xlsx"},
+            "GET": R(302, 404, 404, 404, 404, 404, 404, 404, 200),
+        },
+    ],
+    # --- briefing: items --------------------------------------------------------
+    "briefing:my_items": {"GET": R(302, 200, 200, 200, 404, 404, 404, 404, 404)},
+    # Admins see the items that reached the editors (briefing.permissions).
+    "briefing:inbox": {"GET": R(302, 404, 404, 404, 200, 404, 404, 200, 404)},
+    # Unit A's clerk writes; the unit's own members see its items (the reviewer
+    # not its drafts); editors and admins those that reached the editors.
+    "briefing:item_create": {
+        "GET": R(302, 200, 200, 404, 404, 404, 404, 404, 404),
+        "POST": R(302, 200, 200, 404, 404, 404, 404, 404, 404),
+    },
+    "briefing:item_detail": [
+        {
+            "args": {"pk": "item_a_draft"},
+            "GET": R(302, 200, 404, 404, 404, 404, 404, 404, 404),
+        },
+        {
+            "args": {"pk": "item_a_review"},
+            "GET": R(302, 200, 404, 200, 404, 404, 404, 404, 404),
+        },
+        {
+            "args": {"pk": "item_a_submitted"},
+            "GET": R(302, 200, 404, 200, 200, 404, 404, 200, 404),
+        },
+        {
+            "args": {"pk": "item_a_returned"},
+            "GET": R(302, 200, 404, 200, 200, 404, 404, 200, 404),
+        },
+        {
+            "args": {"pk": "item_b_submitted"},
+            "GET": R(302, 404, 200, 404, 200, 404, 404, 200, 404),
+        },
+        # Signers and readers read issues, not item pages.
+        {
+            "args": {"pk": "item_in_issued"},
+            "GET": R(302, 404, 200, 404, 200, 404, 404, 200, 404),
+        },
+    ],
+    "briefing:item_diff": [
+        {
+            "args": {"pk": "item_a_draft"},
+            "GET": R(302, 200, 404, 404, 404, 404, 404, 404, 404),
+        },
+        {
+            "args": {"pk": "item_a_submitted"},
+            "GET": R(302, 200, 404, 200, 200, 404, 404, 200, 404),
+        },
+        {
+            "args": {"pk": "item_b_submitted"},
+            "GET": R(302, 404, 200, 404, 200, 404, 404, 200, 404),
+        },
+    ],
+    # The clerk's form: only the unit's clerk, only in 草稿/已退回/已撤回.
+    "briefing:item_edit": [
+        {
+            "args": {"pk": "item_a_draft"},
+            "GET": R(302, 200, 404, 404, 404, 404, 404, 404, 404),
+            "POST": R(302, 200, 404, 404, 404, 404, 404, 404, 404),
+        },
+        {
+            "args": {"pk": "item_a_returned"},
+            "GET": R(302, 200, 404, 404, 404, 404, 404, 404, 404),
+        },
+        {
+            "args": {"pk": "item_a_submitted"},
+            "GET": R(302, 404, 404, 404, 404, 404, 404, 404, 404),
+        },
+    ],
+    # The editor's copy-edit: adopted items of an issue not yet signed.
+    "briefing:item_editor_edit": [
+        {
+            "args": {"pk": "item_in_draft"},
+            "GET": R(302, 404, 404, 404, 200, 404, 404, 404, 404),
+            "POST": R(302, 404, 404, 404, 200, 404, 404, 404, 404),
+        },
+        {
+            "args": {"pk": "item_a_submitted"},
+            "GET": R(302, 404, 404, 404, 404, 404, 404, 404, 404),
+        },
+    ],
+    # Moves: whoever sees the item gets the service's answer (a message and a
+    # redirect back); whoever does not, 404.
+    "briefing:item_move": [
+        {
+            "args": {"pk": "item_a_draft", "move": "submit"},
+            "POST": R(302, 302, 404, 404, 404, 404, 404, 404, 404),
+        },
+        {
+            "args": {"pk": "item_a_review", "move": "approve"},
+            "POST": R(302, 302, 404, 302, 404, 404, 404, 404, 404),
+        },
+        {
+            "args": {"pk": "item_b_submitted", "move": "claim"},
+            "POST": R(302, 404, 302, 404, 302, 404, 404, 302, 404),
+        },
+        {
+            "args": {"pk": "item_a_submitted", "move": "bogus"},
+            "POST": R(302, 404, 404, 404, 404, 404, 404, 404, 404),
+        },
+    ],
+    "briefing:attachment_download": [
+        {
+            "args": {"pk": "item_a_submitted", "attachment_pk": "attachment_a"},
+            "GET": R(302, 200, 404, 200, 200, 404, 404, 200, 404),
+        },
+        # Unit A's attachment asked for under unit B's item.
+        {
+            "args": {"pk": "item_b_submitted", "attachment_pk": "attachment_a"},
+            "GET": R(302, 404, 404, 404, 404, 404, 404, 404, 404),
+        },
+    ],
+    "briefing:attachment_delete": {
+        "args": {"pk": "item_a_submitted", "attachment_pk": "attachment_a"},
+        "POST": R(302, 302, 404, 302, 302, 404, 404, 302, 404),
+    },
+    # An image in unit A's submitted item: those who see the item.
+    "briefing:editor_image": [
+        {
+            "args": {"name": "0123456789abcdef0123456789abcdef.png"},
+            "GET": R(302, 200, 404, 200, 200, 404, 404, 200, 404),
+        },
+        {
+            "args": {"name": "ffffffffffffffffffffffffffffffff.png"},
+            "GET": R(302, 404, 404, 404, 404, 404, 404, 404, 404),
+        },
+    ],
+    # Our own view under the package's URL name (config/urls.py): unit members
+    # and editors may upload (400: no file sent), everyone else 403.
+    "ck_editor_5_upload_file": {
+        "POST": R(302, 400, 400, 400, 400, 403, 403, 403, 403),
+    },
+    # --- notifications ----------------------------------------------------------
+    "notifications:list": {"GET": EVERYONE_LOGGED_IN},
+    "notifications:mark_read": {
+        "args": {"pk": "notification_editor"},
+        "POST": R(302, 404, 404, 404, 302, 404, 404, 404, 404),
+    },
+    "notifications:mark_all_read": {
+        "POST": R(302, 302, 302, 302, 302, 302, 302, 302, 302),
+    },
+    # --- assessment (信息工作考核) ------------------------------------------------
+    # Editors and admins see every unit; a unit member is sent to their unit.
+    "assessment:statistics": {"GET": R(302, 302, 302, 302, 200, 404, 404, 200, 404)},
+    "assessment:export": [
+        {"args": {"fmt": "csv"}, "GET": R(302, 404, 404, 404, 200, 404, 404, 200, 404)},
+        {
+            "args": {"fmt": "xlsx"},
+            "GET": R(302, 404, 404, 404, 200, 404, 404, 200, 404),
+        },
+    ],
+    "assessment:unit": [
+        {
+            "args": {"department_id": "unit_a"},
+            "GET": R(302, 200, 404, 200, 200, 404, 404, 200, 404),
+        },
+        {
+            "args": {"department_id": "unit_b"},
+            "GET": R(302, 404, 200, 404, 200, 404, 404, 200, 404),
+        },
+    ],
+    "assessment:drill": [
+        {
+            "args": {"department_id": "unit_a", "metric": "submitted"},
+            "GET": R(302, 200, 404, 200, 200, 404, 404, 200, 404),
+        },
+        {
+            "args": {"department_id": "unit_b", "metric": "higher"},
+            "GET": R(302, 404, 200, 404, 200, 404, 404, 200, 404),
+        },
+    ],
+    # Records (合报, 上级采用, 批示) are kept by editors only.
+    "assessment:records": {"GET": R(302, 404, 404, 404, 200, 404, 404, 404, 404)},
+    "assessment:item": [
+        {
+            "args": {"item_id": "item_b_submitted"},
+            "GET": R(302, 404, 404, 404, 200, 404, 404, 404, 404),
+        },
+        # A unit's draft never reached the office: no records on it.
+        {
+            "args": {"item_id": "item_a_draft"},
+            "GET": R(302, 404, 404, 404, 404, 404, 404, 404, 404),
+        },
+    ],
+    # No shares sent: the service answers with a message and a redirect.
+    "assessment:item_credits": {
+        "args": {"item_id": "item_b_submitted"},
+        "POST": R(302, 404, 404, 404, 302, 404, 404, 404, 404),
+    },
+    "assessment:item_higher": {
+        "args": {"item_id": "item_b_submitted"},
+        "POST": R(302, 404, 404, 404, 200, 404, 404, 404, 404),
+    },
+    "assessment:item_instruction": {
+        "args": {"item_id": "item_b_submitted"},
+        "POST": R(302, 404, 404, 404, 200, 404, 404, 404, 404),
+    },
+    "assessment:delete_record": {
+        "args": {"kind": "higher", "record_id": "higher_record"},
+        "POST": R(302, 404, 404, 404, 302, 404, 404, 404, 404),
+    },
+    # Scoring rules: the system admin.
+    "assessment:rules": {"GET": R(302, 404, 404, 404, 404, 404, 404, 200, 404)},
+    "assessment:rule_new": {
+        "GET": R(302, 404, 404, 404, 404, 404, 404, 200, 404),
+        "POST": R(302, 404, 404, 404, 404, 404, 404, 200, 404),
+    },
+    "assessment:rule_edit": {
+        "args": {"rule_set_id": "rule_set"},
+        "GET": R(302, 404, 404, 404, 404, 404, 404, 200, 404),
+    },
+    # 通报: drafts for editors and admins (only editors write); issued ones
+    # also for unit members and readers (the signer reads too).
+    "assessment:bulletins": {
+        "GET": R(302, 404, 404, 404, 200, 404, 404, 200, 404),
+        "POST": R(302, 404, 404, 404, 200, 404, 404, 404, 404),
+    },
+    "assessment:bulletin_detail": [
+        {
+            "args": {"bulletin_id": "bulletin_draft"},
+            "GET": R(302, 404, 404, 404, 200, 404, 404, 200, 404),
+            "POST": R(302, 404, 404, 404, 200, 404, 404, 404, 404),
+        },
+        {
+            "args": {"bulletin_id": "bulletin_issued"},
+            "GET": R(302, 200, 200, 200, 200, 200, 200, 200, 404),
+            "POST": R(302, 404, 404, 404, 404, 404, 404, 404, 404),
+        },
+    ],
+    "assessment:bulletin_file": [
+        {
+            "args": {"bulletin_id": "bulletin_draft", "fmt": "docx"},
+            "GET": R(302, 404, 404, 404, 200, 404, 404, 200, 404),
+        },
+        {
+            "args": {"bulletin_id": "bulletin_issued", "fmt": "docx"},
+            "GET": R(302, 200, 200, 200, 200, 200, 200, 200, 404),
+        },
+    ],
+    # --- briefing: issues -------------------------------------------------------
+    "briefing:issue_list": {"GET": R(302, 404, 404, 404, 200, 200, 200, 200, 404)},
+    "briefing:issue_create": {
+        "GET": R(302, 404, 404, 404, 200, 404, 404, 404, 404),
+        "POST": R(302, 404, 404, 404, 200, 404, 404, 404, 404),
+    },
+    # Drafts and pending issues: editor, signer, admin; issued: readers too.
+    "briefing:issue_detail": [
+        {
+            "args": {"pk": "issue_draft"},
+            "GET": R(302, 404, 404, 404, 200, 200, 404, 200, 404),
+        },
+        {
+            "args": {"pk": "issue_pending"},
+            "GET": R(302, 404, 404, 404, 200, 200, 404, 200, 404),
+        },
+        {
+            "args": {"pk": "issue_issued"},
+            "GET": R(302, 404, 404, 404, 200, 200, 200, 200, 404),
+        },
+    ],
+    # Composing: editors only, on a draft; everyone else 404.
+    "briefing:issue_update": {
+        "args": {"pk": "issue_draft"},
+        "POST": R(302, 404, 404, 404, 400, 404, 404, 404, 404),
+    },
+    "briefing:issue_section_order": {
+        "args": {"pk": "issue_draft"},
+        "POST": R(302, 404, 404, 404, 302, 404, 404, 404, 404),
+    },
+    # No direction sent: 400 for the editor.
+    "briefing:issue_section_move": {
+        "args": {"pk": "issue_draft", "section_pk": "issue_section_draft"},
+        "POST": R(302, 404, 404, 404, 400, 404, 404, 404, 404),
+    },
+    "briefing:issue_item_order": {
+        "args": {"pk": "issue_draft", "section_pk": "section"},
+        "POST": R(302, 404, 404, 404, 302, 404, 404, 404, 404),
+    },
+    "briefing:issue_item_move": {
+        "args": {"pk": "issue_draft", "item_pk": "item_in_draft"},
+        "POST": R(302, 404, 404, 404, 400, 404, 404, 404, 404),
+    },
+    "briefing:issue_item_section": {
+        "args": {"pk": "issue_draft", "item_pk": "item_in_draft"},
+        "POST": R(302, 404, 404, 404, 302, 404, 404, 404, 404),
+    },
+    "briefing:issue_item_remove": {
+        "args": {"pk": "issue_draft", "item_pk": "item_in_draft"},
+        "POST": R(302, 404, 404, 404, 302, 404, 404, 404, 404),
+    },
+    # Previews: those who see every issue; readers read the issued PDF instead.
+    "briefing:issue_preview": [
+        {
+            "args": {"pk": "issue_draft"},
+            "GET": R(302, 404, 404, 404, 200, 200, 404, 200, 404),
+        },
+        {
+            "args": {"pk": "issue_issued"},
+            "GET": R(302, 404, 404, 404, 200, 200, 404, 200, 404),
+        },
+    ],
+    "briefing:issue_preview_pdf": {
+        "args": {"pk": "issue_draft"},
+        "GET": R(302, 404, 404, 404, 200, 200, 404, 200, 404),
+    },
+    "briefing:issue_submit": {
+        "args": {"pk": "issue_draft"},
+        "POST": R(302, 404, 404, 404, 302, 404, 404, 404, 404),
+    },
+    # Signers sign; editors and admins see the issue and are refused with a
+    # message (302 back to it); others do not see it.
+    "briefing:issue_sign_off": {
+        "args": {"pk": "issue_pending"},
+        "POST": R(302, 404, 404, 404, 302, 302, 404, 302, 404),
+    },
+    "briefing:issue_send_back": {
+        "args": {"pk": "issue_pending"},
+        "POST": R(302, 404, 404, 404, 400, 400, 404, 400, 404),
+    },
+    # Readers see the issued issue, so an empty correction form is a 400 for
+    # them too (the service refuses non-signers); clerks do not see it.
+    "briefing:issue_correct": {
+        "args": {"pk": "issue_issued"},
+        "POST": R(302, 404, 404, 404, 400, 400, 400, 400, 404),
+    },
+    "briefing:issue_document_download": [
+        {
+            "args": {"pk": "issue_issued", "document_pk": "document"},
+            "GET": R(302, 404, 404, 404, 200, 200, 200, 200, 404),
+        },
+        # A document asked for under another issue's id.
+        {
+            "args": {"pk": "issue_draft", "document_pk": "document"},
+            "GET": R(302, 404, 404, 404, 404, 404, 404, 404, 404),
+        },
+    ],
+}
