@@ -13,6 +13,14 @@ User = get_user_model()
 
 
 class UserAdmin(DjangoUserAdmin):
+    def get_readonly_fields(self, request, obj=None):
+        # Only a superuser may hand out superuser status or single permissions;
+        # the 管理员 role manages people through the role groups.
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            readonly += ["is_superuser", "user_permissions"]
+        return readonly
+
     def save_model(self, request, obj, form, change):
         with transaction.atomic():
             super().save_model(request, obj, form, change)

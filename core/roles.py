@@ -112,9 +112,18 @@ def ensure_role_groups(**kwargs):
     for name, perms in wanted.items():
         group, _ = Group.objects.get_or_create(name=name)
         group.permissions.add(*(permission(p) for p in perms))
-    Group.objects.get(name=ADMIN).permissions.add(
+    admin = Group.objects.get(name=ADMIN)
+    admin.permissions.add(
         *Permission.objects.filter(
             content_type__app_label__in=ADMIN_MODEL_APPS,
             codename__regex=r"^(add|change|delete|view)_",
+        )
+    )
+    # The admin assigns people to roles but may not redefine what a role can
+    # do: with change_group it could grant itself the auditor's permissions.
+    admin.permissions.remove(
+        *Permission.objects.filter(
+            content_type__app_label="auth",
+            codename__in=["add_group", "change_group", "delete_group"],
         )
     )

@@ -7,6 +7,7 @@ from unittest import mock
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from core.management.commands.load_demo import DEMO_PASSWORD
@@ -196,3 +197,20 @@ def test_production_settings_pass_check_deploy():
         text=True,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_admin_role_cannot_redefine_roles_or_make_superusers(client, demo):
+    admin_user = user("admin")
+    assert not admin_user.has_perm("auth.change_group")
+    assert admin_user.has_perm("auth.change_user")
+    client.force_login(admin_user)
+    group = Group.objects.get(name="审计员")
+    response = client.post(
+        f"/admin/auth/group/{group.pk}/change/", {"name": "审计员", "permissions": []}
+    )
+    assert response.status_code == 403
+    clerk = user("kfq_clerk")
+    page = client.get(f"/admin/auth/user/{clerk.pk}/change/").content.decode()
+    assert 'name="is_superuser"' not in page
+    assert 'name="user_permissions"' not in page
+    assert 'name="groups"' in page
