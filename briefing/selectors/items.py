@@ -28,7 +28,8 @@ def get_visible_item(user, pk) -> Item | None:
 
 
 def _list_columns(queryset):
-    return queryset.select_related(
+    # Lists show titles only: leave the long text columns in the database.
+    return queryset.defer("body", "search_text").select_related(
         "department",
         "author",
         "suggested_section",
