@@ -178,9 +178,7 @@ def available_cjk_families() -> list[str]:
     families = []
     for face in dir_fonts():
         families.extend(name for name in face.families if name not in families)
-    families.extend(
-        name for name in _fontconfig_cjk_families() if name not in families
-    )
+    families.extend(name for name in _fontconfig_cjk_families() if name not in families)
     return families
 
 
@@ -192,18 +190,18 @@ def role_families(role: str) -> list[str]:
     drops in one font with an unexpected name still sees it used.
     """
     configured = configured_families(role)
-    wanted = {name.casefold() for name in configured}
     named_anywhere = {
         name.casefold() for other in ROLES for name in configured_families(other)
     }
-    own, unclaimed = [], []
+    in_folder, unclaimed = set(), []
     for face in dir_fonts():
         folded = {name.casefold() for name in face.families}
-        if folded & wanted:
-            # Keep the order the setting gives among the folder's fonts.
-            own.extend(name for name in configured if name.casefold() in folded)
-        elif not folded & named_anywhere:
+        if folded & named_anywhere:
+            in_folder |= folded
+        else:
             unclaimed.extend(face.families)
+    # The folder's fonts of this role, in the order the setting gives them.
+    own = [name for name in configured if name.casefold() in in_folder]
     families = []
     for name in unclaimed + own + configured:
         if name.casefold() not in {family.casefold() for family in families}:

@@ -19,7 +19,7 @@ DISTRIBUTION_RE = re.compile(r"\A(本期发|报|送|发)：")
 UNIT_RE = re.compile(r"（([^（）]+)）\Z")
 # The gap after a headline, where it survived: a space between two CJK characters
 # (spaces around digits, as in "项目 77 个", are real and stay).
-HEADLINE_GAP_RE = re.compile(r"(?<=[^\x00-\x7f]) (?=[^\x00-\x7f])")
+HEADLINE_GAP_RE = re.compile(r"(?<=[^\x00-\x7f])[ \u3000](?=[^\x00-\x7f])")
 IDEOGRAPH_RE = re.compile(r"[\u3400-\u9fff]")
 
 # Character cells of a printed line; the first line of an item loses two to the
@@ -48,9 +48,17 @@ def _join(lines: list[str]) -> str:
 def _needs_space(before: str, after: str) -> bool:
     # The text puts a space between a number and a Chinese character ("31 个");
     # when that space fell on a line break it was dropped with the break.
-    return (before.isascii() and before.isalnum() and bool(IDEOGRAPH_RE.match(after))) or (
-        bool(IDEOGRAPH_RE.match(before)) and after.isascii() and after.isalnum()
+    return (_is_latin_or_digit(before) and _is_ideograph(after)) or (
+        _is_ideograph(before) and _is_latin_or_digit(after)
     )
+
+
+def _is_latin_or_digit(char: str) -> bool:
+    return char.isascii() and char.isalnum()
+
+
+def _is_ideograph(char: str) -> bool:
+    return bool(IDEOGRAPH_RE.match(char))
 
 
 def _split_headline(lines: list[str]) -> tuple[str, str]:
@@ -107,6 +115,8 @@ def parse_seed(text: str) -> dict:
         if distribution or DISTRIBUTION_RE.match(line):
             distribution.append(line)
         elif heading := SECTION_RE.match(line):
+            if item_lines:
+                raise ValueError(f"稿件没有以（报送单位）结尾：{item_lines[0]}")
             sections.append({"name": heading.group(1), "items": []})
         elif not sections:
             raise ValueError(f"栏目标题之前有正文：{line}")
@@ -156,3 +166,35 @@ def seed_print_context(seed: dict | None = None) -> tuple[SimpleNamespace, list]
         for section in seed["sections"]
     ]
     return issue, sections
+
+
+def long_seed(items: int) -> dict:
+    """A longer demo issue of ``items`` items, made from the seed's six.
+
+    Each copy rotates its sentences and shifts its numbers, so no two items read
+    alike (identical text would make line breaking unrealistically uniform).
+    """
+    seed = load_seed()
+    originals = [
+        (section["name"], item)
+        for section in seed["sections"]
+        for item in section["items"]
+    ]
+    sections = {name: [] for name, _item in originals}
+    for number in range(items):
+        name, item = originals[number % len(originals)]
+        copy = number // len(originals)
+        sentences = [part for part in re.split(r"(?<=。)", item["body"]) if part]
+        turn = copy % len(sentences)
+        body = "".join(sentences[turn:] + sentences[:turn])
+        body = re.sub(r"\d+", lambda match, n=copy: str(int(match.group()) + n), body)
+        headline = f"{item['headline']}（{copy + 1}）" if copy else item["headline"]
+        sections[name].append({**item, "headline": headline, "body": body})
+    return {
+        "sections": [
+            {"name": name, "items": section_items}
+            for name, section_items in sections.items()
+            if section_items
+        ],
+        "distribution": seed["distribution"],
+    }

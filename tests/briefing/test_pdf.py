@@ -602,6 +602,7 @@ def test_check_is_quiet_with_the_debian_fonts():
 
 
 def test_check_warns_for_a_role_with_no_installed_font(settings):
+    settings.BRIEFING_FONTS_DIR = None
     settings.BRIEFING_FONT_KAI = '"楷体_GB2312", "No Such Kai", serif'
     messages = run_checks(tags=["briefing"])
     assert [message.id for message in messages] == ["briefing.W001"]
@@ -612,6 +613,7 @@ def test_check_warns_for_a_role_with_no_installed_font(settings):
 
 
 def test_role_setting_accepts_a_list(settings):
+    settings.BRIEFING_FONTS_DIR = None
     settings.BRIEFING_FONT_HEI = ["SimHei", "Noto Sans CJK SC", "sans-serif"]
     assert fonts.role_families("hei") == ["SimHei", "Noto Sans CJK SC", "sans-serif"]
     assert '--font-hei: "SimHei", "Noto Sans CJK SC", sans-serif;' in fonts.font_css()
