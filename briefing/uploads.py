@@ -1,8 +1,9 @@
 """Uploaded files: type checked by content, stored privately under random names."""
 
+import re
 import uuid
 import zipfile
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 import puremagic
 from django.conf import settings
@@ -86,6 +87,24 @@ def store_editor_image(uploaded) -> str:
     ext = check_upload(uploaded, IMAGE_TYPES)
     stored = store(uploaded, EDITOR_IMAGE_DIR, ext)
     return PurePosixPath(stored).name
+
+
+_EDITOR_IMAGE_SRC_RE = re.compile(r'src="/items/images/([0-9a-f]{32}\.(?:png|jpg))"')
+
+
+def images_for_print(body_html: str) -> str:
+    """Point the editor images of sanitised HTML at their files, for the PDF.
+
+    On the site an image is served by a view that checks access; the renderer
+    reads the private file itself instead (it refuses every URL outside our
+    folders).
+    """
+    folder = Path(settings.MEDIA_ROOT).resolve() / EDITOR_IMAGE_DIR
+
+    def file_src(match):
+        return f'src="{(folder / match.group(1)).as_uri()}"'
+
+    return _EDITOR_IMAGE_SRC_RE.sub(file_src, body_html)
 
 
 class PrivateStorage(FileSystemStorage):

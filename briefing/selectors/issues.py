@@ -10,6 +10,7 @@ from django.http import Http404
 from briefing.models import Issue, IssueDocument, IssueSection, Item, Publication
 from briefing.print_layout import issue_print_html
 from briefing.services.errors import WorkflowError
+from briefing.uploads import images_for_print
 from core import roles
 
 # IssueEvent.action → label on the timeline; actions other code writes on an
@@ -178,7 +179,7 @@ def print_context(issue, *, number_label=None, is_correction=False):
             items=[
                 SimpleNamespace(
                     headline=item.title,
-                    body_html=item.body,
+                    body_html=images_for_print(item.body),
                     unit_name=item.department.short_name,
                 )
                 for item in issue_section.placed_items

@@ -387,7 +387,9 @@ def editor_save_item(item, actor, *, version, title, body, note="") -> Item:
     locked = _lock(item)
     _check(locked, actor, "editor_save")
     if locked.status == S.ADOPTED and locked.issue.status != Issue.Status.DRAFT:
-        raise WorkflowError("该期已送签或已签发，稿件不能再修改；如需修改请由签发人退回。")
+        raise WorkflowError(
+            "该期已送签或已签发，稿件不能再修改；如需修改请由签发人退回。"
+        )
     title, body, text = _text_fields(title, body)
     if not title:
         raise WorkflowError("请填写标题。")
