@@ -1,6 +1,7 @@
 """Forms of the issue pages: they parse input, the services decide."""
 
 from django import forms
+from django_ckeditor_5.widgets import CKEditor5Widget
 
 from briefing.models import DistributionList, Publication, Section
 
@@ -80,9 +81,36 @@ class SendBackForm(forms.Form):
 
 
 class CorrectionForm(forms.Form):
+    """The reason of a 更正 and the issue version the page was loaded at."""
+
     reason = forms.CharField(
         label="更正原因",
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
         error_messages={"required": "请填写更正原因。"},
+        help_text="印在记录中并通知读者，例如“第二条‘亿元’误作‘万元’”。",
     )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class CorrectedItemForm(forms.Form):
+    """One item's printed text on the correction page (prefix: item-<id>)."""
+
+    title = forms.CharField(label="标题", max_length=200)
+    body = forms.CharField(
+        label="正文", required=False, widget=CKEditor5Widget(config_name="item")
+    )
+
+    def clean_body(self):
+        # Browsers send CRLF; the stored text has LF. Same text, no false change.
+        return (self.cleaned_data.get("body") or "").replace("\r\n", "\n")
+
+    @classmethod
+    def for_item(cls, item, data=None):
+        form = cls(
+            data,
+            prefix=f"item-{item.pk}",
+            initial={"title": item.title, "body": item.body},
+        )
+        form.item = item
+        return form

@@ -212,7 +212,17 @@ def issue_timeline(issue) -> list:
 
 
 def issue_documents(issue):
+    """The issue's PDFs, oldest first: the original, then each 更正版."""
     return issue.documents.select_related("created_by").order_by("created_at", "id")
+
+
+def current_document(documents):
+    """The PDF offered by default: the newest 更正版, else the original."""
+    documents = list(documents)
+    corrections = [d for d in documents if d.is_correction]
+    if corrections:
+        return corrections[-1]
+    return documents[0] if documents else None
 
 
 def reader_recipients():

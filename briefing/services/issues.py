@@ -6,6 +6,7 @@ IssueEvent and an audit event, and notifies only on commit.
 """
 
 import hashlib
+from typing import NamedTuple
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -26,7 +27,7 @@ from briefing.models import (
 )
 from briefing.pdf import PdfRenderError, render_pdf
 from briefing.selectors import issues as selectors
-from briefing.services.items import publish_items_of_issue
+from briefing.services.items import correct_item_text, publish_items_of_issue
 from core import roles
 from notifications.services import notify
 
@@ -431,11 +432,11 @@ def _store_document(issue, pdf: bytes, actor, *, is_correction=False, reason="")
     return document
 
 
-def _render(html: str) -> bytes:
+def _render(html: str, outcome="本期未签发，期号未占用，可修复后重试。") -> bytes:
     try:
         return render_pdf(html)
     except PdfRenderError as exc:
-        raise WorkflowError(f"{exc}（本期未签发，期号未占用，可修复后重试。）") from exc
+        raise WorkflowError(f"{exc}（{outcome}）") from exc
 
 
 def sign_off_issue(issue, actor) -> IssueDocument:
@@ -528,13 +529,32 @@ def sign_off_issue(issue, actor) -> IssueDocument:
     return document
 
 
-def issue_correction(issue, actor, reason) -> IssueDocument:
-    """发布更正版: a new PDF marked 更正版 with a reason; the original is kept.
+class Correction(NamedTuple):
+    """What a correction made: the new document and the items whose text changed."""
 
-    Only signers and admins; the issue must be issued.
+    document: IssueDocument
+    corrected: list
+
+
+def may_correct(user) -> bool:
+    """Signers and admins issue corrections (更正版)."""
+    return roles.is_signer(user) or roles.is_admin(user)
+
+
+def issue_correction(issue, actor, *, reason, version, items) -> Correction:
+    """发布更正版: correct the items' text and print the issue again, marked 更正版.
+
+    Only signers and admins; the issue must be issued; ``reason`` is required;
+    ``version`` is the issue version the form was loaded at (a correction in
+    between raises StaleVersionError); ``items`` maps item id → {"title",
+    "body"} as typed. Each item whose text changed is sanitised, saved with a
+    revision and an event. The PDF keeps the issue's number; the original and
+    earlier documents stay untouched. A correction that changes no text is
+    allowed: it prints the issue again (e.g. after a font or layout fix). If
+    rendering fails nothing changes.
     """
     reason = (reason or "").strip()
-    if not (roles.is_signer(actor) or roles.is_admin(actor)):
+    if not may_correct(actor):
         _refuse(actor, "correction", issue, "只有签发人或管理员可以发布更正版。")
     if not reason:
         raise WorkflowError("请填写更正原因。")
@@ -544,19 +564,45 @@ def issue_correction(issue, actor, reason) -> IssueDocument:
             locked = _lock(issue)
             if locked.status != S.ISSUED:
                 raise WorkflowError("只有已签发的简报才能发布更正版。")
+            if int(version) != locked.version:
+                raise StaleVersionError(
+                    "本期在您打开更正页面之后已有变动（可能他人已发布更正版），"
+                    "您的更正未生效。您填写的内容仍保留在下方，"
+                    "请复制保留后刷新页面，核对最新内容再提交。"
+                )
+            rows = {
+                row.pk: row
+                for row in Item.objects.filter(issue=locked, pk__in=list(items))
+            }
+            if len(rows) != len(items):
+                raise WorkflowError("本期稿件已有变动，请刷新页面后重试。")
+            changed_ids = [
+                pk
+                for pk in sorted(rows)
+                if correct_item_text(
+                    rows[pk],
+                    actor,
+                    title=items[pk]["title"],
+                    body=items[pk]["body"],
+                    reason=reason,
+                )
+            ]
+            corrected = list(Item.objects.filter(pk__in=changed_ids).order_by("pk"))
             html = selectors.issue_html(
                 locked, number_label=locked.number_label, is_correction=True
             )
-            pdf = _render(html)
+            pdf = _render(html, outcome="更正未发布，稿件文字未改动，可修复后重试。")
             document = _store_document(
                 locked, pdf, actor, is_correction=True, reason=reason
             )
             _bump_version(locked)
+            titles = "、".join(f"《{row.title}》" for row in corrected)
+            changed = f"更正稿件{titles}" if corrected else "文字未改动，重新印发"
             _event(
                 locked,
                 actor,
                 "correction",
-                comment=f"{reason}（PDF SHA-256 {document.sha256}）",
+                comment=f"{reason}（{changed}；PDF SHA-256 {document.sha256}）",
             )
             notify(
                 selectors.reader_recipients(),
@@ -568,7 +614,7 @@ def issue_correction(issue, actor, reason) -> IssueDocument:
         if document is not None:
             document.file.delete(save=False)
         raise
-    return document
+    return Correction(document, corrected)
 
 
 def store_original_document(issue, actor) -> IssueDocument | None:

@@ -581,3 +581,39 @@ def save_item(actor, item=None, *, version=None, files=(), submit=False, **field
     if submit:
         item = submit_item(item, actor)
     return item
+
+
+# --- correcting an issued issue ---------------------------------------------------
+
+
+def correct_item_text(item, actor, *, title, body, reason) -> bool:
+    """更正: replace the printed text of an item of an issued issue.
+
+    Called by the issue correction inside its transaction, with the issue row
+    already locked; checks nothing about the actor (the issue service does).
+    Stores a revision noted 更正 and a "correct" event; returns False and writes
+    nothing when the text is unchanged.
+    """
+    locked = _lock(item)
+    if locked.status != S.PUBLISHED:
+        raise WorkflowError(f"《{locked.title}》不是已刊发的稿件，不能更正。")
+    title, body, text = _text_fields(title, body)
+    if not title:
+        raise WorkflowError(f"《{locked.title}》的标题不能为空。")
+    if title == locked.title and body == clean_html(locked.body):
+        return False
+    locked.title, locked.body, locked.search_text = title, body, text
+    locked.version = F("version") + 1
+    locked.save(update_fields=["title", "body", "search_text", "version", "updated_at"])
+    locked.refresh_from_db(fields=["version", "updated_at"])
+    _store_revision(locked, actor, "更正")
+    ItemEvent.objects.create(
+        item=locked,
+        actor=actor,
+        action="correct",
+        from_status=locked.status,
+        to_status=locked.status,
+        comment=reason,
+    )
+    record_event(actor=actor, action="item.correct", obj=locked, reason=reason)
+    return True

@@ -11,9 +11,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+)
 
 from briefing.forms.issues import (
+    CorrectedItemForm,
     CorrectionForm,
     IssueCreateForm,
     IssueSettingsForm,
@@ -25,7 +30,7 @@ from briefing.models import Issue, IssueSection, Item, Section
 from briefing.pdf import PdfRenderError, render_pdf
 from briefing.selectors import issues as selectors
 from briefing.services import issues as services
-from briefing.services.errors import WorkflowError
+from briefing.services.errors import StaleVersionError, WorkflowError
 from core import roles
 
 S = Issue.Status
@@ -95,7 +100,6 @@ def _render_detail(
     *,
     settings_form=None,
     send_back_form=None,
-    correction_form=None,
     status=200,
 ):
     user = request.user
@@ -103,6 +107,7 @@ def _render_detail(
     is_signer = roles.is_signer(user)
     can_compose = is_editor and issue.status == S.DRAFT
     sections = selectors.issue_sections(issue)
+    documents = list(selectors.issue_documents(issue))
     context = {
         "issue": issue,
         "sections": sections,
@@ -114,13 +119,13 @@ def _render_detail(
         "can_preview": selectors.can_see_all_issues(user),
         "can_submit": can_compose,
         "can_sign": is_signer and issue.status == S.PENDING_SIGNOFF,
-        "can_correct": issue.status == S.ISSUED and (is_signer or roles.is_admin(user)),
+        "can_correct": issue.status == S.ISSUED and services.may_correct(user),
         "can_see_timeline": selectors.can_see_all_issues(user),
         "all_sections": Section.objects.filter(is_active=True),
         "settings_form": settings_form or IssueSettingsForm.for_issue(issue),
         "send_back_form": send_back_form or SendBackForm(),
-        "correction_form": correction_form or CorrectionForm(),
-        "documents": selectors.issue_documents(issue),
+        "documents": documents,
+        "current_document": selectors.current_document(documents),
         "timeline": selectors.issue_timeline(issue),
         "send_back_comment": issue.events.filter(action="send_back")
         .order_by("-created_at", "-id")
@@ -356,19 +361,66 @@ def issue_send_back(request, pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def issue_correct(request, pk):
+    """更正 page: each item's text editable, plus the reason; POST issues it."""
     issue = selectors.get_visible_issue(request.user, pk)
-    form = CorrectionForm(request.POST)
-    if not form.is_valid():
-        return _render_detail(request, issue, correction_form=form, status=400)
-    try:
-        services.issue_correction(issue, request.user, form.cleaned_data["reason"])
-    except WorkflowError as exc:
-        messages.error(request, exc.message)
-        return _render_detail(request, issue, correction_form=form, status=400)
-    messages.success(request, "已发布更正版，原版仍保留。")
-    return _detail(issue, "documents")
+    if not services.may_correct(request.user):
+        raise Http404
+    if issue.status != S.ISSUED:
+        messages.error(request, "只有已签发的简报才能发布更正版。")
+        return _detail(issue)
+    data = request.POST if request.method == "POST" else None
+    sections = selectors.issue_sections(issue)
+    for issue_section in sections:
+        issue_section.forms = [
+            CorrectedItemForm.for_item(item, data)
+            for item in issue_section.placed_items
+        ]
+    item_forms = [form for s in sections for form in s.forms]
+    form = CorrectionForm(data, initial={"version": issue.version})
+    stale = False
+    if data is not None:
+        if form.is_valid() and all(f.is_valid() for f in item_forms):
+            try:
+                correction = services.issue_correction(
+                    issue,
+                    request.user,
+                    reason=form.cleaned_data["reason"],
+                    version=form.cleaned_data["version"],
+                    items={f.item.pk: f.cleaned_data for f in item_forms},
+                )
+            except StaleVersionError as exc:
+                messages.error(request, exc.message)
+                stale = True
+            except WorkflowError as exc:
+                messages.error(request, exc.message)
+            else:
+                count = len(correction.corrected)
+                changed = f"更正了 {count} 篇稿件" if count else "文字未改动"
+                messages.success(
+                    request,
+                    f"已发布更正版（{changed}），期号不变，原版仍保留。",
+                )
+                return _detail(issue, "documents")
+        else:
+            messages.error(request, "请按提示修改后再提交。")
+    media = form.media
+    for item_form in item_forms:
+        media += item_form.media
+    return render(
+        request,
+        "briefing/issues/correct.html",
+        {
+            "issue": issue,
+            "sections": sections,
+            "form": form,
+            "media": media,
+            "stale": stale,
+            "date_label": selectors.date_label(issue.issue_date),
+        },
+        status=200 if data is None else 400,
+    )
 
 
 @login_required

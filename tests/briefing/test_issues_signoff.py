@@ -1,4 +1,4 @@
-"""Numbering, sign-off, freezing, correction and the stored hash."""
+"""Numbering, sign-off, freezing and the stored hash (更正: test_issues_correction)."""
 
 import datetime
 import hashlib
@@ -264,41 +264,6 @@ def test_a_frozen_issue_refuses_every_change(fake_pdf):
         services.sign_off_issue(issue, factories.make_signer())
     issue.refresh_from_db()
     assert (issue.issue_date, issue.copies, issue.version, issue.number) == before
-
-
-@pytest.mark.django_db
-def test_correction_keeps_the_original_and_its_hash(fake_pdf):
-    issue = sign(pending_issue())
-    original = issue.documents.get()
-    original_hash = original.sha256
-    with original.file.open("rb") as handle:
-        original_bytes = handle.read()
-
-    with pytest.raises(WorkflowError, match="更正原因"):
-        services.issue_correction(issue, factories.make_signer(), "")
-    with pytest.raises(WorkflowError, match="签发人或管理员"):
-        services.issue_correction(issue, factories.make_editor(), "错字")
-    correction = services.issue_correction(
-        issue, factories.make_admin(), "第二条“亿元”误作“万元”。"
-    )
-
-    assert list(issue.documents.order_by("id")) == [original, correction]
-    assert correction.is_correction and correction.reason.startswith("第二条")
-    assert correction.file.name != original.file.name
-    original.refresh_from_db()
-    assert original.sha256 == original_hash
-    with original.file.open("rb") as handle:
-        assert handle.read() == original_bytes
-    # The corrected PDF says so on its masthead and keeps the number.
-    assert "更正版" in fake_pdf.html[-1]
-    assert issue.number_label in fake_pdf.html[-1]
-    assert issue.events.filter(action="correction").exists()
-
-
-@pytest.mark.django_db
-def test_correction_needs_an_issued_issue(fake_pdf):
-    with pytest.raises(WorkflowError, match="已签发"):
-        services.issue_correction(pending_issue(), factories.make_signer(), "错字")
 
 
 @pytest.mark.django_db

@@ -222,7 +222,6 @@ def test_state_changes_need_csrf(people):
         "issue_submit",
         "issue_sign_off",
         "issue_send_back",
-        "issue_correct",
         "issue_update",
         "issue_section_order",
     ],
@@ -329,10 +328,11 @@ def test_a_tampered_file_is_refused_with_an_error_page(people, issued):
 @pytest.mark.django_db
 def test_documents_list_original_and_correction_with_reason(people, issued):
     client = client_for(people["signer"])
-    response = client.post(
-        reverse("briefing:issue_correct", args=[issued.pk]),
-        {"reason": "民政局一条数字有误。"},
-    )
+    data = {"reason": "民政局一条数字有误。", "version": issued.version}
+    for item in Item.objects.filter(issue=issued):
+        data[f"item-{item.pk}-title"] = item.title
+        data[f"item-{item.pk}-body"] = item.body
+    response = client.post(reverse("briefing:issue_correct", args=[issued.pk]), data)
     assert response.status_code == 302
     page = client_for(people["reader"]).get(detail(issued)).content.decode()
     assert "原版" in page and "更正版" in page and "民政局一条数字有误。" in page

@@ -1,9 +1,11 @@
 """End to end in Chromium: compose an issue, reorder by keyboard, preview,
-submit; the signer signs; the PDF downloads with the stored hash."""
+submit; the signer signs; the PDF downloads with the stored hash; the signer
+corrects one sentence and the 更正版 becomes the default download."""
 
 import hashlib
 import re
 
+import pdfplumber
 import pytest
 from playwright.sync_api import expect
 
@@ -132,3 +134,30 @@ def test_compose_reorder_preview_submit_sign_and_download(browser_context, shot)
         Item.Status.PUBLISHED
     }
     shot(page, "downloaded")
+
+    # 更正: the signer changes one sentence; the same number is printed again,
+    # marked 更正版, and it becomes the default download; the original stays.
+    page.get_by_role("link", name="发布更正版…").click()
+    item = page.get_by_role("group", name="《开发区项目集中开工》（开发区）")
+    editable = item.locator(".ck-editor__editable")
+    editable.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("开发区十二个项目集中开工，总投资八亿元。")
+    page.get_by_label("更正原因").fill("第一条投资额有误。")
+    shot(page, "correction-form")
+    page.get_by_role("button", name="发布更正版").click()
+    expect(page.get_by_text("已发布更正版（更正了 1 篇稿件）")).to_be_visible()
+    shot(page, "corrected")
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="下载当前版本 PDF").click()
+    download = download_info.value
+    assert download.suggested_filename == "工作简报第12期（更正版）.pdf"
+    corrected = issue.documents.get(is_correction=True)
+    data = open(download.path(), "rb").read()
+    assert hashlib.sha256(data).hexdigest() == corrected.sha256
+    with pdfplumber.open(download.path()) as pdf:
+        text = "".join(p.extract_text() for p in pdf.pages).replace("\n", "")
+    assert "总投资八亿元" in text and "第12期（总第345期）" in text
+    assert "项目集中开工的正文" not in text
+    with document.file.open("rb") as original:
+        assert hashlib.sha256(original.read()).hexdigest() == document.sha256

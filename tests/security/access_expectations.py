@@ -390,11 +390,12 @@ EXPECTATIONS = {
         "args": {"pk": "issue_pending"},
         "POST": R(302, 404, 404, 404, 400, 400, 404, 400, 404),
     },
-    # Readers see the issued issue, so an empty correction form is a 400 for
-    # them too (the service refuses non-signers); clerks do not see it.
+    # The 更正 page is the signer's and the admin's (an empty form is a 400);
+    # editors and readers see the issue but not this page.
     "briefing:issue_correct": {
         "args": {"pk": "issue_issued"},
-        "POST": R(302, 404, 404, 404, 400, 400, 400, 400, 404),
+        "GET": R(302, 404, 404, 404, 404, 200, 404, 200, 404),
+        "POST": R(302, 404, 404, 404, 404, 400, 404, 400, 404),
     },
     "briefing:issue_document_download": [
         {
