@@ -66,6 +66,14 @@ MOVES = {
     "publish": "刊发",
 }
 
+# Timeline entries that are not moves of the workflow: the item's status stays.
+OTHER_EVENTS = {
+    "correct": "更正",
+    "instruction": "领导批示",
+    "instruction_signed": "批示已签收",
+    "instruction_feedback": "批示落实反馈",
+}
+
 # "submit" goes to PENDING_REVIEW when the unit has requires_unit_review,
 # otherwise straight to SUBMITTED; the table lists the default target.
 TRANSITIONS: list[Transition] = [

@@ -15,7 +15,7 @@ def safe_html(value):
 
 @register.filter
 def move_label(move):
-    return workflow.MOVES.get(move, move)
+    return workflow.MOVES.get(move) or workflow.OTHER_EVENTS.get(move, move)
 
 
 @register.simple_tag

@@ -423,3 +423,14 @@ def test_demo_data_fills_the_inbox_and_my_items(demo, client):
     count = Item.objects.count()
     call_command("load_demo", stdout=open("/dev/null", "w"))
     assert Item.objects.count() == count
+
+
+def test_timeline_names_every_event_in_chinese():
+    from briefing.templatetags.item_tags import move_label
+
+    for action, label in [
+        ("adopt", "采用"),
+        ("correct", "更正"),
+        ("instruction", "领导批示"),
+    ]:
+        assert move_label(action) == label
