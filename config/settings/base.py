@@ -217,6 +217,8 @@ LOGGING = {
         # WeasyPrint and fontTools are chatty at INFO.
         "weasyprint": {"level": "ERROR"},
         "fontTools": {"level": "ERROR"},
+        # django-axes logs every successful login at INFO; the audit trail has them.
+        "axes": {"level": "WARNING"},
     },
 }
 
