@@ -20,6 +20,8 @@ def home(request):
         return redirect("admin:index")
     if user.has_perm("audit.view_auditevent") and not roles.is_reader(user):
         return redirect("audit:event_list")
+    if roles.is_reader(user) and not (roles.is_signer(user) or roles.is_admin(user)):
+        return redirect("reading:home")  # pure readers (领导) read online
     return redirect("briefing:issue_list")
 
 

@@ -105,3 +105,14 @@ def make_item(department=None, author=None, **kwargs):
         body=kwargs.pop("body", "<p>正文。</p>"),
         **kwargs,
     )
+
+
+def add_online_readers(distribution, *users):
+    """Let ``users`` read online the issues sent to ``distribution`` (reading)."""
+    from reading.models import DistributionRecipients
+
+    recipients, _ = DistributionRecipients.objects.get_or_create(
+        distribution_list=distribution
+    )
+    recipients.users.add(*users)
+    return recipients

@@ -54,7 +54,10 @@ def visible_issues(user) -> QuerySet[Issue]:
     if can_see_all_issues(user):
         return issues
     if roles.is_reader(user):
-        return issues.filter(status=Issue.Status.ISSUED)
+        # Readers: only issued issues whose distribution names them.
+        from reading.selectors import distributed_to
+
+        return issues.filter(distributed_to(user), status=Issue.Status.ISSUED)
     return issues.none()
 
 

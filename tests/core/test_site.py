@@ -47,7 +47,7 @@ def test_healthz_answers_503_when_database_fails(client, db):
         ("kfq_reviewer", "/items/mine/"),
         ("editor", "/inbox/"),
         ("signer", "/issues/"),
-        ("leader", "/issues/"),
+        ("leader", "/read/"),
         ("admin", "/admin/"),
     ],
 )

@@ -21,6 +21,7 @@ from briefing.models import (
     Section,
 )
 from briefing.seed import load_seed
+from reading.demo import load_reading_demo
 from core import roles
 from departments.models import Department, Membership
 
@@ -79,6 +80,7 @@ class Command(BaseCommand):
             )
             self.load_seed_document(publication, users)
             load_demo_items(sections, users)
+            load_reading_demo(users)
         self.stdout.write(
             self.style.SUCCESS("演示数据已就绪。演示账号（开发用密码）：")
         )

@@ -1,0 +1,30 @@
+from django.contrib import admin
+
+from .models import DistributionRecipients, Instruction, RecipientGroup
+
+
+@admin.register(RecipientGroup)
+class RecipientGroupAdmin(admin.ModelAdmin):
+    list_display = ["name", "order"]
+    filter_horizontal = ["members"]
+
+
+@admin.register(DistributionRecipients)
+class DistributionRecipientsAdmin(admin.ModelAdmin):
+    list_display = ["distribution_list"]
+    filter_horizontal = ["groups", "users"]
+
+
+@admin.register(Instruction)
+class InstructionAdmin(admin.ModelAdmin):
+    """Read-only: 批示 change only through the reading services."""
+
+    list_display = ["item", "author", "status", "created_at"]
+    list_filter = ["status"]
+    readonly_fields = [f.name for f in Instruction._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

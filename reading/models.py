@@ -1,0 +1,168 @@
+"""Online reading: who receives an issue, 已阅 receipts, 批示 and their feedback."""
+
+from django.conf import settings
+from django.db import models
+
+from briefing.models import DistributionList, Issue, Item
+
+User = settings.AUTH_USER_MODEL
+
+
+class RecipientGroup(models.Model):
+    """A group of reader accounts an issue can go to (县委常委, 副县长, …)."""
+
+    name = models.CharField("名称", max_length=50, unique=True)
+    order = models.PositiveIntegerField("排序", default=100)
+    members = models.ManyToManyField(
+        User, blank=True, related_name="recipient_groups", verbose_name="成员"
+    )
+
+    class Meta:
+        verbose_name = "阅读对象组"
+        verbose_name_plural = "阅读对象组"
+        ordering = ["order", "id"]
+
+    def __str__(self):
+        return self.name
+
+
+class DistributionRecipients(models.Model):
+    """Who may read online the issues sent to a distribution list."""
+
+    distribution_list = models.OneToOneField(
+        DistributionList,
+        on_delete=models.CASCADE,
+        related_name="recipients",
+        verbose_name="分发范围",
+    )
+    groups = models.ManyToManyField(
+        RecipientGroup, blank=True, related_name="+", verbose_name="阅读对象组"
+    )
+    users = models.ManyToManyField(
+        User, blank=True, related_name="+", verbose_name="个人"
+    )
+
+    class Meta:
+        verbose_name = "在线阅读范围"
+        verbose_name_plural = "在线阅读范围"
+
+    def __str__(self):
+        return f"{self.distribution_list} · 在线阅读范围"
+
+
+class ReadReceipt(models.Model):
+    """已阅: the first time a reader opened an issue (or downloaded its PDF)."""
+
+    issue = models.ForeignKey(
+        Issue, on_delete=models.CASCADE, related_name="read_receipts", verbose_name="期"
+    )
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="+", verbose_name="阅读人"
+    )
+    first_read_at = models.DateTimeField("首次阅读时间")
+
+    class Meta:
+        verbose_name = "阅读记录"
+        verbose_name_plural = "阅读记录"
+        ordering = ["issue", "first_read_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["issue", "user"], name="read_once")
+        ]
+
+    def __str__(self):
+        return f"{self.issue} · {self.user}"
+
+
+class Instruction(models.Model):
+    """A leader's written instruction (批示) on an item of an issue."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待签收"
+        SIGNED = "signed", "已签收"
+        ANSWERED = "answered", "已反馈"
+
+    item = models.ForeignKey(
+        Item, on_delete=models.PROTECT, related_name="instructions", verbose_name="稿件"
+    )
+    issue = models.ForeignKey(
+        Issue, on_delete=models.PROTECT, related_name="instructions", verbose_name="期"
+    )
+    author = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name="批示领导"
+    )
+    text = models.TextField("批示内容")
+    status = models.CharField(
+        "状态", max_length=20, choices=Status.choices, default=Status.PENDING
+    )
+    created_at = models.DateTimeField("批示时间", auto_now_add=True, db_index=True)
+    signed_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="签收人",
+    )
+    signed_at = models.DateTimeField("签收时间", null=True, blank=True)
+    answered_at = models.DateTimeField("反馈时间", null=True, blank=True)
+    version = models.PositiveIntegerField("版本", default=1)
+
+    class Meta:
+        verbose_name = "批示"
+        verbose_name_plural = "批示"
+        ordering = ["-created_at", "-id"]
+        permissions = [("write_instruction", "在线阅读时作出批示")]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self):
+        return f"{self.item} · 批示"
+
+
+class InstructionFeedback(models.Model):
+    """The unit's report on how an instruction was carried out (落实情况反馈)."""
+
+    instruction = models.OneToOneField(
+        Instruction,
+        on_delete=models.CASCADE,
+        related_name="feedback",
+        verbose_name="批示",
+    )
+    body = models.TextField("落实情况")
+    author = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name="反馈人"
+    )
+    created_at = models.DateTimeField("反馈时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "落实情况反馈"
+        verbose_name_plural = "落实情况反馈"
+
+    def __str__(self):
+        return f"{self.instruction} · 反馈"
+
+
+class FeedbackAttachment(models.Model):
+    """A file attached to a feedback, stored privately and served through a view."""
+
+    feedback = models.ForeignKey(
+        InstructionFeedback,
+        on_delete=models.CASCADE,
+        related_name="attachments",
+        verbose_name="反馈",
+    )
+    file = models.FileField("文件", upload_to="instructions/%Y/%m/")
+    original_name = models.CharField("原文件名", max_length=200)
+    size = models.PositiveBigIntegerField("大小（字节）")
+    content_type = models.CharField("类型", max_length=100)
+    uploaded_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name="上传人"
+    )
+    created_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "反馈附件"
+        verbose_name_plural = "反馈附件"
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return self.original_name

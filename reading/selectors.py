@@ -1,0 +1,361 @@
+"""Read queries for online reading: which issues a reader may see, receipts, 批示."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import ExtractYear
+from django.http import Http404
+from django.utils import timezone
+
+from briefing.models import Issue, IssueDocument, Item
+from core import roles
+from departments.models import Membership
+
+from .models import (
+    DistributionRecipients,
+    Instruction,
+    ReadReceipt,
+    RecipientGroup,
+)
+
+S = Issue.Status
+
+
+def sees_all_issues(user) -> bool:
+    """Editors, signers and admins read every issued issue."""
+    return roles.is_editor(user) or roles.is_signer(user) or roles.is_admin(user)
+
+
+def reader_list_ids(user) -> list[int]:
+    """The distribution lists that name ``user``, in a group or by name."""
+    return sorted(
+        set(
+            DistributionRecipients.objects.filter(
+                Q(groups__members=user) | Q(users=user)
+            ).values_list("distribution_list_id", flat=True)
+        )
+    )
+
+
+def distributed_to(user, prefix="") -> Q:
+    """Issues whose distribution list names ``user`` (``prefix`` for a lookup
+    from another model, e.g. "issue__").
+
+    The list ids are fetched first: as a literal list the planner estimates
+    the rows well; as a subquery with an OR over two joins it guessed one row
+    and then computed the search function for every item (SEARCH.md).
+    """
+    return Q(**{f"{prefix}distribution_list_id__in": reader_list_ids(user)})
+
+
+def readable_issues(user) -> QuerySet[Issue]:
+    """The issued issues ``user`` may read online.
+
+    Editors, signers and admins: every issued issue. Readers (领导): those whose
+    distribution includes them. Anyone else, and any unsigned issue: none.
+    """
+    issues = Issue.objects.filter(status=S.ISSUED).select_related("publication")
+    if not user.is_authenticated:
+        return issues.none()
+    if sees_all_issues(user):
+        return issues
+    if roles.is_reader(user):
+        return issues.filter(distributed_to(user))
+    return issues.none()
+
+
+def get_readable_issue(user, pk) -> Issue:
+    try:
+        return readable_issues(user).select_related("distribution_list").get(pk=pk)
+    except Issue.DoesNotExist:
+        raise Http404("没有这一期") from None
+
+
+def with_read_flag(issues, user):
+    """Annotate ``is_read`` (the user has a receipt) on each issue."""
+    return issues.annotate(
+        is_read=Exists(ReadReceipt.objects.filter(issue=OuterRef("pk"), user=user))
+    )
+
+
+# --- the reading home ---------------------------------------------------------
+
+
+@dataclass
+class PublicationShelf:
+    publication: object
+    issues: list = field(default_factory=list)
+
+
+def latest_by_publication(user, per_publication=5) -> list[PublicationShelf]:
+    """The newest issues of each publication the user may read, unread marked."""
+    issues = with_read_flag(readable_issues(user), user).order_by(
+        "publication_id", "-issue_date", "-id"
+    )
+    shelves: dict[int, PublicationShelf] = {}
+    # One query per publication keeps each list short however long the archive.
+    publication_ids = issues.order_by().values_list("publication_id", flat=True)
+    for publication_id in sorted(set(publication_ids)):
+        rows = list(
+            issues.filter(publication_id=publication_id).order_by("-issue_date", "-id")[
+                :per_publication
+            ]
+        )
+        shelves[publication_id] = PublicationShelf(rows[0].publication, rows)
+    return list(shelves.values())
+
+
+def archive_years(user) -> list[dict]:
+    """[{"year": 2026, "count": 12, "unread": 3}, …], newest year first."""
+    issues = with_read_flag(readable_issues(user), user)
+    return list(
+        issues.annotate(y=ExtractYear("issue_date"))
+        .order_by()
+        .values("y")
+        .annotate(count=Count("id"), unread=Count("id", filter=Q(is_read=False)))
+        .order_by("-y")
+        .values("y", "count", "unread")
+    )
+
+
+def issues_of_year(user, year):
+    return (
+        with_read_flag(readable_issues(user), user)
+        .filter(issue_date__year=year)
+        .order_by("-issue_date", "-id")
+    )
+
+
+# --- the issue page -----------------------------------------------------------
+
+
+def reading_sections(issue, user):
+    """The issue's sections in order with their items; each item carries the
+    批示 the user may see (``shown_instructions``) and ``instruction_count``."""
+    items = list(
+        Item.objects.filter(issue=issue)
+        .select_related("department")
+        .annotate(instruction_count=Count("instructions"))
+        .order_by("position", "id")
+    )
+    shown = {}
+    for instruction in (
+        visible_instructions(user)
+        .filter(issue=issue)
+        .select_related("author", "feedback__author")
+        .prefetch_related("feedback__attachments")
+        .order_by("created_at", "id")
+    ):
+        shown.setdefault(instruction.item_id, []).append(instruction)
+    by_section: dict[int, list[Item]] = {}
+    for item in items:
+        item.shown_instructions = shown.get(item.pk, [])
+        by_section.setdefault(item.section_id, []).append(item)
+    sections = []
+    for issue_section in issue.issue_sections.select_related("section").order_by(
+        "position"
+    ):
+        issue_section.placed_items = by_section.get(issue_section.section_id, [])
+        if issue_section.placed_items:
+            sections.append(issue_section)
+    return sections
+
+
+def neighbours(issue, user) -> tuple[Issue | None, Issue | None]:
+    """The previous and next issue of the same publication the user may read."""
+    same = readable_issues(user).filter(publication_id=issue.publication_id)
+    previous = (
+        same.filter(
+            Q(issue_date__lt=issue.issue_date)
+            | Q(issue_date=issue.issue_date, id__lt=issue.pk)
+        )
+        .order_by("-issue_date", "-id")
+        .first()
+    )
+    following = (
+        same.filter(
+            Q(issue_date__gt=issue.issue_date)
+            | Q(issue_date=issue.issue_date, id__gt=issue.pk)
+        )
+        .order_by("issue_date", "id")
+        .first()
+    )
+    return previous, following
+
+
+def documents(issue) -> tuple[IssueDocument | None, list[IssueDocument]]:
+    """The PDF to offer (the newest 更正版, else the original) and the others."""
+    docs = list(issue.documents.order_by("created_at", "id"))
+    if not docs:
+        return None, []
+    corrections = [d for d in docs if d.is_correction]
+    current = corrections[-1] if corrections else docs[0]
+    return current, [d for d in docs if d.pk != current.pk]
+
+
+def get_readable_document(user, issue_pk, document_pk) -> IssueDocument:
+    issue = get_readable_issue(user, issue_pk)
+    try:
+        return issue.documents.select_related("issue__publication").get(pk=document_pk)
+    except IssueDocument.DoesNotExist:
+        raise Http404("没有这份文件") from None
+
+
+# --- receipts -----------------------------------------------------------------
+
+
+def recipients(issue) -> QuerySet:
+    """Everyone the issue's distribution names (groups and individuals)."""
+    User = get_user_model()
+    if issue.distribution_list_id is None:
+        return User.objects.none()
+    lists = DistributionRecipients.objects.filter(
+        distribution_list_id=issue.distribution_list_id
+    )
+    return User.objects.filter(
+        Q(recipient_groups__in=lists.values("groups"))
+        | Q(pk__in=lists.values("users")),
+        is_active=True,
+    ).distinct()
+
+
+@dataclass
+class ReceiptGroup:
+    name: str
+    read: list = field(default_factory=list)
+    unread: list = field(default_factory=list)
+
+    @property
+    def total(self):
+        return len(self.read) + len(self.unread)
+
+
+def receipt_table(issue) -> list[ReceiptGroup]:
+    """Who has read the issue and who has not, by recipient group.
+
+    A reader in two groups appears in both; individuals under 个人.
+    """
+    read_at = dict(
+        ReadReceipt.objects.filter(issue=issue).values_list("user_id", "first_read_at")
+    )
+    people = {user.pk: user for user in recipients(issue).order_by("username")}
+    dist = DistributionRecipients.objects.filter(
+        distribution_list_id=issue.distribution_list_id
+    ).first()
+    table = []
+    if dist is not None:
+        members = {}
+        for group in dist.groups.order_by("order", "id"):
+            members[group.pk] = ReceiptGroup(group.name)
+        through = RecipientGroup.members.through.objects.filter(
+            recipientgroup_id__in=members
+        ).order_by("user__username")
+        for row in through:
+            user = people.get(row.user_id)
+            if user is None:
+                continue
+            _sort(members[row.recipientgroup_id], user, read_at)
+        table = list(members.values())
+        individuals = ReceiptGroup("个人")
+        for user_id in dist.users.values_list("pk", flat=True):
+            if user_id in people:
+                _sort(individuals, people[user_id], read_at)
+        if individuals.total:
+            table.append(individuals)
+    return table
+
+
+def _sort(group, user, read_at):
+    if user.pk in read_at:
+        user.first_read_at = read_at[user.pk]
+        group.read.append(user)
+    else:
+        group.unread.append(user)
+
+
+def unread_recipients(issue) -> QuerySet:
+    return recipients(issue).exclude(
+        pk__in=ReadReceipt.objects.filter(issue=issue).values("user_id")
+    )
+
+
+# --- 批示 -----------------------------------------------------------------------
+
+
+def visible_instructions(user) -> QuerySet[Instruction]:
+    """批示 ``user`` may see: editors, signers and admins all; a unit's members
+    those on their unit's items; a leader the ones they wrote."""
+    instructions = Instruction.objects.select_related(
+        "item__department", "issue__publication", "author", "signed_by"
+    )
+    if not user.is_authenticated:
+        return instructions.none()
+    if sees_all_issues(user):
+        return instructions
+    scope = Q(author=user)
+    m = roles.membership(user)
+    if m is not None:
+        scope |= Q(item__department_id=m.department_id)
+    return instructions.filter(scope)
+
+
+def get_visible_instruction(user, pk) -> Instruction:
+    try:
+        return visible_instructions(user).get(pk=pk)
+    except Instruction.DoesNotExist:
+        raise Http404("没有这条批示") from None
+
+
+def unit_instructions(user) -> QuerySet[Instruction]:
+    """The 批示 inbox of the user's unit, open ones first."""
+    m = roles.membership(user)
+    if m is None:
+        return Instruction.objects.none()
+    return (
+        visible_instructions(user)
+        .filter(item__department_id=m.department_id)
+        .order_by("answered_at", "-created_at", "-id")
+    )
+
+
+def overdue_days() -> int:
+    return getattr(settings, "INSTRUCTION_OVERDUE_DAYS", 7)
+
+
+def all_instructions(status=""):
+    """Every 批示 for the editors' list, with ``days_open`` and ``is_overdue``."""
+    instructions = Instruction.objects.select_related(
+        "item__department", "issue__publication", "author", "signed_by"
+    ).order_by("-created_at", "-id")
+    if status:
+        instructions = instructions.filter(status=status)
+    now = timezone.now()
+    limit = overdue_days()
+    rows = list(instructions)
+    for row in rows:
+        end = row.answered_at or now
+        row.days_open = (end - row.created_at).days
+        row.is_overdue = row.status != Instruction.Status.ANSWERED and (
+            now - row.created_at > datetime.timedelta(days=limit)
+        )
+    return rows
+
+
+def unit_members(department_id) -> QuerySet:
+    """The unit's clerks and reviewers (who receive and answer its 批示)."""
+    return get_user_model().objects.filter(
+        is_active=True,
+        membership__department_id=department_id,
+        membership__role__in=[Membership.Role.CLERK, Membership.Role.REVIEWER],
+    )
+
+
+def editors() -> QuerySet:
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=roles.EDITOR)
+        .distinct()
+    )

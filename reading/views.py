@@ -1,0 +1,329 @@
+"""Reading pages: home, archive, the issue, receipts, 批示, search.
+
+Views parse input, call one service, render. What a user may see is decided in
+``reading.selectors``; anything else answers 404.
+"""
+
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from briefing.models import Item
+from briefing.selectors.issues import date_label, distribution_lines
+from briefing.services import issues as issue_services
+from briefing.services.errors import WorkflowError
+from core import roles
+
+from . import search as item_search
+from . import selectors, services
+from .apps import WRITE_INSTRUCTION
+from .forms import FeedbackForm, InstructionForm, SearchForm
+from .models import FeedbackAttachment, Instruction
+
+
+def _may_read(user) -> bool:
+    return selectors.sees_all_issues(user) or roles.is_reader(user)
+
+
+def _require_editor(user):
+    if not roles.is_editor(user):
+        raise Http404
+
+
+# --- home and archive ---------------------------------------------------------
+
+
+@login_required
+@require_GET
+def home(request):
+    user = request.user
+    if not _may_read(user):
+        raise Http404
+    return render(
+        request,
+        "reading/home.html",
+        {
+            "shelves": selectors.latest_by_publication(user),
+            "years": selectors.archive_years(user),
+            "search_form": SearchForm(),
+        },
+    )
+
+
+@login_required
+@require_GET
+def year(request, year):
+    user = request.user
+    if not _may_read(user):
+        raise Http404
+    issues = list(selectors.issues_of_year(user, year))
+    if not issues:
+        raise Http404
+    return render(request, "reading/year.html", {"year": year, "issues": issues})
+
+
+# --- the issue ----------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def issue(request, pk):
+    current = selectors.get_readable_issue(request.user, pk)
+    services.record_read(current, request.user)
+    return _render_issue(request, current)
+
+
+def _render_issue(request, current, *, form_item=None, form=None, status=200):
+    user = request.user
+    previous, following = selectors.neighbours(current, user)
+    document, other_documents = selectors.documents(current)
+    context = {
+        "issue": current,
+        "date_label": date_label(current.issue_date),
+        "sections": selectors.reading_sections(current, user),
+        "previous": previous,
+        "following": following,
+        "document": document,
+        "other_documents": other_documents,
+        "distribution_lines": distribution_lines(current),
+        "can_instruct": user.has_perm(WRITE_INSTRUCTION),
+        "is_editor": roles.is_editor(user),
+        "form_item_id": form_item.pk if form_item else None,
+        "instruction_form": form,
+        "blank_form": InstructionForm(),
+    }
+    return render(request, "reading/issue.html", context, status=status)
+
+
+@login_required
+@require_GET
+def document(request, pk, document_pk):
+    """The stored PDF after its SHA-256 check; counts as reading the issue."""
+    doc = selectors.get_readable_document(request.user, pk, document_pk)
+    try:
+        data = issue_services.read_verified_document(doc, request.user)
+    except issue_services.DocumentIntegrityError as exc:
+        return render(
+            request,
+            "briefing/issues/document_error.html",
+            {"issue": doc.issue, "document": doc, "message": exc.message},
+            status=500,
+        )
+    services.record_read(doc.issue, request.user)
+    return FileResponse(
+        io.BytesIO(data),
+        as_attachment=request.GET.get("inline") != "1",
+        filename=issue_services.document_filename(doc),
+        content_type="application/pdf",
+    )
+
+
+# --- receipts (editors) -------------------------------------------------------
+
+
+@login_required
+@require_GET
+def receipts(request, pk):
+    _require_editor(request.user)
+    current = selectors.get_readable_issue(request.user, pk)
+    table = selectors.receipt_table(current)
+    read_ids = {u.pk for g in table for u in g.read}
+    unread_ids = {u.pk for g in table for u in g.unread}
+    return render(
+        request,
+        "reading/receipts.html",
+        {
+            "issue": current,
+            "table": table,
+            "read_count": len(read_ids),
+            "unread_count": len(unread_ids),
+        },
+    )
+
+
+@login_required
+@require_POST
+def remind(request, pk):
+    _require_editor(request.user)
+    current = selectors.get_readable_issue(request.user, pk)
+    try:
+        count = services.send_reminder(current, request.user)
+    except WorkflowError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已向 {count} 位未阅读的领导发送提醒。")
+    return redirect("reading:receipts", current.pk)
+
+
+# --- 批示 -----------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def instruction_create(request, pk, item_pk):
+    user = request.user
+    current = selectors.get_readable_issue(user, pk)
+    item = get_object_or_404(Item, pk=item_pk, issue=current)
+    if not user.has_perm(WRITE_INSTRUCTION):
+        raise Http404
+    form = InstructionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.write_instruction(item, current, user, form.cleaned_data["text"])
+        except WorkflowError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request, f"批示已送{item.department.short_name}和编辑办理。"
+            )
+            url = reverse("reading:issue", args=[current.pk])
+            return redirect(f"{url}#item-{item.pk}")
+    # Show the page again with what the leader wrote.
+    return _render_issue(request, current, form_item=item, form=form, status=400)
+
+
+@login_required
+@require_GET
+def unit_inbox(request):
+    if roles.membership(request.user) is None:
+        raise Http404
+    return render(
+        request,
+        "reading/unit_inbox.html",
+        {"instructions": selectors.unit_instructions(request.user)},
+    )
+
+
+@login_required
+@require_GET
+def instruction_list(request):
+    _require_editor(request.user)
+    status = request.GET.get("status", "")
+    if status not in Instruction.Status.values:
+        status = ""
+    return render(
+        request,
+        "reading/instruction_list.html",
+        {
+            "instructions": selectors.all_instructions(status),
+            "status": status,
+            "statuses": Instruction.Status.choices,
+            "overdue_days": selectors.overdue_days(),
+        },
+    )
+
+
+def _is_unit_member(user, instruction) -> bool:
+    m = roles.membership(user)
+    return m is not None and m.department_id == instruction.item.department_id
+
+
+@login_required
+@require_GET
+def instruction_detail(request, pk):
+    instruction = selectors.get_visible_instruction(request.user, pk)
+    return _render_instruction(request, instruction)
+
+
+def _render_instruction(request, instruction, *, feedback_form=None, status=200):
+    is_unit = _is_unit_member(request.user, instruction)
+    feedback = getattr(instruction, "feedback", None)
+    context = {
+        "instruction": instruction,
+        "feedback": feedback,
+        "attachments": feedback.attachments.all() if feedback else [],
+        "can_sign": is_unit and instruction.status == Instruction.Status.PENDING,
+        "can_answer": is_unit and instruction.status == Instruction.Status.SIGNED,
+        "feedback_form": feedback_form or FeedbackForm(),
+        "readable": selectors.readable_issues(request.user)
+        .filter(pk=instruction.issue_id)
+        .exists(),
+    }
+    return render(request, "reading/instruction_detail.html", context, status=status)
+
+
+@login_required
+@require_POST
+def instruction_sign(request, pk):
+    instruction = selectors.get_visible_instruction(request.user, pk)
+    if not _is_unit_member(request.user, instruction):
+        raise Http404
+    try:
+        services.sign_instruction(instruction, request.user)
+    except WorkflowError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已签收。请落实后反馈落实情况。")
+    return redirect("reading:instruction_detail", instruction.pk)
+
+
+@login_required
+@require_POST
+def instruction_feedback(request, pk):
+    instruction = selectors.get_visible_instruction(request.user, pk)
+    if not _is_unit_member(request.user, instruction):
+        raise Http404
+    form = FeedbackForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.file_feedback(
+                instruction,
+                request.user,
+                form.cleaned_data["body"],
+                form.cleaned_data["attachments"],
+            )
+        except WorkflowError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "落实情况已反馈。")
+            return redirect("reading:instruction_detail", instruction.pk)
+    else:
+        messages.error(request, "请按提示修改后再提交。")
+    instruction.refresh_from_db()
+    return _render_instruction(request, instruction, feedback_form=form, status=400)
+
+
+@login_required
+@require_GET
+def feedback_attachment(request, pk, attachment_pk):
+    instruction = selectors.get_visible_instruction(request.user, pk)
+    attachment = get_object_or_404(
+        FeedbackAttachment, pk=attachment_pk, feedback__instruction=instruction
+    )
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- search -------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def search(request):
+    user = request.user
+    if not (_may_read(user) or roles.is_admin(user)):
+        raise Http404
+    form = SearchForm(request.GET or None)
+    result = None
+    if form.is_valid() and form.cleaned_data["q"].strip():
+        result = item_search.search(user, form.cleaned_data["q"], form.filters())
+    return render(
+        request,
+        "reading/search.html",
+        {"form": form, "result": result, "is_editor": roles.is_editor(user)},
+    )

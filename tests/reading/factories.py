@@ -1,0 +1,75 @@
+"""Test data for online reading: recipient groups, distributions, issued issues."""
+
+import hashlib
+import itertools
+
+from django.core.files.base import ContentFile
+
+from briefing.models import Issue, IssueDocument
+from reading.models import DistributionRecipients, RecipientGroup
+from tests import factories
+from tests.briefing.issue_factories import place_item
+
+_seq = itertools.count(1)
+
+
+def make_group(*members, name=None):
+    group = RecipientGroup.objects.create(name=name or f"阅读组{next(_seq)}")
+    group.members.add(*members)
+    return group
+
+
+def make_distribution(groups=(), users=(), **kwargs):
+    """A distribution list readable online by ``groups`` and ``users``."""
+    distribution = factories.make_distribution(**kwargs)
+    recipients = DistributionRecipients.objects.create(distribution_list=distribution)
+    recipients.groups.add(*groups)
+    recipients.users.add(*users)
+    return distribution
+
+
+_numbers = itertools.count(1)
+
+
+def make_issue(
+    distribution=None,
+    *,
+    status=Issue.Status.ISSUED,
+    publication=None,
+    section=None,
+    items=1,
+    department=None,
+    **kwargs,
+):
+    """An issue with ``items`` items; issued ones are numbered and published."""
+    number = next(_numbers)
+    issued = status == Issue.Status.ISSUED
+    issue = factories.make_issue(
+        publication,
+        distribution_list=distribution,
+        status=status,
+        year=2026 if issued else None,
+        number=number if issued else None,
+        total_number=number if issued else None,
+        **kwargs,
+    )
+    section = section or factories.make_section()
+    for _ in range(items):
+        item = place_item(issue, section, department=department)
+        if issued:
+            item.status = item.Status.PUBLISHED
+            item.save(update_fields=["status"])
+    return issue
+
+
+def make_document(issue, *, is_correction=False, content=b"%PDF-1.4 test"):
+    document = IssueDocument(
+        issue=issue,
+        sha256=hashlib.sha256(content).hexdigest(),
+        size=len(content),
+        is_correction=is_correction,
+        created_by=issue.created_by,
+    )
+    document.file.save(f"test-{next(_seq)}.pdf", ContentFile(content), save=False)
+    document.save()
+    return document

@@ -1,0 +1,66 @@
+"""The reader's issue page: its content, and a query count that does not grow
+with the number of items, sections or 批示."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from reading.services import write_instruction
+from tests import factories
+
+from .factories import make_distribution, make_document, make_group, make_issue
+
+pytestmark = pytest.mark.django_db
+
+
+def _queries(client, url):
+    client.get(url)  # the first read writes the receipt
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_query_count_does_not_grow_with_the_issue(client, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path
+    reader = factories.make_reader()
+    distribution = make_distribution(groups=[make_group(reader)])
+    small = make_issue(distribution, items=1)
+    big = make_issue(distribution, items=8)
+    for issue in (small, big):
+        make_document(issue)
+    for item in big.items.all():
+        write_instruction(item, big, reader, "请抓好落实。")
+    client.force_login(reader)
+    few = _queries(client, reverse("reading:issue", args=[small.pk]))
+    many = _queries(client, reverse("reading:issue", args=[big.pk]))
+    assert many == few
+    assert many <= 25
+
+
+def test_issue_page_shows_masthead_sections_units_and_the_correction(
+    client, tmp_path, settings
+):
+    settings.MEDIA_ROOT = tmp_path
+    reader = factories.make_reader()
+    distribution = make_distribution(groups=[make_group(reader)])
+    unit = factories.make_department(short_name="司寨乡")
+    publication = factories.make_publication()
+    earlier = make_issue(distribution, publication=publication, department=unit)
+    issue = make_issue(distribution, publication=publication, department=unit)
+    original = make_document(issue)
+    correction = make_document(issue, is_correction=True)
+    client.force_login(reader)
+    page = client.get(reverse("reading:issue", args=[issue.pk])).content.decode()
+    assert issue.publication.name in page
+    assert issue.number_label in page
+    assert "2026年11月24日" in page
+    assert "（司寨乡）" in page
+    section = issue.issue_sections.get().section.name
+    assert f"【{section}】" in page
+    assert "下载 PDF（更正版）" in page
+    assert reverse("reading:document", args=[issue.pk, correction.pk]) in page
+    assert reverse("reading:document", args=[issue.pk, original.pk]) in page
+    assert reverse("reading:issue", args=[earlier.pk]) in page  # 上一期
+    page = client.get(reverse("reading:issue", args=[earlier.pk])).content.decode()
+    assert reverse("reading:issue", args=[issue.pk]) in page  # 下一期
