@@ -15,13 +15,14 @@ ADMIN = "管理员"
 EDIT_PERM = "briefing.edit_briefing"
 SIGN_PERM = "briefing.sign_issue"
 READ_PERM = "briefing.read_issue"
+INSTRUCT_PERM = "reading.write_instruction"
 
 # Group name → permission codenames ("app_label.codename"); the admin group also
 # gets every model permission of the apps it manages (see the data migration).
 GROUP_PERMISSIONS = {
     EDITOR: [EDIT_PERM, READ_PERM],
     SIGNER: [SIGN_PERM, READ_PERM],
-    READER: [READ_PERM],
+    READER: [READ_PERM, INSTRUCT_PERM],
     ADMIN: [READ_PERM],
 }
 ADMIN_MODEL_APPS = ["departments", "briefing", "auth"]

@@ -20,7 +20,6 @@ from core import roles
 from notifications.services import notify
 
 from . import selectors
-from .apps import WRITE_INSTRUCTION
 from .models import FeedbackAttachment, Instruction, InstructionFeedback, ReadReceipt
 
 S = Instruction.Status
@@ -124,7 +123,7 @@ def write_instruction(item, issue, actor, text) -> Instruction:
     Preconditions: ``actor`` holds reading.write_instruction and may read
     ``issue``; ``item`` is placed in ``issue``.
     """
-    if not actor.has_perm(WRITE_INSTRUCTION):
+    if not actor.has_perm(roles.INSTRUCT_PERM):
         raise WorkflowError("您没有批示权限。")
     if not selectors.readable_issues(actor).filter(pk=issue.pk).exists():
         raise WorkflowError("您不能批示这一期的稿件。")

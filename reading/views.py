@@ -21,7 +21,6 @@ from core import roles
 
 from . import search as item_search
 from . import selectors, services
-from .apps import WRITE_INSTRUCTION
 from .forms import FeedbackForm, InstructionForm, SearchForm
 from .models import FeedbackAttachment, Instruction
 
@@ -91,7 +90,7 @@ def _render_issue(request, current, *, form_item=None, form=None, status=200):
         "document": document,
         "other_documents": other_documents,
         "distribution_lines": distribution_lines(current),
-        "can_instruct": user.has_perm(WRITE_INSTRUCTION),
+        "can_instruct": user.has_perm(roles.INSTRUCT_PERM),
         "is_editor": roles.is_editor(user),
         "form_item_id": form_item.pk if form_item else None,
         "instruction_form": form,
@@ -169,7 +168,7 @@ def instruction_create(request, pk, item_pk):
     user = request.user
     current = selectors.get_readable_issue(user, pk)
     item = get_object_or_404(Item, pk=item_pk, issue=current)
-    if not user.has_perm(WRITE_INSTRUCTION):
+    if not user.has_perm(roles.INSTRUCT_PERM):
         raise Http404
     form = InstructionForm(request.POST)
     if form.is_valid():

@@ -228,13 +228,11 @@ def current_document(documents):
     return documents[0] if documents else None
 
 
-def reader_recipients():
-    """Who is told that an issue is out: for now everyone in 领导 and 签发人."""
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, groups__name__in=[roles.READER, roles.SIGNER])
-        .distinct()
-    )
+def reader_recipients(issue):
+    """Who is told that an issue is out: its online recipients and the signers."""
+    from reading.selectors import recipients
+
+    return recipients(issue) | signer_recipients()
 
 
 def signer_recipients():

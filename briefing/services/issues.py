@@ -516,7 +516,7 @@ def sign_off_issue(issue, actor) -> IssueDocument:
                 comment=f"{locked.number_label}，PDF SHA-256 {document.sha256}",
             )
             notify(
-                selectors.reader_recipients(),
+                selectors.reader_recipients(locked),
                 title=f"《{publication.name}》{locked.number_label}已签发",
                 body=f"印发日期 {selectors.date_label(locked.issue_date)}。",
                 url=_issue_url(locked),
@@ -605,7 +605,7 @@ def issue_correction(issue, actor, *, reason, version, items) -> Correction:
                 comment=f"{reason}（{changed}；PDF SHA-256 {document.sha256}）",
             )
             notify(
-                selectors.reader_recipients(),
+                selectors.reader_recipients(locked),
                 title=f"《{locked.publication.name}》{locked.number_label}发布更正版",
                 body=reason,
                 url=_issue_url(locked),

@@ -61,3 +61,10 @@ class FakeRenderer:
     def __call__(self, html, base_url=None):
         self.html.append(html)
         return b"%PDF-1.7\n% fake\n" + str(len(self.html)).encode()
+
+
+def recipient_reader(issue):
+    """A reader whom the issue's distribution names (may read it online)."""
+    reader = factories.make_reader()
+    factories.add_online_readers(issue.distribution_list, reader)
+    return reader

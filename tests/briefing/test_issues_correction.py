@@ -15,7 +15,12 @@ from briefing.services import issues as services
 from briefing.services.errors import StaleVersionError, WorkflowError
 from notifications.models import Notification
 from tests import factories
-from tests.briefing.issue_factories import FakeRenderer, composed_issue, place_item
+from tests.briefing.issue_factories import (
+    FakeRenderer,
+    composed_issue,
+    place_item,
+    recipient_reader,
+)
 
 S = Issue.Status
 
@@ -120,7 +125,7 @@ def test_correction_changes_the_printed_text_and_keeps_the_original():
         assert handle.read() == original_bytes
     # ...and still downloadable, with its hash checked.
     url = reverse("briefing:issue_document_download", args=[issue.pk, original.pk])
-    response = client_for(factories.make_reader()).get(url)
+    response = client_for(recipient_reader(issue)).get(url)
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == original_bytes
 
@@ -185,13 +190,15 @@ def test_changed_items_get_a_revision_and_an_event_unchanged_ones_nothing(fake_p
 @pytest.mark.django_db(transaction=True)
 def test_readers_are_notified_after_commit(fake_pdf):
     issue = issued_issue(items=1)
-    reader = factories.make_reader()
+    reader = recipient_reader(issue)
+    outside = factories.make_reader()
     clerk = factories.make_clerk(factories.make_department())
     Notification.objects.all().delete()  # those of the sign-off
     correct(issue, factories.make_signer(), reason="错字。")
     told = Notification.objects.filter(title__contains="更正版")
     assert reader.pk in set(told.values_list("recipient", flat=True))
     assert clerk.pk not in set(told.values_list("recipient", flat=True))
+    assert outside.pk not in set(told.values_list("recipient", flat=True))
     assert told.filter(recipient=reader, body="错字。").exists()
 
 
@@ -423,7 +430,7 @@ def test_the_default_download_is_the_newest_correction(fake_pdf):
     correct(issue, signer, reason="第一次更正。")
     issue.refresh_from_db()
     newest = correct(issue, signer, reason="第二次更正。").document
-    page = client_for(factories.make_reader()).get(
+    page = client_for(recipient_reader(issue)).get(
         reverse("briefing:issue_detail", args=[issue.pk])
     )
     html = page.content.decode()

@@ -13,7 +13,12 @@ from briefing.services import issues as services
 from briefing.services.errors import WorkflowError
 from notifications.models import Notification
 from tests import factories
-from tests.briefing.issue_factories import FakeRenderer, composed_issue, place_item
+from tests.briefing.issue_factories import (
+    FakeRenderer,
+    composed_issue,
+    place_item,
+    recipient_reader,
+)
 
 S = Issue.Status
 
@@ -116,13 +121,14 @@ def test_sign_off_stores_the_pdf_with_its_hash_and_freezes_the_issue(fake_pdf):
 @pytest.mark.django_db(transaction=True)
 def test_readers_and_signers_are_notified_after_commit(fake_pdf):
     issue = pending_issue()
-    reader = factories.make_reader()
+    reader = recipient_reader(issue)
+    outside = factories.make_reader()  # not on this issue's distribution
     signer = factories.make_signer()
     clerk = factories.make_clerk(factories.make_department())
     services.sign_off_issue(issue, signer)
     told = set(Notification.objects.values_list("recipient__username", flat=True))
     assert {reader.username, signer.username} <= told
-    assert clerk.username not in told
+    assert clerk.username not in told and outside.username not in told
 
 
 @pytest.mark.django_db

@@ -40,6 +40,8 @@ def people(db):
         "editor": factories.make_editor(),
         "signer": factories.make_signer(),
         "reader": factories.make_reader(),
+        # A reader the issue's distribution does not name.
+        "reader_outside": factories.make_reader(),
         "admin": factories.make_admin(),
         "clerk": factories.make_clerk(department),
         "reviewer": factories.make_reviewer(department),
@@ -50,6 +52,7 @@ def people(db):
 @pytest.fixture
 def issued(people, fake_pdf):
     issue = composed_issue(status=S.PENDING_SIGNOFF)
+    factories.add_online_readers(issue.distribution_list, people["reader"])
     services.sign_off_issue(issue, people["signer"])
     issue.refresh_from_db()
     return issue
@@ -67,6 +70,7 @@ def detail(issue):
         ("signer", True, True),
         ("admin", True, True),
         ("reader", False, True),
+        ("reader_outside", False, False),
         ("clerk", False, False),
         ("reviewer", False, False),
         ("nobody", False, False),
