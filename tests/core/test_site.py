@@ -113,8 +113,12 @@ def test_navigation_shows_menus_by_role(client, db):
     editor = factories.make_editor()
     client.force_login(editor)
     page = client.get("/inbox/").content.decode()
-    assert "收稿箱" in page
+    assert "收稿箱" in page and "组版签发" in page
     assert "系统管理" not in page
+    client.force_login(factories.make_reader())
+    page = client.get("/read/").content.decode()
+    assert "阅读简报" in page
+    assert "收稿箱" not in page and "组版签发" not in page
 
 
 def test_password_policy_requires_three_character_classes():
