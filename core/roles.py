@@ -66,10 +66,17 @@ def is_reader(user) -> bool:
     return user.is_authenticated and user.has_perm(READ_PERM)
 
 
+def group_names(user) -> frozenset[str]:
+    """The names of the user's groups, read once per request's user object."""
+    if not user.is_authenticated:
+        return frozenset()
+    if not hasattr(user, "_group_names"):
+        user._group_names = frozenset(user.groups.values_list("name", flat=True))
+    return user._group_names
+
+
 def is_admin(user) -> bool:
-    return user.is_authenticated and (
-        user.is_superuser or user.groups.filter(name=ADMIN).exists()
-    )
+    return user.is_authenticated and (user.is_superuser or ADMIN in group_names(user))
 
 
 def role_label(user) -> str:
@@ -79,7 +86,7 @@ def role_label(user) -> str:
     m = membership(user)
     if m is not None:
         return f"{m.department.short_name}{m.get_role_display()}"
-    names = set(user.groups.values_list("name", flat=True))
+    names = group_names(user)
     for name in (ADMIN, SIGNER, EDITOR, READER):
         if name in names:
             return name

@@ -30,14 +30,19 @@ def sees_all_issues(user) -> bool:
 
 
 def reader_list_ids(user) -> list[int]:
-    """The distribution lists that name ``user``, in a group or by name."""
-    return sorted(
-        set(
-            DistributionRecipients.objects.filter(
-                Q(groups__members=user) | Q(users=user)
-            ).values_list("distribution_list_id", flat=True)
+    """The distribution lists that name ``user``, in a group or by name.
+
+    Read once per request's user object: a page asks several times.
+    """
+    if not hasattr(user, "_reader_list_ids"):
+        user._reader_list_ids = sorted(
+            set(
+                DistributionRecipients.objects.filter(
+                    Q(groups__members=user) | Q(users=user)
+                ).values_list("distribution_list_id", flat=True)
+            )
         )
-    )
+    return user._reader_list_ids
 
 
 def distributed_to(user, prefix="") -> Q:
