@@ -72,13 +72,17 @@ def can_view_editor_image(user, name, own_uploads=()) -> bool:
     q = visible_items_q(user)
     if q is not None and Item.objects.filter(q).filter(contains).exists():
         return True
-    # Signers see adopted items when signing; readers the published ones.
+    # Signers see adopted items when signing; readers the published ones of
+    # the issues they may read (their distribution).
     if (
         roles.is_signer(user)
         and Item.objects.filter(contains, status__in=[S.ADOPTED, S.PUBLISHED]).exists()
     ):
         return True
-    return (
-        roles.is_reader(user)
-        and Item.objects.filter(contains, status=S.PUBLISHED).exists()
-    )
+    if not roles.is_reader(user):
+        return False
+    from briefing.selectors.issues import visible_issues
+
+    return Item.objects.filter(
+        contains, status=S.PUBLISHED, issue__in=visible_issues(user)
+    ).exists()

@@ -1,7 +1,10 @@
 """A small world with one object of each kind, for the access matrix.
 
 Two units (A needs unit review, B does not), one user per role, items of both
-units in the states that matter, issues in each state, an issued PDF.
+units in the states that matter, issues in each state, an issued PDF. Two
+readers (领导): ``reader`` is named in the issued issue's distribution,
+``reader_outside`` is not; a 批示 of the reader on unit A's item in the issued
+issue, one still 待签收 and one answered with a feedback file.
 """
 
 import datetime
@@ -9,6 +12,7 @@ import hashlib
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from assessment.models import AdoptionLevel, Bulletin, HigherAdoption, ScoringRuleSet
@@ -21,8 +25,10 @@ from briefing.models import (
     Item,
     ItemRevision,
 )
+from briefing.sanitize import search_text
 from briefing.uploads import EDITOR_IMAGE_DIR
 from notifications.models import Notification
+from reading import services as reading_services
 from tests import factories
 
 # The roles the matrix requests every URL as, in the table's column order.
@@ -34,6 +40,7 @@ ROLES = [
     "editor",
     "signer",
     "reader",
+    "reader_outside",
     "admin",
     "auditor",
 ]
@@ -42,6 +49,8 @@ PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
     "1f15c4890000000d49444154789c6360000002000100e221bc330000000049454e44ae426082"
 )
+# A word only unit A's item in the issued issue holds (reading:search).
+SEARCH_WORD = "护堤巡查"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
@@ -56,12 +65,15 @@ def build():
         "editor": factories.make_editor(username="editor"),
         "signer": factories.make_signer(username="signer"),
         "reader": factories.make_reader(username="reader"),
+        "reader_outside": factories.make_reader(username="reader_outside"),
         "admin": factories.make_admin(username="admin"),
         "auditor": factories.make_user(username="auditor", group=AUDITOR),
     }
     publication = factories.make_publication()
     section = factories.make_section()
     distribution = factories.make_distribution()
+    # Only ``reader`` may read online what goes to this list.
+    factories.add_online_readers(distribution, users["reader"])
     S = Item.Status
 
     def item(unit, author, status, **kwargs):
@@ -128,6 +140,25 @@ def build():
             section=section,
             position=1,
         )
+    # Unit A's item in the issued issue, with an image pasted into it: the
+    # image is part of the issue, so only those who may read the issue see it.
+    item_a_published = item(
+        unit_a,
+        users["clerk_a"],
+        S.PUBLISHED,
+        title=f"汛期{SEARCH_WORD}全覆盖",
+        submitted_at=now,
+        issue=issued,
+        section=section,
+        position=2,
+    )
+    published_image = "fedcba9876543210fedcba9876543210.png"
+    if not default_storage.exists(f"{EDITOR_IMAGE_DIR}/{published_image}"):
+        default_storage.save(f"{EDITOR_IMAGE_DIR}/{published_image}", ContentFile(PNG))
+    body = f'<p>已印发。</p><p><img src="/items/images/{published_image}"></p>'
+    Item.objects.filter(pk=item_a_published.pk).update(
+        body=body, search_text=search_text(item_a_published.title, body)
+    )
     document = IssueDocument(
         issue=issued,
         sha256=hashlib.sha256(PDF).hexdigest(),
@@ -152,6 +183,21 @@ def build():
         default_storage.save(path, ContentFile(PNG))
     Item.objects.filter(pk=objects["item_a_submitted"].pk).update(
         body=f'<p>正文。</p><p><img src="/items/images/{image}"></p>'
+    )
+    # 批示 by the reader on unit A's item, written and answered through the
+    # services as a leader and the unit would: one 待签收, one 已反馈 with a file.
+    instruction_pending = reading_services.write_instruction(
+        item_a_published, issued, users["reader"], "请认真研究，抓好落实。"
+    )
+    instruction_answered = reading_services.write_instruction(
+        item_a_published, issued, users["reader"], "请总结经验，报送进展。"
+    )
+    reading_services.sign_instruction(instruction_answered, users["clerk_a"])
+    feedback = reading_services.file_feedback(
+        instruction_answered,
+        users["clerk_a"],
+        "<p>已落实，详见附件。</p>",
+        [SimpleUploadedFile("落实情况.pdf", PDF, content_type="application/pdf")],
     )
     notification = Notification.objects.create(
         recipient=users["editor"], title="测试通知", url="/inbox/"
@@ -191,6 +237,10 @@ def build():
             "attachment_a": attachment,
             "revision_a": objects["item_a_submitted"].revisions.first(),
             "notification_editor": notification,
+            "item_a_published": item_a_published,
+            "instruction_pending": instruction_pending,
+            "instruction_answered": instruction_answered,
+            "feedback_attachment": feedback.attachments.get(),
         }
     )
     return objects, users

@@ -21,9 +21,9 @@ from briefing.models import (
     Section,
 )
 from briefing.seed import load_seed
-from reading.demo import load_reading_demo
 from core import roles
 from departments.models import Department, Membership
+from reading.demo import load_reading_demo
 
 DEMO_PASSWORD = "Jianbao@2026"
 
