@@ -9,6 +9,45 @@ from departments.models import Department
 User = settings.AUTH_USER_MODEL
 
 
+class StoredFile(models.Model):
+    """A file kept privately under MEDIA_ROOT and served through a checking view."""
+
+    original_name = models.CharField("原文件名", max_length=200)
+    size = models.PositiveBigIntegerField("大小（字节）")
+    content_type = models.CharField("类型", max_length=100)
+    uploaded_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name="上传人"
+    )
+    created_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class TimelineEvent(models.Model):
+    """One step on a timeline: who, when, what, with a comment."""
+
+    actor = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="操作人",
+    )
+    action = models.CharField("操作", max_length=30)
+    comment = models.TextField("意见", blank=True)
+    created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["created_at", "id"]
+
+
 class Publication(models.Model):
     """A briefing series with its own numbering (工作简报; a 增刊 is another one)."""
 
@@ -309,34 +348,22 @@ class ItemRevision(models.Model):
         return f"{self.item} · 第{self.number}稿"
 
 
-class ItemEvent(models.Model):
+class ItemEvent(TimelineEvent):
     """One step in an item's life: who, when, from → to, comment."""
 
     item = models.ForeignKey(
         Item, on_delete=models.CASCADE, related_name="events", verbose_name="稿件"
     )
-    actor = models.ForeignKey(
-        User,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="操作人",
-    )
-    action = models.CharField("操作", max_length=30)
     from_status = models.CharField(
         "原状态", max_length=20, choices=Item.Status.choices, blank=True
     )
     to_status = models.CharField(
         "新状态", max_length=20, choices=Item.Status.choices, blank=True
     )
-    comment = models.TextField("意见", blank=True)
-    created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
 
-    class Meta:
+    class Meta(TimelineEvent.Meta):
         verbose_name = "稿件记录"
         verbose_name_plural = "稿件记录"
-        ordering = ["created_at", "id"]
         # Statistics look up each item's first submit / last adopt by action.
         indexes = [models.Index(fields=["item", "action", "created_at"])]
 
@@ -344,58 +371,35 @@ class ItemEvent(models.Model):
         return f"{self.item} · {self.action}"
 
 
-class Attachment(models.Model):
-    """A file attached to an item, stored privately and served through a view."""
+class Attachment(StoredFile):
+    """A file attached to an item."""
 
     item = models.ForeignKey(
         Item, on_delete=models.CASCADE, related_name="attachments", verbose_name="稿件"
     )
     file = models.FileField("文件", upload_to="attachments/%Y/%m/")
-    original_name = models.CharField("原文件名", max_length=200)
-    size = models.PositiveBigIntegerField("大小（字节）")
-    content_type = models.CharField("类型", max_length=100)
-    uploaded_by = models.ForeignKey(
-        User, on_delete=models.PROTECT, related_name="+", verbose_name="上传人"
-    )
-    created_at = models.DateTimeField("上传时间", auto_now_add=True)
 
-    class Meta:
+    class Meta(StoredFile.Meta):
         verbose_name = "附件"
         verbose_name_plural = "附件"
-        ordering = ["created_at", "id"]
-
-    def __str__(self):
-        return self.original_name
 
 
-class IssueEvent(models.Model):
+class IssueEvent(TimelineEvent):
     """One step in an issue's life: composed, submitted, signed, corrected."""
 
     issue = models.ForeignKey(
         Issue, on_delete=models.CASCADE, related_name="events", verbose_name="期"
     )
-    actor = models.ForeignKey(
-        User,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="操作人",
-    )
-    action = models.CharField("操作", max_length=30)
     from_status = models.CharField(
         "原状态", max_length=20, choices=Issue.Status.choices, blank=True
     )
     to_status = models.CharField(
         "新状态", max_length=20, choices=Issue.Status.choices, blank=True
     )
-    comment = models.TextField("意见", blank=True)
-    created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
 
-    class Meta:
+    class Meta(TimelineEvent.Meta):
         verbose_name = "期记录"
         verbose_name_plural = "期记录"
-        ordering = ["created_at", "id"]
 
     def __str__(self):
         return f"{self.issue} · {self.action}"

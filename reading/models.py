@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import models
 
-from briefing.models import DistributionList, Issue, Item
+from briefing.models import DistributionList, Issue, Item, StoredFile
 
 User = settings.AUTH_USER_MODEL
 
@@ -141,8 +141,8 @@ class InstructionFeedback(models.Model):
         return f"{self.instruction} · 反馈"
 
 
-class FeedbackAttachment(models.Model):
-    """A file attached to a feedback, stored privately and served through a view."""
+class FeedbackAttachment(StoredFile):
+    """A file attached to a feedback."""
 
     feedback = models.ForeignKey(
         InstructionFeedback,
@@ -151,18 +151,7 @@ class FeedbackAttachment(models.Model):
         verbose_name="反馈",
     )
     file = models.FileField("文件", upload_to="instructions/%Y/%m/")
-    original_name = models.CharField("原文件名", max_length=200)
-    size = models.PositiveBigIntegerField("大小（字节）")
-    content_type = models.CharField("类型", max_length=100)
-    uploaded_by = models.ForeignKey(
-        User, on_delete=models.PROTECT, related_name="+", verbose_name="上传人"
-    )
-    created_at = models.DateTimeField("上传时间", auto_now_add=True)
 
-    class Meta:
+    class Meta(StoredFile.Meta):
         verbose_name = "反馈附件"
         verbose_name_plural = "反馈附件"
-        ordering = ["created_at", "id"]
-
-    def __str__(self):
-        return self.original_name
