@@ -125,13 +125,14 @@ def rule_set_on(rule_sets: list, day: datetime.date):
     return found
 
 
-def _points(rule_set, level_id, attribute) -> Decimal:
-    if rule_set is None:
-        return ZERO
-    for rule in rule_set.rules.all():
-        if rule.level_id == level_id:
-            return getattr(rule, attribute)
-    return ZERO
+def _points_table(rule_sets: list) -> dict:
+    """{(rule set id, level id, attribute): points}, read once per table."""
+    return {
+        (rule_set.pk, rule.level_id, attribute): getattr(rule, attribute)
+        for rule_set in rule_sets
+        for rule in rule_set.rules.all()
+        for attribute in ("adoption_points", "instruction_points")
+    }
 
 
 def _add_line(lines: list, line: ScoreLine):
@@ -151,14 +152,21 @@ def build_rows(
     *, period, today, departments, levels, rule_sets, counts, monthly, records
 ) -> list[UnitRow]:
     """One ranked row per unit: active units, and inactive ones that have figures."""
-    by_id = {rs.pk: rs for rs in rule_sets}
+    points = _points_table(rule_sets)
+    rule_set_ids = [*(rs.pk for rs in rule_sets), None]
     county = next((level for level in levels if level.is_county), None)
     chart_months = sorted({month for (_, month) in monthly})
-    closed = period.closed_months(today)
+    # The rule set in force in each closed month: the same for every unit.
+    quota_months = []
+    for year, month in period.closed_months(today):
+        rule_set = rule_set_on(rule_sets, datetime.date(year, month, 1))
+        if rule_set is not None and rule_set.monthly_quota:
+            quota_months.append((year, month, datetime.date(year, month, 1), rule_set))
     rows = []
     for department in departments:
+        unit_id = department.pk
         row = UnitRow(department=department)
-        figures = counts.get(department.pk, {})
+        figures = counts.get(unit_id, {})
         for name in ("submitted", "adopted", "published", "returned", "not_used"):
             setattr(row, name, figures.get(name, ZERO) or ZERO)
 
@@ -172,7 +180,7 @@ def build_rows(
                             "adoption",
                             county.adoption_label,
                             count,
-                            _points(rs, county.pk, "adoption_points"),
+                            points.get((rs.pk, county.pk, "adoption_points"), ZERO),
                         ),
                     )
         for kind, target, attribute, unit in (
@@ -180,8 +188,8 @@ def build_rows(
             ("instruction", row.instructions, "instruction_points", "次"),
         ):
             for level in levels:
-                for rs_id in [*by_id, None]:
-                    count = records.get((kind, department.pk, level.pk, rs_id))
+                for rs_id in rule_set_ids:
+                    count = records.get((kind, unit_id, level.pk, rs_id))
                     if not count:
                         continue
                     target[level.pk] = target.get(level.pk, ZERO) + count
@@ -196,19 +204,16 @@ def build_rows(
                             "adoption" if kind == "higher" else "instruction",
                             label,
                             count,
-                            _points(by_id.get(rs_id), level.pk, attribute),
+                            points.get((rs_id, level.pk, attribute), ZERO),
                             unit=unit,
                         ),
                     )
 
         row.monthly = [
-            (month, monthly.get((department.pk, month), ZERO)) for month in chart_months
+            (month, monthly.get((unit_id, month), ZERO)) for month in chart_months
         ]
-        for year, month in closed:
-            rule_set = rule_set_on(rule_sets, datetime.date(year, month, 1))
-            if rule_set is None or not rule_set.monthly_quota:
-                continue
-            done = monthly.get((department.pk, datetime.date(year, month, 1)), ZERO)
+        for year, month, first_day, rule_set in quota_months:
+            done = monthly.get((unit_id, first_day), ZERO)
             if done >= rule_set.monthly_quota:
                 continue
             missed = MissedMonth(

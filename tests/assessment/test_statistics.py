@@ -168,3 +168,54 @@ def test_only_editors_record(data):
     clerk = make_clerk(data["kfq"])
     with pytest.raises(services.AssessmentError):
         services.set_item_credits(data["items"]["a1"], clerk, [])
+
+
+def test_first_and_last_events_across_the_edges_of_the_year():
+    """The first submission and the last adoption are found outside the year too."""
+    from .factories import S, adopt, at, move, submitted_item
+
+    unit = make_department("司法局")
+    # Reached the office in December 2025, returned twice, adopted in January.
+    c1 = submitted_item(unit, at(12, 20, year=2025), title="跨年稿件")
+    move(c1, "return", S.SUBMITTED, S.RETURNED, at(12, 22, year=2025))
+    move(c1, "submit", S.RETURNED, S.SUBMITTED, at(1, 5))
+    move(c1, "return", S.SUBMITTED, S.RETURNED, at(1, 10))
+    move(c1, "submit", S.RETURNED, S.SUBMITTED, at(1, 12))
+    adopt(c1, at(1, 15))
+    # Adopted in December 2026, taken out and adopted again in January 2027.
+    c2 = submitted_item(unit, at(12, 28), title="年底采用稿件")
+    adopt(c2, at(12, 29))
+    move(c2, "remove_from_issue", S.ADOPTED, S.EDITING, at(12, 30))
+    adopt(c2, at(1, 4, year=2027))
+    # Not used in December 2026, reconsidered and not used again in 2027.
+    c3 = submitted_item(unit, at(12, 10), title="年底未采用稿件")
+    move(c3, "not_use", S.SUBMITTED, S.NOT_USED, at(12, 15))
+    move(c3, "claim", S.NOT_USED, S.EDITING, at(1, 2, year=2027))
+    move(c3, "not_use", S.EDITING, S.NOT_USED, at(1, 3, year=2027))
+    # Returned in June and again in July: once in each month, once in the year.
+    c4 = submitted_item(unit, at(6, 1), title="两次退回稿件")
+    move(c4, "return", S.SUBMITTED, S.RETURNED, at(6, 3))
+    move(c4, "submit", S.RETURNED, S.SUBMITTED, at(6, 4))
+    move(c4, "return", S.SUBMITTED, S.RETURNED, at(7, 8))
+
+    def unit_figures(period):
+        return figures(stats(period).row_for(unit.pk))
+
+    # (报送, 采用, 刊发, 退回, 未采用)
+    assert unit_figures(Period.year(2025)) == (1, 0, 0, 1, 0)
+    assert unit_figures(Period.month(2025, 12)) == (1, 0, 0, 1, 0)
+    assert unit_figures(Period.year(2026)) == (3, 1, 0, 2, 0)
+    assert unit_figures(Period.month(2026, 1)) == (0, 1, 0, 1, 0)
+    assert unit_figures(Period.month(2026, 6)) == (1, 0, 0, 1, 0)
+    assert unit_figures(Period.month(2026, 7)) == (0, 0, 0, 1, 0)
+    assert unit_figures(Period.month(2026, 12)) == (2, 0, 0, 0, 0)
+    assert unit_figures(Period.year(2027)) == (0, 1, 0, 0, 1)
+    series = dict(stats(Period.year(2026)).monthly)
+    assert series[datetime.date(2026, 1, 1)] == 0
+    assert series[datetime.date(2026, 12, 1)] == 2
+    # The drill-down lists the same items.
+    titles = {
+        item.title
+        for item in selectors.items_behind(Period.year(2026), unit, "returned")
+    }
+    assert titles == {"跨年稿件", "两次退回稿件"}

@@ -96,6 +96,21 @@ def test_drill_down_from_a_number_lists_its_items(client, data):
     assert "0.5" in body  # 开发区's share of the joint item
 
 
+def test_every_number_of_a_row_links_to_its_own_drill_down(client, data):
+    client_for(client, data["editor"])
+    response = client.get(f"/stats/?{RANGE}")
+    tree = lxml_html.fromstring(response.content.decode())
+    kfq = data["kfq"].pk
+    unit_link = tree.xpath('//tr[@data-unit="开发区"]/th/a')[0].get("href")
+    assert unit_link == f"{reverse('assessment:unit', args=[kfq])}?{RANGE}"
+    linked = [c for c in COLUMNS if c != "score"]
+    for column in linked:
+        href = tree.xpath(f'//tr[@data-unit="开发区"]/td[@data-col="{column}"]/a')[0]
+        expected = reverse("assessment:drill", args=[kfq, column])
+        assert href.get("href") == f"{expected}?{RANGE}"
+        assert client.get(href.get("href")).status_code == 200
+
+
 @pytest.mark.parametrize("role", ["clerk", "reviewer"])
 def test_unit_member_sees_own_figures_and_rank_only(client, data, role):
     kfq, mzj = data["kfq"], data["mzj"]

@@ -8,6 +8,7 @@ kept, so a second run only measures. Not for production databases.
 """
 
 import datetime
+import os
 import random
 import statistics
 import time
@@ -69,6 +70,7 @@ class Command(BaseCommand):
         client.force_login(editor)
         url = f"/stats/?period=year&year={YEAR}"
         client.get(url)  # warm up caches, template loading
+        load_before = os.getloadavg()
         timings, counts = [], []
         for _ in range(runs):
             with CaptureQueriesContext(connection) as queries:
@@ -83,6 +85,11 @@ class Command(BaseCommand):
             f"中位数 {statistics.median(timings):.0f} ms，"
             f"最快 {min(timings):.0f} ms，最慢 {max(timings):.0f} ms，"
             f"查询 {sorted(set(counts))} 次（{runs} 次请求）"
+        )
+        # Other people's test runs on the same machine slow every figure down.
+        self.stdout.write(
+            f"机器负载（1/5/15 分钟平均，{os.cpu_count()} 核）："
+            f"测量前 {_load(load_before)}，测量后 {_load(os.getloadavg())}"
         )
 
     def _editor(self):
@@ -208,6 +215,10 @@ class Command(BaseCommand):
                 ItemCredit(item=item, department=partner, share=Decimal("0.5"))
             )
         ItemCredit.objects.bulk_create(credits, batch_size=2000)
+
+
+def _load(averages) -> str:
+    return " / ".join(f"{value:.2f}" for value in averages)
 
 
 def _h(hours):
