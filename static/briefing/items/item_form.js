@@ -2,7 +2,9 @@
 // - warns before leaving the page with unsaved changes;
 // - "预览合并结果" shows, without a round trip, how the pasted text will be
 //   joined into paragraphs (the server does the real joining on "合并硬换行",
-//   with the same rules as briefing.importing.join_hard_breaks).
+//   with the same rules as briefing.importing.join_hard_breaks);
+// - autosave: keeps a copy of the text in localStorage until the server has it,
+//   so a draft survives an expired session (SECURITY.md #4). See below.
 (function () {
   "use strict";
   var form = document.getElementById("item-form");
@@ -72,4 +74,227 @@
         : "请先粘贴文字。";
     });
   }
+
+  // --- autosave ---------------------------------------------------------------
+  // The form's text is copied to localStorage (key: user + item id or "new",
+  // from data-autosave-key) every few seconds and on input, whenever it differs
+  // from what the server sent. On submit the browser first asks the server
+  // (HEAD on this page) whether the session is still alive: only then is the
+  // copy dropped, because only then will the server take the text. With an
+  // expired session the POST ends on the login page, which brings the user
+  // back here; the copy is still there and a notice offers 恢复 / 放弃.
+  var KEY_PREFIX = "jianbao:autosave:";
+  var SAVE_EVERY_MS = 5000;
+  var SAVE_DELAY_MS = 800;
+  var KEEP_DAYS = 30;
+  if (!form.dataset.autosaveKey || !window.localStorage) { return; }
+  var storageKey = KEY_PREFIX + form.dataset.autosaveKey;
+  var SKIP = { csrfmiddlewaretoken: true, version: true, action: true };
+  var TEXT_TYPES = {
+    text: true, tel: true, email: true, url: true, search: true, number: true,
+    textarea: true, "select-one": true
+  };
+  var richAreas = Array.prototype.slice.call(
+    form.querySelectorAll("textarea.django_ckeditor_5"));
+  var baseline = null;
+  var paused = false;      // a saved copy is waiting for 恢复 / 放弃
+  var submitting = false;  // the text is on its way to the server
+  var probed = false;      // the session check before submit is done
+  var timer = null;
+
+  function storage(action, value) {
+    try {
+      if (action === "get") {
+        var raw = window.localStorage.getItem(storageKey);
+        return raw ? JSON.parse(raw) : null;
+      }
+      if (action === "set") {
+        window.localStorage.setItem(storageKey, JSON.stringify(value));
+      } else {
+        window.localStorage.removeItem(storageKey);
+      }
+    } catch (error) {
+      // Storage full, disabled or holding garbage: autosave is best effort.
+    }
+    return null;
+  }
+
+  function editorFor(textarea) {
+    return (window.editors && window.editors[textarea.id]) || null;
+  }
+
+  function snapshot() {
+    var fields = {};
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!el.name || SKIP[el.name] || !TEXT_TYPES[el.type] || el.disabled) {
+        return;
+      }
+      var editor = richAreas.indexOf(el) !== -1 ? editorFor(el) : null;
+      fields[el.name] = editor ? editor.getData() : el.value;
+    });
+    return fields;
+  }
+
+  function same(a, b) {
+    var names = Object.keys(a).concat(Object.keys(b));
+    for (var i = 0; i < names.length; i++) {
+      if ((a[names[i]] || "") !== (b[names[i]] || "")) { return false; }
+    }
+    return true;
+  }
+
+  function saveNow() {
+    if (baseline === null || submitting || paused) { return; }
+    var fields = snapshot();
+    if (same(fields, baseline)) {
+      storage("remove");
+    } else {
+      storage("set", { savedAt: Date.now(), fields: fields });
+    }
+  }
+
+  function saveSoon() {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(saveNow, SAVE_DELAY_MS);
+  }
+
+  function restore(fields) {
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!el.name || !Object.prototype.hasOwnProperty.call(fields, el.name) ||
+          SKIP[el.name] || !TEXT_TYPES[el.type]) {
+        return;
+      }
+      var editor = richAreas.indexOf(el) !== -1 ? editorFor(el) : null;
+      if (editor) {
+        editor.setData(fields[el.name]);
+      } else {
+        el.value = fields[el.name];
+      }
+    });
+    dirty = true;
+  }
+
+  function two(n) { return (n < 10 ? "0" : "") + n; }
+
+  function showNotice(copy) {
+    var when = new Date(copy.savedAt);
+    var title = (copy.fields.title || "").trim();
+    var notice = document.createElement("div");
+    notice.className = "message warning autosave-notice";
+    notice.setAttribute("role", "alert");
+    var text = document.createElement("p");
+    text.textContent = "本机保存有您尚未保存到系统的内容（自动保存于 " +
+      (when.getMonth() + 1) + "月" + when.getDate() + "日 " +
+      two(when.getHours()) + ":" + two(when.getMinutes()) +
+      (title ? "，标题“" + title.slice(0, 40) + "”" : "") +
+      "），与本页当前内容不同。恢复后请核对，再保存。";
+    var restoreButton = document.createElement("button");
+    restoreButton.type = "button";
+    restoreButton.className = "button primary";
+    restoreButton.textContent = "恢复";
+    var dropButton = document.createElement("button");
+    dropButton.type = "button";
+    dropButton.className = "button";
+    dropButton.textContent = "放弃";
+    var buttons = document.createElement("div");
+    buttons.className = "autosave-actions";
+    buttons.appendChild(restoreButton);
+    buttons.appendChild(dropButton);
+    notice.appendChild(text);
+    notice.appendChild(buttons);
+    form.parentNode.insertBefore(notice, form);
+
+    restoreButton.addEventListener("click", function () {
+      restore(copy.fields);
+      paused = false;
+      saveNow();
+      notice.setAttribute("role", "status");
+      text.textContent = "已恢复本机保存的内容，请核对后点“保存草稿”或“提交”。";
+      buttons.remove();
+    });
+    dropButton.addEventListener("click", function () {
+      paused = false;
+      storage("remove");
+      notice.remove();
+    });
+  }
+
+  function start() {
+    if (baseline !== null) { return; }
+    baseline = snapshot();
+    var copy = storage("get");
+    var tooOld = copy && Date.now() - copy.savedAt > KEEP_DAYS * 86400000;
+    if (!copy || !copy.fields || tooOld || same(copy.fields, baseline)) {
+      storage("remove");
+    } else {
+      paused = true;
+      showNotice(copy);
+    }
+    form.addEventListener("input", saveSoon);
+    form.addEventListener("change", saveSoon);
+    richAreas.forEach(function (el) {
+      var editor = editorFor(el);
+      if (editor) { editor.model.document.on("change:data", saveSoon); }
+    });
+    window.setInterval(saveNow, SAVE_EVERY_MS);
+    window.addEventListener("pagehide", saveNow);
+  }
+
+  // Start once every rich-text editor exists (its data is the body's text);
+  // without the editor bundle the synced textarea is read instead.
+  var waiting = richAreas.filter(function (el) { return !editorFor(el); });
+  if (!waiting.length || typeof window.ckeditorRegisterCallback !== "function") {
+    start();
+  } else {
+    waiting.forEach(function (el) {
+      window.ckeditorRegisterCallback(el.id, function () {
+        waiting = waiting.filter(function (other) { return other !== el; });
+        if (!waiting.length) { start(); }
+      });
+    });
+    // An editor that fails to load must not leave the form unprotected.
+    window.setTimeout(start, 10000);
+  }
+
+  // Back to this page from the browser's cache: it is an open form again.
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) { probed = false; submitting = false; }
+  });
+
+  form.addEventListener("submit", function (event) {
+    if (probed || baseline === null) { return; }
+    event.preventDefault();
+    var submitter = event.submitter || null;
+    var fields = snapshot();
+    // A copy still waiting for 恢复 / 放弃 stays unless the user wrote over it.
+    var keepCopy = paused && same(fields, baseline);
+    if (!keepCopy && !same(fields, baseline)) {
+      storage("set", { savedAt: Date.now(), fields: fields });
+    }
+    submitting = true;
+    window.clearTimeout(timer);
+    window.fetch(window.location.href, {
+      method: "HEAD",
+      credentials: "same-origin",
+      redirect: "manual",
+      cache: "no-store"
+    }).then(function (response) {
+      // A redirect means the session is gone (to the login page): keep the copy.
+      if (!keepCopy && response.ok && response.type !== "opaqueredirect") {
+        storage("remove");
+      }
+    }).catch(function () {
+      // Offline: keep the copy.
+    }).then(function () {
+      probed = true;
+      dirty = false;
+      if (submitter && form.requestSubmit) {
+        form.requestSubmit(submitter);
+      } else if (form.requestSubmit) {
+        form.requestSubmit();
+      } else {
+        form.submit();
+      }
+    });
+  });
 })();
