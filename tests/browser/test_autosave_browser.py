@@ -112,3 +112,11 @@ def test_draft_survives_expired_session_and_is_restored(browser_context, shot):
     expect(notice).to_have_count(0)
     assert stored_copy(page, item_key) is None
     assert dialogs in ([], ["beforeunload"])
+
+    # 8. Logging out leaves no copy behind on a shared computer.
+    page.goto(f"/items/{item.pk}/edit/")
+    page.get_by_label("标题").fill(TITLE + "（未保存）")
+    wait_for_copy(page, item_key, "（未保存）")
+    page.get_by_role("button", name="退出").click()
+    page.wait_for_load_state()
+    assert stored_copy(page, item_key) is None

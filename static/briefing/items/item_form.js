@@ -144,7 +144,9 @@
   }
 
   function saveNow() {
-    if (baseline === null || submitting || paused) { return; }
+    // After logout (core/logout.js marks the page) nothing may be kept.
+    var loggingOut = document.documentElement.hasAttribute("data-logging-out");
+    if (baseline === null || submitting || paused || loggingOut) { return; }
     var fields = snapshot();
     if (same(fields, baseline)) {
       storage("remove");
