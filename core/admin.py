@@ -42,3 +42,5 @@ class UserAdmin(DjangoUserAdmin):
 
 admin.site.unregister(User)
 admin.site.register(User, UserAdmin)
+
+from . import otp_admin  # noqa: E402, F401  (two-step verification devices)

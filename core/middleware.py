@@ -1,6 +1,7 @@
 """Session and password rules that apply to every request of a logged-in user."""
 
 import time
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -9,7 +10,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from . import accounts
+from . import accounts, otp
 
 
 class SessionLimitMiddleware:
@@ -37,6 +38,38 @@ class SessionLimitMiddleware:
         return self.get_response(request)
 
 
+class OTPRequiredMiddleware:
+    """Ask for the second factor right after the password (core.otp).
+
+    Until the session has passed it, a user with a device gets only the
+    verification page, and one whom the setting obliges but who has no device
+    yet only the enrollment page (besides logout, login and health).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated and request.path not in self.allowed_paths():
+            step = otp.step_pending(request)
+            if step:
+                target = reverse("otp_verify" if step == "verify" else "otp_setup")
+                return redirect(
+                    f"{target}?{urlencode({'next': request.get_full_path()})}"
+                )
+        return self.get_response(request)
+
+    @staticmethod
+    def allowed_paths():
+        return {
+            reverse("otp_verify"),
+            reverse("otp_setup"),
+            reverse("logout"),
+            reverse("login"),
+            reverse("healthz"),
+        }
+
+
 class PasswordChangeRequiredMiddleware:
     """Send a user whose password is too old, or was set by an admin, to change it.
 
@@ -49,7 +82,15 @@ class PasswordChangeRequiredMiddleware:
 
     def __call__(self, request):
         user = request.user
-        if user.is_authenticated and request.path not in self.allowed_paths():
+        if (
+            user.is_authenticated
+            and request.path not in self.allowed_paths()
+            # The second factor comes first (OTPRequiredMiddleware).
+            and not (
+                request.path in OTPRequiredMiddleware.allowed_paths()
+                and otp.step_pending(request)
+            )
+        ):
             reason = accounts.password_change_reason(user)
             if reason:
                 # The change page says why (core.account_views).

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 
 class PasswordState(models.Model):
@@ -41,3 +42,15 @@ class UserSession(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class OTPDevice(TOTPDevice):
+    """django-otp's TOTP device, as the admin shows it (in Chinese, under 系统)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "两步验证设备"
+        verbose_name_plural = "两步验证设备"
+
+    def __str__(self):
+        return f"{self.user} 的{self.name}"

@@ -31,6 +31,9 @@ ADMIN_EXTRA_PERMISSIONS = [
     "assessment.add_adoptionlevel",
     "assessment.change_adoptionlevel",
     "assessment.view_adoptionlevel",
+    # Two-step verification: see who enrolled, reset a lost phone (core.otp_admin).
+    "core.view_otpdevice",
+    "core.delete_otpdevice",
 ]
 
 

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import account_views, views
+from . import account_views, otp_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -22,4 +22,6 @@ urlpatterns = [
         account_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("account/otp/", otp_views.verify, name="otp_verify"),
+    path("account/otp/setup/", otp_views.setup, name="otp_setup"),
 ]

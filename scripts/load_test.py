@@ -280,6 +280,8 @@ def main():
         "SECRET_KEY": "load-test-" + secrets.token_urlsafe(48),
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "false",
+        # As docker-compose runs it: cache and sessions in Redis.
+        "REDIS_URL": os.environ.get("LOAD_REDIS_URL", "redis://127.0.0.1:6379/0"),
     }
     manage(prod_env, "collectstatic", "--noinput")
     issue_id = (
@@ -326,7 +328,7 @@ def main():
             sys.exit("gunicorn 未能启动。")
         sessions = {name: login(base, name) for name in ["leader", "editor"]}
         targets = [
-            ("领导读简报", f"/issues/{issue_id}/", sessions["leader"]),
+            ("领导读简报", f"/read/issues/{issue_id}/", sessions["leader"]),
             ("编辑收稿箱", "/inbox/", sessions["editor"]),
             ("登录页", "/login/", None),
             ("基线 /healthz", "/healthz", None),

@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "axes",
     "pgtrigger",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "core",
     "audit",
     "departments",
@@ -56,8 +58,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "core.middleware.SessionLimitMiddleware",
+    # The second factor comes right after the password, before anything else.
+    "core.middleware.OTPRequiredMiddleware",
     "core.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns lockouts into the Chinese lockout page.
@@ -145,6 +150,14 @@ SESSION_ABSOLUTE_SECONDS = 12 * 60 * 60
 # 等保 asks for periodic password change: after this many days the user must
 # change it before anything else (core.middleware).
 PASSWORD_MAX_AGE_DAYS = int(os.environ.get("PASSWORD_MAX_AGE_DAYS", "90"))
+# Two-step verification (TOTP, django-otp). Members of these groups must pass
+# it after the password (等保 level 3); "管理员" also covers superusers. Empty:
+# optional, but a user who enrolled a device is always asked for it.
+OTP_REQUIRED_FOR_ROLES = env_list("OTP_REQUIRED_FOR_ROLES")
+OTP_FAILURE_LIMIT = int(os.environ.get("OTP_FAILURE_LIMIT", "5"))
+OTP_TOTP_ISSUER = "政务信息简报系统"
+# The secret is shown once, at enrollment; never again in the admin.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 if REDIS_URL:
