@@ -9,6 +9,7 @@ from assessment import bulletin as bulletin_doc
 from assessment import services
 from assessment.models import Bulletin
 from notifications.models import Notification
+from tests.briefing.test_pdf import notdef_glyphs
 from tests.factories import make_clerk
 
 from .factories import fixed_data_set
@@ -125,6 +126,8 @@ def test_pdf_is_a4_with_embedded_fonts_and_reads_back(data, draft):
                 for key in ("/FontFile", "/FontFile2", "/FontFile3")
             )
     assert fonts and all(fonts.values()), fonts
+    # As for the briefing: no character was drawn as an empty box.
+    assert notdef_glyphs(content) == []
 
 
 def test_docx_has_the_title_and_the_ranking(draft):
