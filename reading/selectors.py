@@ -5,12 +5,15 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import ExtractYear
 from django.http import Http404
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from briefing.models import Issue, IssueDocument, Item
+from briefing.sanitize import clean_html
 from core import roles
 from departments.models import Membership
 
@@ -137,15 +140,52 @@ def issues_of_year(user, year):
 # --- the issue page -----------------------------------------------------------
 
 
+# How long the frozen part of an issue page stays cached. The key holds the
+# issue's version (a correction bumps it, so corrected text shows at once);
+# a unit or section renamed afterwards shows within this time.
+FROZEN_SECONDS = 300
+
+
+def _frozen_sections(issue):
+    """The issue's sections with their items, bodies already cleaned, cached.
+
+    Only what every reader sees alike (the issued issue's text); 批示 and
+    their counts are read live in ``reading_sections``. The key also holds
+    the issue's creation time, so a row id used again (a restored database)
+    never meets an old entry.
+    """
+    key = (
+        f"reading:sections:{issue.pk}:{issue.version}:"
+        f"{issue.created_at.timestamp() if issue.created_at else 0}"
+    )
+    sections = cache.get(key)
+    if sections is None:
+        items = (
+            Item.objects.filter(issue=issue)
+            .defer("search_text")
+            .select_related("department")
+            .order_by("position", "id")
+        )
+        by_section: dict[int, list[Item]] = {}
+        for item in items:
+            item.body_html = mark_safe(clean_html(item.body or ""))
+            by_section.setdefault(item.section_id, []).append(item)
+        sections = []
+        for issue_section in issue.issue_sections.select_related("section").order_by(
+            "position"
+        ):
+            issue_section.placed_items = by_section.get(issue_section.section_id, [])
+            if issue_section.placed_items:
+                sections.append(issue_section)
+        cache.set(key, sections, FROZEN_SECONDS)
+    return sections
+
+
 def reading_sections(issue, user):
     """The issue's sections in order with their items; each item carries the
-    批示 the user may see (``shown_instructions``) and ``instruction_count``."""
-    items = list(
-        Item.objects.filter(issue=issue)
-        .select_related("department")
-        .annotate(instruction_count=Count("instructions"))
-        .order_by("position", "id")
-    )
+    批示 the user may see (``shown_instructions``) and ``instruction_count``
+    (counted for editors only, the only ones shown it)."""
+    sections = _frozen_sections(issue)
     shown = {}
     for instruction in (
         visible_instructions(user)
@@ -155,17 +195,19 @@ def reading_sections(issue, user):
         .order_by("created_at", "id")
     ):
         shown.setdefault(instruction.item_id, []).append(instruction)
-    by_section: dict[int, list[Item]] = {}
-    for item in items:
-        item.shown_instructions = shown.get(item.pk, [])
-        by_section.setdefault(item.section_id, []).append(item)
-    sections = []
-    for issue_section in issue.issue_sections.select_related("section").order_by(
-        "position"
-    ):
-        issue_section.placed_items = by_section.get(issue_section.section_id, [])
-        if issue_section.placed_items:
-            sections.append(issue_section)
+    counts = {}
+    if roles.is_editor(user):
+        counts = dict(
+            Instruction.objects.filter(issue=issue)
+            .order_by()
+            .values("item_id")
+            .annotate(n=Count("id"))
+            .values_list("item_id", "n")
+        )
+    for issue_section in sections:
+        for item in issue_section.placed_items:
+            item.shown_instructions = shown.get(item.pk, [])
+            item.instruction_count = counts.get(item.pk, 0)
     return sections
 
 

@@ -1,5 +1,6 @@
 """Sessions: idle and absolute limits, logout, disabling a user, ?next= redirects."""
 
+import datetime
 import time
 
 import pytest
@@ -7,6 +8,7 @@ from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from audit.models import AuditEvent
 from core import accounts
@@ -25,10 +27,62 @@ def logged_in_client(user):
     return client
 
 
-def test_idle_timeout_is_thirty_minutes_renewed_on_every_request():
-    assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+class Clock:
+    """Moves the server's clock on (the session expiry and core.middleware)."""
+
+    def __init__(self, monkeypatch):
+        self.offset = 0.0
+        real_now, real_time = timezone.now, time.time
+        monkeypatch.setattr(
+            timezone,
+            "now",
+            lambda: real_now() + datetime.timedelta(seconds=self.offset),
+        )
+        monkeypatch.setattr(time, "time", lambda: real_time() + self.offset)
+
+    def advance(self, seconds):
+        self.offset += seconds
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    return Clock(monkeypatch)
+
+
+def session_expiry(client):
+    return Session.objects.get(session_key=client.session.session_key).expire_date
+
+
+def test_idle_session_is_refused_after_thirty_minutes(clock):
     assert settings.SESSION_ABSOLUTE_SECONDS == 12 * 60 * 60
+    client = logged_in_client(factories.make_reader())
+    assert client.get(reverse("briefing:issue_list")).status_code == 200
+    clock.advance(30 * 60 + 1)
+    response = client.get(reverse("briefing:issue_list"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_active_session_lives_on_past_thirty_minutes(clock):
+    client = logged_in_client(factories.make_reader())
+    for _ in range(4):  # 80 minutes, a request every 20
+        clock.advance(20 * 60)
+        assert client.get(reverse("briefing:issue_list")).status_code == 200
+
+
+def test_session_is_renewed_at_most_once_a_minute(clock):
+    client = logged_in_client(factories.make_reader())
+    client.get(reverse("briefing:issue_list"))
+    first = session_expiry(client)
+    clock.advance(30)
+    client.get(reverse("briefing:issue_list"))
+    assert session_expiry(client) == first  # not written again within the minute
+    clock.advance(31)
+    client.get(reverse("briefing:issue_list"))
+    assert session_expiry(client) > first
+    # Idle 29 minutes 30 seconds after that renewal: still logged in.
+    clock.advance(29 * 60 + 30)
+    assert client.get(reverse("briefing:issue_list")).status_code == 200
 
 
 def test_session_ends_twelve_hours_after_login_however_active():
