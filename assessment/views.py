@@ -284,52 +284,63 @@ def item_records(request, item_id):
     return _render_item(request, item)
 
 
-@login_required
-@require_POST
-def item_credits(request, item_id):
+def _record_on_item(request, item_id, form_class, save, done, form_name):
+    """Validate ``form_class``, call ``save(item, user, form)``; redirect on success,
+    else show the item page again with the form and what the user typed."""
     item = _item_for_records(request.user, item_id)
-    form = forms.CreditForm(request.POST)
+    form = form_class(request.POST)
     if form.is_valid():
         try:
-            services.set_item_credits(item, request.user, form.shares())
+            save(item, request.user, form)
         except services.AssessmentError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, "合报份额已保存。")
+            messages.success(request, done)
             return redirect("assessment:item", item.pk)
-    return _render_item(request, item, credit_form=form)
+    return _render_item(request, item, **{form_name: form})
+
+
+@login_required
+@require_POST
+def item_credits(request, item_id):
+    return _record_on_item(
+        request,
+        item_id,
+        forms.CreditForm,
+        lambda item, user, form: services.set_item_credits(item, user, form.shares()),
+        "合报份额已保存。",
+        "credit_form",
+    )
 
 
 @login_required
 @require_POST
 def item_higher(request, item_id):
-    item = _item_for_records(request.user, item_id)
-    form = forms.HigherAdoptionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.record_higher_adoption(item, request.user, **form.cleaned_data)
-        except services.AssessmentError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, "上级采用已录入。")
-            return redirect("assessment:item", item.pk)
-    return _render_item(request, item, higher_form=form)
+    return _record_on_item(
+        request,
+        item_id,
+        forms.HigherAdoptionForm,
+        lambda item, user, form: services.record_higher_adoption(
+            item, user, **form.cleaned_data
+        ),
+        "上级采用已录入。",
+        "higher_form",
+    )
 
 
 @login_required
 @require_POST
 def item_instruction(request, item_id):
-    item = _item_for_records(request.user, item_id)
-    form = forms.InstructionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.record_instruction(item, request.user, **form.cleaned_data)
-        except services.AssessmentError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, "批示已录入。")
-            return redirect("assessment:item", item.pk)
-    return _render_item(request, item, instruction_form=form)
+    return _record_on_item(
+        request,
+        item_id,
+        forms.InstructionForm,
+        lambda item, user, form: services.record_instruction(
+            item, user, **form.cleaned_data
+        ),
+        "批示已录入。",
+        "instruction_form",
+    )
 
 
 @login_required
