@@ -139,7 +139,12 @@ def bulletin_pdf(bulletin) -> bytes:
 
 
 def bulletin_docx(bulletin) -> bytes:
-    """The same document as Word (.docx), for offices that edit it further."""
+    """The same document as Word (.docx), for offices that edit it further.
+
+    Rendered on demand, also once issued: the figures are frozen in
+    ``Bulletin.data`` and the text can no longer change; only the PDF, the
+    official copy, is stored with its SHA-256 at 印发.
+    """
     from docx import Document
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH

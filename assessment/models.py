@@ -316,3 +316,29 @@ class Bulletin(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class BulletinDocument(models.Model):
+    """The issued 通报's PDF: rendered once at 印发, stored privately under
+    MEDIA_ROOT with its SHA-256, and served only after the hash is checked."""
+
+    bulletin = models.OneToOneField(
+        Bulletin,
+        on_delete=models.PROTECT,
+        related_name="document",
+        verbose_name="通报",
+    )
+    file = models.FileField("PDF 文件", upload_to="bulletins/%Y/")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    size = models.PositiveBigIntegerField("大小（字节）")
+    created_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name="生成人"
+    )
+    created_at = models.DateTimeField("生成时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "通报印发文件"
+        verbose_name_plural = "通报印发文件"
+
+    def __str__(self):
+        return f"{self.bulletin} · 印发版 PDF"

@@ -1,8 +1,10 @@
 """The only code that changes assessment data; each change leaves an audit event."""
 
 import datetime
+import hashlib
 from decimal import ROUND_DOWN, Decimal
 
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
@@ -10,6 +12,7 @@ from django.utils import timezone
 
 from audit.services import record_event
 from briefing.models import Item
+from briefing.pdf import PdfRenderError
 from briefing.services.errors import WorkflowError
 from core import roles
 
@@ -17,6 +20,7 @@ from . import bulletin as bulletin_doc
 from .models import (
     AdoptionLevel,
     Bulletin,
+    BulletinDocument,
     HigherAdoption,
     InstructionRecord,
     ItemCredit,
@@ -362,29 +366,72 @@ def refresh_bulletin(bulletin, actor, *, version=None) -> Bulletin:
     return locked
 
 
-@transaction.atomic
+def _store_document(bulletin, pdf: bytes, actor) -> BulletinDocument:
+    """Write the PDF under MEDIA_ROOT and its row, with SHA-256 and size."""
+    document = BulletinDocument(
+        bulletin=bulletin,
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        size=len(pdf),
+        created_by=actor,
+    )
+    name = f"bulletin-{bulletin.pk}-{bulletin.year}-{bulletin.month:02d}.pdf"
+    # The storage picks a new name rather than overwrite an existing file.
+    document.file.save(name, ContentFile(pdf), save=False)
+    try:
+        document.save()
+    except BaseException:
+        document.file.delete(save=False)
+        raise
+    return document
+
+
 def issue_bulletin(bulletin, actor, *, version=None) -> Bulletin:
-    """印发: freeze the 通报 and tell the units' clerks and reviewers."""
+    """印发: freeze the 通报, render and store its PDF with SHA-256, and tell the
+    units' clerks and reviewers — one transaction.
+
+    Only editors; the 通报 must be a draft (of ``version`` when given). When the
+    PDF cannot be rendered nothing changes: it stays a draft, no file is kept.
+    """
     from departments.models import Membership
     from notifications.services import notify
 
     _require_editor(actor)
-    locked = _lock_draft(bulletin, version)
-    locked.status = Bulletin.Status.ISSUED
-    locked.issued_by = actor
-    locked.issued_at = timezone.now()
-    _bump(locked, ["status", "issued_by", "issued_at"])
-    record_event(actor=actor, action="assessment.bulletin_issue", obj=locked)
-    members = [
-        m.user
-        for m in Membership.objects.select_related("user").filter(
-            department__is_active=True
-        )
-    ]
-    notify(
-        members,
-        title=locked.title,
-        body="本月政务信息报送情况通报已印发，请查阅。",
-        url=reverse("assessment:bulletin_detail", args=[locked.pk]),
-    )
+    document = None
+    try:
+        with transaction.atomic():
+            locked = _lock_draft(bulletin, version)
+            locked.status = Bulletin.Status.ISSUED
+            locked.issued_by = actor
+            locked.issued_at = timezone.now()
+            try:
+                pdf = bulletin_doc.bulletin_pdf(locked)
+            except PdfRenderError as exc:
+                raise AssessmentError(
+                    f"{exc}（通报未印发，仍为草稿，可修复后重试。）"
+                ) from exc
+            document = _store_document(locked, pdf, actor)
+            _bump(locked, ["status", "issued_by", "issued_at"])
+            record_event(
+                actor=actor,
+                action="assessment.bulletin_issue",
+                obj=locked,
+                reason=f"PDF SHA-256 {document.sha256}",
+            )
+            members = [
+                m.user
+                for m in Membership.objects.select_related("user").filter(
+                    department__is_active=True
+                )
+            ]
+            notify(
+                members,
+                title=locked.title,
+                body="本月政务信息报送情况通报已印发，请查阅。",
+                url=reverse("assessment:bulletin_detail", args=[locked.pk]),
+            )
+    except BaseException:
+        # The transaction rolled back; the file it wrote must go too.
+        if document is not None:
+            document.file.delete(save=False)
+        raise
     return locked

@@ -554,27 +554,66 @@ def bulletin_detail(request, bulletin_id):
     )
 
 
+def _issued_pdf(request, bulletin):
+    """The stored PDF of an issued 通报 after its SHA-256 check, or an error page.
+
+    The check, the download audit event and the failure audit event are the
+    briefing's own (``read_verified_document``), so both documents are guarded
+    the same way.
+    """
+    from briefing.services.issues import DocumentIntegrityError, read_verified_document
+
+    document = getattr(bulletin, "document", None)
+    if document is None:
+        # Issued outside issue_bulletin: with no stored hash there is nothing to
+        # check, so nothing is served.
+        messages.error(
+            request, "该通报印发时未保存 PDF 文件，无法提供下载，请联系管理员。"
+        )
+        return None, redirect("assessment:bulletin_detail", bulletin.pk)
+    try:
+        return read_verified_document(document, request.user), None
+    except DocumentIntegrityError:
+        return None, render(
+            request,
+            "assessment/bulletin_document_error.html",
+            {"bulletin": bulletin, "document": document},
+            status=500,
+        )
+
+
 @login_required
 @require_GET
 def bulletin_file(request, bulletin_id, fmt):
+    """An issued 通报's PDF is the file stored at 印发, checked against its
+    SHA-256; a draft's PDF and every .docx are rendered on demand from the
+    figures frozen in ``Bulletin.data`` and the text."""
     bulletin = _bulletin_for(request.user, bulletin_id)
     from urllib.parse import quote
 
-    if fmt == "pdf":
+    if fmt == "pdf" and bulletin.status == Bulletin.Status.ISSUED:
+        content, error_page = _issued_pdf(request, bulletin)
+        if error_page is not None:
+            return error_page
+        content_type = "application/pdf"
+    elif fmt == "pdf":
         try:
             content = bulletin_doc.bulletin_pdf(bulletin)
         except PdfRenderError as exc:
             messages.error(request, str(exc))
             return redirect("assessment:bulletin_detail", bulletin.pk)
         content_type = "application/pdf"
+        record_event(actor=request.user, action="assessment.bulletin_pdf", obj=bulletin)
     elif fmt == "docx":
         content = bulletin_doc.bulletin_docx(bulletin)
         content_type = (
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
         )
+        record_event(
+            actor=request.user, action="assessment.bulletin_docx", obj=bulletin
+        )
     else:
         raise Http404
-    record_event(actor=request.user, action=f"assessment.bulletin_{fmt}", obj=bulletin)
     response = HttpResponse(content, content_type=content_type)
     disposition = "inline" if fmt == "pdf" else "attachment"
     response["Content-Disposition"] = (

@@ -1,14 +1,19 @@
 """The monthly 通报: draft, edit, issue, PDF in the official layout, and .docx."""
 
+import hashlib
 import io
 import re
 
 import pytest
+from django.conf import settings
 
 from assessment import bulletin as bulletin_doc
 from assessment import services
-from assessment.models import Bulletin
+from assessment.models import Bulletin, BulletinDocument
+from audit.models import AuditEvent
+from briefing.pdf import PdfRenderError
 from notifications.models import Notification
+from tests.briefing.issue_factories import FakeRenderer
 from tests.briefing.test_pdf import notdef_glyphs
 from tests.factories import make_clerk
 
@@ -141,3 +146,145 @@ def test_docx_has_the_title_and_the_ranking(draft):
     assert [c.text for c in table.rows[1].cells][1] == "开发区"
     section = document.sections[0]
     assert round(section.page_width.mm) == 210
+
+
+# --- the issued PDF: rendered once at 印发, stored with its SHA-256 -------------
+
+
+@pytest.fixture
+def fake_pdf(monkeypatch):
+    renderer = FakeRenderer()
+    monkeypatch.setattr(bulletin_doc, "render_pdf", renderer)
+    return renderer
+
+
+def issue(data, draft):
+    services.issue_bulletin(draft, data["editor"], version=draft.version)
+    draft.refresh_from_db()
+    return draft
+
+
+def stored_files():
+    folder = settings.MEDIA_ROOT / "bulletins"
+    return sorted(folder.rglob("*")) if folder.exists() else []
+
+
+def test_issuing_stores_the_pdf_with_its_sha256(data, draft, fake_pdf):
+    bulletin = issue(data, draft)
+    assert bulletin.status == Bulletin.Status.ISSUED
+    document = bulletin.document
+    assert len(fake_pdf.html) == 1
+    assert bulletin.title in fake_pdf.html[0]
+    with document.file.open("rb") as handle:
+        stored = handle.read()
+    assert stored == b"%PDF-1.7\n% fake\n1"
+    assert document.sha256 == hashlib.sha256(stored).hexdigest()
+    assert document.size == len(stored)
+    assert document.created_by == data["editor"]
+    # Private: under MEDIA_ROOT, which no URL serves.
+    path = settings.MEDIA_ROOT / document.file.name
+    assert path.is_file() and document.file.name.startswith("bulletins/")
+    event = AuditEvent.objects.get(action="assessment.bulletin_issue")
+    assert document.sha256 in event.reason
+
+
+def test_download_serves_exactly_the_stored_bytes(client, data, draft, fake_pdf):
+    bulletin = issue(data, draft)
+    clerk = make_clerk(data["kfq"])
+    client.force_login(clerk)
+    for _ in range(2):
+        response = client.get(f"/stats/bulletins/{bulletin.pk}/file.pdf")
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/pdf"
+        with bulletin.document.file.open("rb") as handle:
+            assert response.content == handle.read()
+    # Not rendered again on download.
+    assert len(fake_pdf.html) == 1
+    assert AuditEvent.objects.filter(action="pdf_download", user=clerk).count() == 2
+
+
+def test_a_tampered_pdf_is_refused_and_audited(client, data, draft, fake_pdf):
+    bulletin = issue(data, draft)
+    document = bulletin.document
+    with open(document.file.path, "ab") as handle:
+        handle.write(b"tampered")
+    clerk = make_clerk(data["kfq"])
+    client.force_login(clerk)
+    response = client.get(f"/stats/bulletins/{bulletin.pk}/file.pdf")
+    assert response.status_code == 500
+    assert response["Content-Type"].startswith("text/html")
+    page = response.content.decode()
+    assert "未通过完整性校验" in page
+    assert document.sha256 in page
+    assert b"tampered" not in response.content
+    event = AuditEvent.objects.get(action="pdf_integrity_failure")
+    assert (event.user, event.result) == (clerk, AuditEvent.Result.FAILURE)
+    assert (event.object_type, event.object_id) == (
+        "bulletindocument",
+        str(document.pk),
+    )
+    assert not AuditEvent.objects.filter(action="pdf_download").exists()
+
+
+def test_a_missing_pdf_is_refused_too(client, data, draft, fake_pdf):
+    bulletin = issue(data, draft)
+    bulletin.document.file.delete(save=False)
+    client.force_login(data["editor"])
+    response = client.get(f"/stats/bulletins/{bulletin.pk}/file.pdf")
+    assert response.status_code == 500
+    assert AuditEvent.objects.filter(
+        action="pdf_integrity_failure", reason__contains="文件缺失"
+    ).exists()
+
+
+def test_render_failure_leaves_the_bulletin_a_draft(
+    client, data, draft, monkeypatch, django_capture_on_commit_callbacks
+):
+    def broken(html, base_url=None):
+        raise PdfRenderError("PDF 生成失败：字体缺失。")
+
+    monkeypatch.setattr(bulletin_doc, "render_pdf", broken)
+    clerk = make_clerk(data["kfq"])
+    before = stored_files()
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(services.AssessmentError, match="通报未印发，仍为草稿"),
+    ):
+        services.issue_bulletin(draft, data["editor"], version=draft.version)
+    version = draft.version
+    draft.refresh_from_db()
+    assert draft.status == Bulletin.Status.DRAFT
+    assert (draft.issued_by, draft.issued_at, draft.version) == (None, None, version)
+    assert not BulletinDocument.objects.exists()
+    assert stored_files() == before
+    assert not AuditEvent.objects.filter(action="assessment.bulletin_issue").exists()
+    assert not Notification.objects.filter(recipient=clerk).exists()
+
+    # Through the page: the editor sees why, and the 通报 is still editable.
+    client.force_login(data["editor"])
+    response = client.post(
+        f"/stats/bulletins/{draft.pk}/",
+        {
+            "version": draft.version,
+            "action": "issue",
+            "title": draft.title,
+            "recipients": draft.recipients,
+            "intro": draft.intro,
+            "closing": draft.closing,
+            "office_name": draft.office_name,
+            "issue_date": "2026-08-03",
+        },
+    )
+    assert response.status_code == 200
+    assert "PDF 生成失败：字体缺失。（通报未印发，仍为草稿" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == Bulletin.Status.DRAFT
+
+
+def test_a_draft_pdf_is_rendered_on_each_download(client, data, draft, fake_pdf):
+    client.force_login(data["editor"])
+    for _ in range(2):
+        response = client.get(f"/stats/bulletins/{draft.pk}/file.pdf")
+        assert response.status_code == 200
+    assert len(fake_pdf.html) == 2
+    assert not BulletinDocument.objects.exists()
