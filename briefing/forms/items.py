@@ -26,7 +26,25 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-class ItemForm(forms.Form):
+class AttachmentsFormMixin(forms.Form):
+    """The 附件 field of the clerk's and the editor's forms, checked by content."""
+
+    attachments = MultipleFileField(
+        label="附件",
+        required=False,
+        help_text="可多选；支持 "
+        + "、".join(ATTACHMENT_TYPES)
+        + "，单个文件上限见下。",
+    )
+
+    def clean_attachments(self):
+        files = self.cleaned_data.get("attachments") or []
+        for uploaded in files:
+            check_upload(uploaded)
+        return files
+
+
+class ItemForm(AttachmentsFormMixin, forms.Form):
     """The clerk's form. ``version`` is the version it was loaded at."""
 
     title = forms.CharField(label="标题", max_length=200)
@@ -43,13 +61,6 @@ class ItemForm(forms.Form):
     )
     contact_name = forms.CharField(label="联系人", max_length=30, required=False)
     contact_phone = forms.CharField(label="电话", max_length=30, required=False)
-    attachments = MultipleFileField(
-        label="附件",
-        required=False,
-        help_text="可多选；支持 "
-        + "、".join(ATTACHMENT_TYPES)
-        + "，单个文件上限见下。",
-    )
     word_file = forms.FileField(
         label="导入Word（.docx）",
         required=False,
@@ -68,12 +79,6 @@ class ItemForm(forms.Form):
         ),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    def clean_attachments(self):
-        files = self.cleaned_data.get("attachments") or []
-        for uploaded in files:
-            check_upload(uploaded)
-        return files
 
     def clean_word_file(self):
         uploaded = self.cleaned_data.get("word_file")
@@ -103,8 +108,8 @@ class ItemForm(forms.Form):
         }
 
 
-class EditorItemForm(forms.Form):
-    """The editor's copy-edit of title and body."""
+class EditorItemForm(AttachmentsFormMixin, forms.Form):
+    """The editor's copy-edit of title and body, and files to attach."""
 
     title = forms.CharField(label="标题", max_length=200)
     body = forms.CharField(

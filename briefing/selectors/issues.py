@@ -21,6 +21,7 @@ ACTION_LABELS = {
     "reorder_sections": "调整栏目顺序",
     "reorder_items": "调整稿件顺序",
     "move_item": "调整稿件栏目",
+    "remove_section": "移除空栏目",
     "submit": "提交签发",
     "send_back": "退回修改",
     "sign_off": "签发",

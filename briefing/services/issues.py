@@ -344,6 +344,38 @@ def move_item_to_section(issue, item_id, section, actor) -> Issue:
     return locked
 
 
+def remove_empty_section(issue, issue_section_id, actor) -> Issue:
+    """Take a section that has no items out of the issue; close the gap.
+
+    Only editors, only while 组稿中, only a section with no items of this issue.
+    Emptying a section never removes it on its own: the editor may keep it as
+    a placeholder.
+    """
+    _require_editor(actor)
+    with transaction.atomic():
+        locked = _lock(issue)
+        _check_composable(locked)
+        issue_section = (
+            IssueSection.objects.select_for_update(of=("self",))
+            .select_related("section")
+            .filter(issue=locked, pk=int(issue_section_id))
+            .first()
+        )
+        if issue_section is None:
+            raise WorkflowError("本期没有这个栏目。")
+        section = issue_section.section
+        if Item.objects.filter(issue=locked, section=section).exists():
+            raise WorkflowError(
+                f"【{section.name}】栏目中还有稿件，不能移除；"
+                "请先把稿件移到其他栏目或撤出本期。"
+            )
+        issue_section.delete()
+        _renumber(IssueSection, list(locked.issue_sections.order_by("position")))
+        _bump_version(locked)
+        _event(locked, actor, "remove_section", comment=f"移除空栏目【{section.name}】")
+    return locked
+
+
 # -- sign-off ------------------------------------------------------------------
 
 

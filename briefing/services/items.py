@@ -376,17 +376,23 @@ def release_item(item, actor, *, version=None) -> Item:
     )
 
 
+def _issue_still_composed(item) -> bool:
+    """An adopted item changes only while its issue is 组稿中: once submitted
+    for sign-off the signer signs exactly what they previewed."""
+    return item.status != S.ADOPTED or item.issue.status == Issue.Status.DRAFT
+
+
 @transaction.atomic
-def editor_save_item(item, actor, *, version, title, body, note="") -> Item:
-    """The editor's copy-edit, stored as a new revision (the clerk's text is kept).
+def editor_save_item(item, actor, *, version, title, body, note="", files=()) -> Item:
+    """The editor's copy-edit, stored as a new revision (the clerk's text is kept),
+    with ``files`` added as attachments; all of it or none of it.
 
     Preconditions: the actor holds the item (编辑中), or it is adopted into an
-    issue still being composed (组稿中): once submitted for sign-off the signer
-    signs exactly what they previewed.
+    issue still being composed (组稿中).
     """
     locked = _lock(item)
     _check(locked, actor, "editor_save")
-    if locked.status == S.ADOPTED and locked.issue.status != Issue.Status.DRAFT:
+    if not _issue_still_composed(locked):
         raise WorkflowError(
             "该期已送签或已签发，稿件不能再修改；如需修改请由签发人退回。"
         )
@@ -416,6 +422,8 @@ def editor_save_item(item, actor, *, version, title, body, note="") -> Item:
         comment=note.strip(),
     )
     record_event(actor=actor, action="item.editor_save", obj=locked)
+    for uploaded in files:
+        add_attachment(locked, actor, uploaded)
     return locked
 
 
@@ -525,8 +533,9 @@ def publish_items_of_issue(issue, actor) -> int:
 
 
 def _may_change_files(item, actor) -> bool:
-    return workflow.allows(actor, item, "edit") or workflow.allows(
-        actor, item, "editor_save"
+    """The clerk while they may edit; the editor in the states of editor_save."""
+    return workflow.allows(actor, item, "edit") or (
+        workflow.allows(actor, item, "editor_save") and _issue_still_composed(item)
     )
 
 

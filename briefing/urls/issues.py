@@ -18,6 +18,11 @@ urlpatterns = [
         name="issue_section_move",
     ),
     path(
+        "issues/<int:pk>/sections/<int:section_pk>/remove/",
+        issues.section_remove,
+        name="issue_section_remove",
+    ),
+    path(
         "issues/<int:pk>/sections/<int:section_pk>/items/order/",
         issues.item_order,
         name="issue_item_order",

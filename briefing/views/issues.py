@@ -191,6 +191,22 @@ def section_move(request, pk, section_pk):
 
 @login_required
 @require_POST
+def section_remove(request, pk, section_pk):
+    issue = _editor_issue(request, pk)
+    issue_section = get_object_or_404(
+        IssueSection.objects.select_related("section"), issue=issue, pk=section_pk
+    )
+    try:
+        services.remove_empty_section(issue, issue_section.pk, request.user)
+    except WorkflowError as exc:
+        messages.error(request, exc.message)
+        return _detail(issue, f"section-{issue_section.pk}")
+    messages.success(request, f"空栏目【{issue_section.section.name}】已移出本期。")
+    return _detail(issue)
+
+
+@login_required
+@require_POST
 def section_order(request, pk):
     issue = _editor_issue(request, pk)
     return _order_response(

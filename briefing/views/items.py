@@ -243,9 +243,9 @@ def item_editor_edit(request, pk):
     item = _visible_or_404(request.user, pk)
     if not permissions.can_edit_as_editor(request.user, item):
         raise Http404
-    context = {"item": item}
+    context = {"item": item, "max_bytes": _max_bytes()}
     if request.method == "POST":
-        form = EditorItemForm(request.POST)
+        form = EditorItemForm(request.POST, request.FILES)
         if form.is_valid():
             try:
                 services.editor_save_item(
@@ -255,6 +255,7 @@ def item_editor_edit(request, pk):
                     title=form.cleaned_data["title"],
                     body=form.cleaned_data["body"],
                     note=form.cleaned_data["note"],
+                    files=form.cleaned_data["attachments"],
                 )
             except StaleVersionError as exc:
                 messages.error(request, exc.message)
@@ -432,6 +433,8 @@ def attachment_delete(request, pk, attachment_pk):
     target = request.POST.get("next")
     if target == "edit" and permissions.can_edit_as_clerk(request.user, item):
         return redirect("briefing:item_edit", item.pk)
+    if target == "copyedit" and permissions.can_edit_as_editor(request.user, item):
+        return redirect("briefing:item_editor_edit", item.pk)
     return redirect("briefing:item_detail", item.pk)
 
 

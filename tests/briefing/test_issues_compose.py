@@ -3,10 +3,13 @@
 import datetime
 
 import pytest
+from django.urls import reverse
 
+from audit.models import AuditEvent
 from briefing.models import Issue, IssueSection, Item
 from briefing.services import issues as services
 from briefing.services.errors import StaleVersionError, WorkflowError
+from briefing.services.items import remove_from_issue
 from tests import factories
 from tests.briefing.issue_factories import item_titles, place_item, section_names
 
@@ -191,3 +194,132 @@ def test_an_item_of_another_issue_cannot_be_moved_here(issue, editor):
     foreign = place_item(other_issue, factories.make_section())
     with pytest.raises(WorkflowError, match="本期没有"):
         services.move_item(issue, foreign.pk, "up", editor)
+
+
+# -- removing an empty section ------------------------------------------------
+
+
+def emptied_middle_section(issue, editor):
+    """Three sections 项目/质量/民生; 质量's only item moved to 民生."""
+    three_sections(issue)
+    item = Item.objects.get(issue=issue, section__name="质量")
+    services.move_item_to_section(
+        issue, item.pk, IssueSection.objects.get(section__name="民生").section, editor
+    )
+    return IssueSection.objects.get(issue=issue, section__name="质量")
+
+
+@pytest.mark.django_db
+def test_moving_the_last_item_away_keeps_the_empty_section(issue, editor):
+    emptied_middle_section(issue, editor)
+    assert section_names(issue) == ["项目", "质量", "民生"]
+
+
+@pytest.mark.django_db
+def test_remove_empty_section_closes_the_gap(issue, editor):
+    empty = emptied_middle_section(issue, editor)
+    issue.refresh_from_db()
+    version = issue.version
+    services.remove_empty_section(issue, empty.pk, editor)
+    assert section_names(issue) == ["项目", "民生"]
+    assert list(
+        issue.issue_sections.order_by("position").values_list("position", flat=True)
+    ) == [1, 2]
+    issue.refresh_from_db()
+    assert issue.version == version + 1
+    event = issue.events.get(action="remove_section")
+    assert event.actor == editor and "质量" in event.comment
+    assert AuditEvent.objects.filter(
+        action="issue_remove_section", user=editor
+    ).exists()
+    # A section added afterwards goes last, without clashing positions.
+    place_item(issue, factories.make_section(name="交通"))
+    assert section_names(issue) == ["项目", "民生", "交通"]
+
+
+@pytest.mark.django_db
+def test_remove_first_section_left_empty_by_remove_from_issue(issue, editor):
+    three_sections(issue)
+    item = Item.objects.get(issue=issue, section__name="项目")
+    remove_from_issue(item, editor)
+    first = IssueSection.objects.get(issue=issue, section__name="项目")
+    services.remove_empty_section(issue, first.pk, editor)
+    assert section_names(issue) == ["质量", "民生"]
+    assert sorted(issue.issue_sections.values_list("position", flat=True)) == [1, 2]
+
+
+@pytest.mark.django_db
+def test_a_section_with_items_is_not_removed(issue, editor):
+    three_sections(issue)
+    full = IssueSection.objects.get(issue=issue, section__name="质量")
+    with pytest.raises(WorkflowError, match="还有稿件"):
+        services.remove_empty_section(issue, full.pk, editor)
+    assert section_names(issue) == ["项目", "质量", "民生"]
+    assert not issue.events.filter(action="remove_section").exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "status,message",
+    [(Issue.Status.PENDING_SIGNOFF, "已提交签发"), (Issue.Status.ISSUED, "已签发")],
+)
+def test_an_empty_section_stays_once_the_issue_left_compose(
+    issue, editor, status, message
+):
+    empty = emptied_middle_section(issue, editor)
+    Issue.objects.filter(pk=issue.pk).update(status=status)
+    issue.refresh_from_db()
+    with pytest.raises(WorkflowError, match=message):
+        services.remove_empty_section(issue, empty.pk, editor)
+    assert section_names(issue) == ["项目", "质量", "民生"]
+
+
+@pytest.mark.django_db
+def test_only_editors_remove_sections(issue, editor):
+    empty = emptied_middle_section(issue, editor)
+    with pytest.raises(WorkflowError, match="只有编辑"):
+        services.remove_empty_section(issue, empty.pk, factories.make_signer())
+    with pytest.raises(WorkflowError, match="本期没有"):
+        services.remove_empty_section(factories.make_issue(), empty.pk, editor)
+    assert "质量" in section_names(issue)
+
+
+def remove_url(issue, issue_section):
+    return reverse("briefing:issue_section_remove", args=[issue.pk, issue_section.pk])
+
+
+@pytest.mark.django_db
+def test_the_editor_removes_an_empty_section_from_the_page(issue, editor, client):
+    empty = emptied_middle_section(issue, editor)
+    client.force_login(editor)
+    page = client.get(reverse("briefing:issue_detail", args=[issue.pk]))
+    assert page.content.decode().count(">移除空栏目</button>") == 1
+    assert remove_url(issue, empty) in page.content.decode()
+    response = client.post(remove_url(issue, empty), follow=True)
+    assert section_names(issue) == ["项目", "民生"]
+    assert "空栏目【质量】已移出本期" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_page_refuses_a_section_with_items(issue, editor, client):
+    three_sections(issue)
+    full = IssueSection.objects.get(issue=issue, section__name="质量")
+    client.force_login(editor)
+    response = client.post(remove_url(issue, full), follow=True)
+    assert "还有稿件" in response.content.decode()
+    assert section_names(issue) == ["项目", "质量", "民生"]
+
+
+@pytest.mark.django_db
+def test_remove_section_is_post_only_and_hidden_from_non_editors(issue, editor, client):
+    empty = emptied_middle_section(issue, editor)
+    client.force_login(editor)
+    assert client.get(remove_url(issue, empty)).status_code == 405
+    for user in (
+        factories.make_signer(),
+        factories.make_reader(),
+        factories.make_admin(),
+    ):
+        client.force_login(user)
+        assert client.post(remove_url(issue, empty)).status_code == 404
+    assert section_names(issue) == ["项目", "质量", "民生"]

@@ -8,7 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from briefing.models import Attachment, Item, ItemRevision
+from audit.models import AuditEvent
+from briefing.models import Attachment, Issue, Item, ItemRevision
 from briefing.services import items as services
 from notifications.models import Notification
 
@@ -434,3 +435,106 @@ def test_timeline_names_every_event_in_chinese():
         ("instruction", "领导批示"),
     ]:
         assert move_label(action) == label
+
+
+def small_pdf(name="会议纪要.pdf"):
+    return SimpleUploadedFile(name, b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF")
+
+
+def copy_edit(client, item, **data):
+    return client.post(
+        reverse("briefing:item_editor_edit", args=[item.pk]),
+        {"title": item.title, "body": item.body, "version": item.version, **data},
+    )
+
+
+def test_editor_adds_and_removes_attachments_while_copy_editing(client):
+    cast = make_cast()
+    item = item_in_state(cast, S.EDITING)
+    client.force_login(cast.editor)
+    edit_url = reverse("briefing:item_editor_edit", args=[item.pk])
+    page = client.get(edit_url).content.decode()
+    assert '<label for="id_attachments">附件</label>' in page
+    assert 'enctype="multipart/form-data"' in page
+    response = copy_edit(
+        client, item, body="<p>第一段，已改。</p>", attachments=[small_pdf()]
+    )
+    assert response.status_code == 302
+    attachment = Attachment.objects.get(item=item)
+    assert attachment.original_name == "会议纪要.pdf"
+    assert attachment.uploaded_by == cast.editor
+    item.refresh_from_db()
+    assert item.body == "<p>第一段，已改。</p>" and item.revisions.count() == 1
+    assert AuditEvent.objects.filter(
+        action="item.attachment_add", user=cast.editor
+    ).exists()
+    page = client.get(edit_url).content.decode()
+    assert "会议纪要.pdf" in page and 'value="copyedit"' in page
+    response = client.post(
+        reverse("briefing:attachment_delete", args=[item.pk, attachment.pk]),
+        {"next": "copyedit"},
+    )
+    assert response.status_code == 302 and response["Location"] == edit_url
+    assert not Attachment.objects.filter(item=item).exists()
+    assert AuditEvent.objects.filter(
+        action="item.attachment_remove", user=cast.editor
+    ).exists()
+
+
+def test_editor_attachment_is_checked_by_content_and_the_text_is_kept(client):
+    cast = make_cast()
+    item = item_in_state(cast, S.EDITING)
+    client.force_login(cast.editor)
+    fake = SimpleUploadedFile("说明.pdf", b"<html><script>alert(1)</script></html>")
+    response = copy_edit(client, item, body="<p>我改过的正文</p>", attachments=[fake])
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "内容不是 pdf 文件" in text and "我改过的正文" in text
+    assert not Attachment.objects.exists()
+    item.refresh_from_db()
+    assert item.body == "<p>第一段。</p><p>第二段。</p>"
+
+
+def test_a_stale_copy_edit_attaches_nothing(client):
+    cast = make_cast()
+    item = item_in_state(cast, S.EDITING)
+    client.force_login(cast.editor)
+    response = copy_edit(
+        client, item, version=item.version - 1, attachments=[small_pdf()]
+    )
+    assert response.status_code == 200
+    assert "已被他人修改" in response.content.decode()
+    assert not Attachment.objects.exists()
+
+
+def test_editor_attachments_follow_the_states_of_editor_save(client):
+    cast = make_cast()
+    adopted = item_in_state(cast, S.ADOPTED)
+    client.force_login(cast.editor)
+    # Adopted into an issue still 组稿中: the editor may attach.
+    assert copy_edit(client, adopted, attachments=[small_pdf()]).status_code == 302
+    attachment = Attachment.objects.get(item=adopted)
+    # Once the issue is submitted for sign-off, neither add nor remove.
+    cast.issue.status = Issue.Status.PENDING_SIGNOFF
+    cast.issue.save()
+    adopted.refresh_from_db()
+    response = copy_edit(client, adopted, attachments=[small_pdf("二.pdf")])
+    assert "该期已送签或已签发" in response.content.decode()
+    response = client.post(
+        reverse("briefing:attachment_delete", args=[adopted.pk, attachment.pk]),
+        {"next": "copyedit"},
+        follow=True,
+    )
+    assert "不能删除附件" in response.content.decode()
+    assert list(Attachment.objects.values_list("original_name", flat=True)) == [
+        "会议纪要.pdf"
+    ]
+    # An item another editor holds: no copy-edit page, no attachment change.
+    held = item_in_state(cast, S.EDITING, title="别人领取的稿件")
+    client.force_login(cast.other_editor)
+    assert (
+        client.get(reverse("briefing:item_editor_edit", args=[held.pk])).status_code
+        == 404
+    )
+    with pytest.raises(services.WorkflowError, match="不能添加附件"):
+        services.add_attachment(held, cast.other_editor, small_pdf())

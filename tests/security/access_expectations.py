@@ -385,6 +385,11 @@ EXPECTATIONS = {
         "args": {"pk": "issue_draft", "section_pk": "issue_section_draft"},
         "POST": R(302, 404, 404, 404, 400, 404, 404, 404, 404, 404),
     },
+    # The world's section has an item: the editor is refused with a message.
+    "briefing:issue_section_remove": {
+        "args": {"pk": "issue_draft", "section_pk": "issue_section_draft"},
+        "POST": R(302, 404, 404, 404, 302, 404, 404, 404, 404, 404),
+    },
     "briefing:issue_item_order": {
         "args": {"pk": "issue_draft", "section_pk": "section"},
         "POST": R(302, 404, 404, 404, 302, 404, 404, 404, 404, 404),
