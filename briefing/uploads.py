@@ -9,6 +9,7 @@ import puremagic
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage, default_storage
+from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
 
 # Extension → the content type it is served with (always as a download).
@@ -87,6 +88,26 @@ def store_editor_image(uploaded) -> str:
     ext = check_upload(uploaded, IMAGE_TYPES)
     stored = store(uploaded, EDITOR_IMAGE_DIR, ext)
     return PurePosixPath(stored).name
+
+
+def download_response(stored) -> FileResponse:
+    """A privately stored file (see ``briefing.models.StoredFile``), always as a
+    download with the type checked at upload; 404 when the file is gone.
+
+    Callers check who may see it first.
+    """
+    try:
+        handle = stored.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=stored.original_name,
+        content_type=stored.content_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 _EDITOR_IMAGE_SRC_RE = re.compile(r'src="/items/images/([0-9a-f]{32}\.(?:png|jpg))"')

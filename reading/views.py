@@ -4,19 +4,18 @@ Views parse input, call one service, render. What a user may see is decided in
 ``reading.selectors``; anything else answers 404.
 """
 
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from briefing.models import Item
 from briefing.selectors.issues import date_label, distribution_lines
-from briefing.services import issues as issue_services
 from briefing.services.errors import WorkflowError
+from briefing.uploads import download_response
+from briefing.views.issues import verified_pdf_response
 from core import roles
 
 from . import search as item_search
@@ -104,22 +103,10 @@ def _render_issue(request, current, *, form_item=None, form=None, status=200):
 def document(request, pk, document_pk):
     """The stored PDF after its SHA-256 check; counts as reading the issue."""
     doc = selectors.get_readable_document(request.user, pk, document_pk)
-    try:
-        data = issue_services.read_verified_document(doc, request.user)
-    except issue_services.DocumentIntegrityError as exc:
-        return render(
-            request,
-            "briefing/issues/document_error.html",
-            {"issue": doc.issue, "document": doc, "message": exc.message},
-            status=500,
-        )
-    services.record_read(doc.issue, request.user)
-    return FileResponse(
-        io.BytesIO(data),
-        as_attachment=request.GET.get("inline") != "1",
-        filename=issue_services.document_filename(doc),
-        content_type="application/pdf",
-    )
+    response = verified_pdf_response(request, doc)
+    if response.status_code == 200:
+        services.record_read(doc.issue, request.user)
+    return response
 
 
 # --- receipts (editors) -------------------------------------------------------
@@ -294,18 +281,7 @@ def feedback_attachment(request, pk, attachment_pk):
     attachment = get_object_or_404(
         FeedbackAttachment, pk=attachment_pk, feedback__instruction=instruction
     )
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return download_response(attachment)
 
 
 # --- search -------------------------------------------------------------------

@@ -439,10 +439,9 @@ def issue_correct(request, pk):
     )
 
 
-@login_required
-@require_GET
-def document_download(request, pk, document_pk):
-    document = selectors.get_visible_document(request.user, pk, document_pk)
+def verified_pdf_response(request, document):
+    """The stored PDF after its SHA-256 check (``?inline=1`` to read it in the
+    browser), or the error page with status 500: never the altered file."""
     try:
         data = services.read_verified_document(document, request.user)
     except services.DocumentIntegrityError as exc:
@@ -452,10 +451,16 @@ def document_download(request, pk, document_pk):
             {"issue": document.issue, "document": document, "message": exc.message},
             status=500,
         )
-    inline = request.GET.get("inline") == "1"
     return FileResponse(
         io.BytesIO(data),
-        as_attachment=not inline,
+        as_attachment=request.GET.get("inline") != "1",
         filename=services.document_filename(document),
         content_type="application/pdf",
     )
+
+
+@login_required
+@require_GET
+def document_download(request, pk, document_pk):
+    document = selectors.get_visible_document(request.user, pk, document_pk)
+    return verified_pdf_response(request, document)

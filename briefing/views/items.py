@@ -29,7 +29,12 @@ from briefing.models import Attachment, Item
 from briefing.selectors import items as selectors
 from briefing.services import items as services
 from briefing.services.errors import StaleVersionError, WorkflowError
-from briefing.uploads import EDITOR_IMAGE_DIR, IMAGE_TYPES, store_editor_image
+from briefing.uploads import (
+    EDITOR_IMAGE_DIR,
+    IMAGE_TYPES,
+    download_response,
+    store_editor_image,
+)
 from core import roles
 
 PAGE_SIZE = 25
@@ -405,18 +410,7 @@ def attachment_download(request, pk, attachment_pk):
     """Attachments only ever as downloads, with the type checked at upload."""
     item = _visible_or_404(request.user, pk)
     attachment = get_object_or_404(Attachment, pk=attachment_pk, item=item)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return download_response(attachment)
 
 
 @login_required
