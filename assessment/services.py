@@ -1,10 +1,8 @@
 """The only code that changes assessment data; each change leaves an audit event."""
 
 import datetime
-import hashlib
 from decimal import ROUND_DOWN, Decimal
 
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
@@ -14,6 +12,7 @@ from audit.services import record_event
 from briefing.models import Item
 from briefing.pdf import PdfRenderError
 from briefing.services.errors import WorkflowError
+from briefing.uploads import save_pdf
 from core import roles
 
 from . import bulletin as bulletin_doc
@@ -368,21 +367,8 @@ def refresh_bulletin(bulletin, actor, *, version=None) -> Bulletin:
 
 def _store_document(bulletin, pdf: bytes, actor) -> BulletinDocument:
     """Write the PDF under MEDIA_ROOT and its row, with SHA-256 and size."""
-    document = BulletinDocument(
-        bulletin=bulletin,
-        sha256=hashlib.sha256(pdf).hexdigest(),
-        size=len(pdf),
-        created_by=actor,
-    )
     name = f"bulletin-{bulletin.pk}-{bulletin.year}-{bulletin.month:02d}.pdf"
-    # The storage picks a new name rather than overwrite an existing file.
-    document.file.save(name, ContentFile(pdf), save=False)
-    try:
-        document.save()
-    except BaseException:
-        document.file.delete(save=False)
-        raise
-    return document
+    return save_pdf(BulletinDocument(bulletin=bulletin, created_by=actor), name, pdf)
 
 
 def issue_bulletin(bulletin, actor, *, version=None) -> Bulletin:

@@ -1,5 +1,6 @@
 """Uploaded files: type checked by content, stored privately under random names."""
 
+import hashlib
 import re
 import uuid
 import zipfile
@@ -8,6 +9,7 @@ from pathlib import Path, PurePosixPath
 import puremagic
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, default_storage
 from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
@@ -88,6 +90,23 @@ def store_editor_image(uploaded) -> str:
     ext = check_upload(uploaded, IMAGE_TYPES)
     stored = store(uploaded, EDITOR_IMAGE_DIR, ext)
     return PurePosixPath(stored).name
+
+
+def save_pdf(document, name: str, pdf: bytes):
+    """Store ``pdf`` in ``document.file`` with its SHA-256 and size, then the row.
+
+    The storage picks a new name rather than overwrite an existing file; if the
+    row cannot be saved the written file goes too.
+    """
+    document.sha256 = hashlib.sha256(pdf).hexdigest()
+    document.size = len(pdf)
+    document.file.save(name, ContentFile(pdf), save=False)
+    try:
+        document.save()
+    except BaseException:
+        document.file.delete(save=False)
+        raise
+    return document
 
 
 def download_response(stored) -> FileResponse:

@@ -8,7 +8,6 @@ IssueEvent and an audit event, and notifies only on commit.
 import hashlib
 from typing import NamedTuple
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F, Max, Q
 from django.urls import reverse
@@ -28,6 +27,7 @@ from briefing.models import (
 from briefing.pdf import PdfRenderError, render_pdf
 from briefing.selectors import issues as selectors
 from briefing.services.items import correct_item_text, publish_items_of_issue
+from briefing.uploads import save_pdf
 from core import roles
 from notifications.services import notify
 
@@ -445,23 +445,11 @@ def send_back(issue, actor, comment) -> Issue:
 def _store_document(issue, pdf: bytes, actor, *, is_correction=False, reason=""):
     """Write the PDF under MEDIA_ROOT and its row, with SHA-256 and size."""
     document = IssueDocument(
-        issue=issue,
-        sha256=hashlib.sha256(pdf).hexdigest(),
-        size=len(pdf),
-        is_correction=is_correction,
-        reason=reason,
-        created_by=actor,
+        issue=issue, is_correction=is_correction, reason=reason, created_by=actor
     )
     kind = "correction" if is_correction else "original"
     name = f"issue-{issue.pk}-{issue.year}-{issue.number}-{kind}.pdf"
-    # The storage picks a new name rather than overwrite an existing file.
-    document.file.save(name, ContentFile(pdf), save=False)
-    try:
-        document.save()
-    except BaseException:
-        document.file.delete(save=False)
-        raise
-    return document
+    return save_pdf(document, name, pdf)
 
 
 def _render(html: str, outcome="本期未签发，期号未占用，可修复后重试。") -> bytes:
