@@ -109,10 +109,6 @@ def issue_sections(issue) -> list[IssueSection]:
     return sections
 
 
-def issue_item_count(issue) -> int:
-    return Item.objects.filter(issue=issue).count()
-
-
 def next_numbers(publication: Publication, year: int) -> tuple[int, int]:
     """第N期 and 总第M期 the next issue of ``year`` gets, from the counter.
 
