@@ -41,9 +41,16 @@ def require_password_change(user) -> None:
     )
 
 
+def password_state(user) -> PasswordState | None:
+    """The user's password state (memoised on the user object)."""
+    if not hasattr(user, "_password_state"):
+        user._password_state = PasswordState.objects.filter(user=user).first()
+    return user._password_state
+
+
 def password_change_reason(user) -> str:
     """Why ``user`` must change the password now, or "" if they need not."""
-    state = PasswordState.objects.filter(user=user).first()
+    state = password_state(user)
     if state is not None and state.must_change:
         return "账号由管理员创建或重置了密码，请先设置您自己的新密码。"
     changed_at = state.changed_at if state is not None else user.date_joined

@@ -18,6 +18,7 @@ import subprocess
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 
 MANIFEST = "manifest.json"
@@ -240,4 +241,6 @@ def restore(folder: Path) -> dict:
             if counts.get(table) != manifest["tables"].get(table)
         )
         raise BackupError(f"恢复后行数与备份不符：{differing[:20]}")
+    # Cached users, pages and counts were built from the rows just replaced.
+    cache.clear()
     return manifest

@@ -55,6 +55,15 @@ def confirmed_device(user) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).first()
 
 
+def has_confirmed_device(user) -> bool:
+    """Whether ``user`` enrolled a device (memoised on the user object)."""
+    if not hasattr(user, "_has_confirmed_device"):
+        user._has_confirmed_device = TOTPDevice.objects.filter(
+            user=user, confirmed=True
+        ).exists()
+    return user._has_confirmed_device
+
+
 def pending_device(user) -> TOTPDevice | None:
     """The device being enrolled (saved, not yet confirmed by a right code)."""
     return TOTPDevice.objects.filter(user=user, confirmed=False).first()
@@ -82,7 +91,7 @@ def step_pending(request) -> str:
     user = request.user
     if not user.is_authenticated or is_verified(request):
         return ""
-    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+    if has_confirmed_device(user):
         return "verify"
     if required_for(user):
         return "enroll"

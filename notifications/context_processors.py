@@ -2,7 +2,7 @@ from .selectors import unread_count
 
 
 def notification_bell(request):
-    """The unread count for the bell in the header (one COUNT query)."""
+    """The unread count for the bell in the header (cached, see selectors)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}

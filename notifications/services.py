@@ -4,11 +4,13 @@ import logging
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.utils import timezone
 
 from .models import Notification
+from .selectors import unread_key
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +31,7 @@ def notify(recipients: Iterable, *, title: str, body: str = "", url: str = ""):
             Notification(recipient=user, title=title, body=body, url=url)
             for user in users
         )
+        cache.delete_many([unread_key(user.pk) for user in users])
         text = body
         if url:
             site = getattr(settings, "SITE_URL", "").rstrip("/")
@@ -52,4 +55,6 @@ def mark_read(user, notification_id=None) -> int:
     unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if notification_id is not None:
         unread = unread.filter(pk=notification_id)
-    return unread.update(read_at=timezone.now())
+    marked = unread.update(read_at=timezone.now())
+    cache.delete(unread_key(user.pk))
+    return marked

@@ -9,12 +9,13 @@ from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import ExtractYear
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from briefing.models import Issue, IssueDocument, Item
 from briefing.sanitize import clean_html
-from core import roles
+from core import generations, roles
 from departments.models import Membership
 
 from .models import (
@@ -25,6 +26,16 @@ from .models import (
 )
 
 S = Issue.Status
+
+# How long the frozen part of an issue page stays cached. The key holds the
+# issue's version (a correction or a stored PDF bumps it, so they show at
+# once); a unit or section renamed afterwards shows within this time.
+FROZEN_SECONDS = 300
+# An issue or a PDF of one saved: cached issue rows and previous/next links
+# are read again.
+ISSUES_GENERATION = "reading:issues"
+# A 批示 written or deleted: the counts under the items are read again.
+INSTRUCTIONS_GENERATION = "reading:instructions"
 
 
 def sees_all_issues(user) -> bool:
@@ -59,27 +70,55 @@ def distributed_to(user, prefix="") -> Q:
     return Q(**{f"{prefix}distribution_list_id__in": reader_list_ids(user)})
 
 
-def readable_issues(user) -> QuerySet[Issue]:
-    """The issued issues ``user`` may read online.
-
-    Editors, signers and admins: every issued issue. Readers (领导): those whose
-    distribution includes them. Anyone else, and any unsigned issue: none.
-    """
-    issues = Issue.objects.filter(status=S.ISSUED).select_related("publication")
+def readable_lists(user) -> set[int] | None:
+    """Whose issues ``user`` may read: None for every issued issue (editors,
+    signers, admins), else the ids of the distribution lists naming them
+    (readers, 领导); an empty set for anyone else."""
     if not user.is_authenticated:
-        return issues.none()
+        return set()
     if sees_all_issues(user):
-        return issues
+        return None
     if roles.is_reader(user):
-        return issues.filter(distributed_to(user))
-    return issues.none()
+        return set(reader_list_ids(user))
+    return set()
+
+
+def readable_issues(user) -> QuerySet[Issue]:
+    """The issued issues ``user`` may read online (``readable_lists``)."""
+    issues = Issue.objects.filter(status=S.ISSUED).select_related("publication")
+    lists = readable_lists(user)
+    if lists is None:
+        return issues
+    return issues.filter(distribution_list_id__in=sorted(lists))
+
+
+def may_read(user, issue) -> bool:
+    """``readable_issues``'s rule for one issue already loaded."""
+    lists = readable_lists(user)
+    return issue.status == S.ISSUED and (
+        lists is None or issue.distribution_list_id in lists
+    )
 
 
 def get_readable_issue(user, pk) -> Issue:
-    try:
-        return readable_issues(user).select_related("distribution_list").get(pk=pk)
-    except Issue.DoesNotExist:
-        raise Http404("没有这一期") from None
+    """The issue if ``user`` may read it, else 404.
+
+    Issued issues are frozen: the row is cached until an issue or a PDF of
+    one is saved (``ISSUES_GENERATION``).
+    """
+    issue = generations.cached(
+        ISSUES_GENERATION,
+        f"reading:issue:{pk}",
+        lambda: (
+            Issue.objects.filter(pk=pk, status=S.ISSUED)
+            .select_related("publication", "distribution_list")
+            .first()
+        ),
+        FROZEN_SECONDS,
+    )
+    if issue is None or not may_read(user, issue):
+        raise Http404("没有这一期")
+    return issue
 
 
 def with_read_flag(issues, user):
@@ -140,102 +179,161 @@ def issues_of_year(user, year):
 # --- the issue page -----------------------------------------------------------
 
 
-# How long the frozen part of an issue page stays cached. The key holds the
-# issue's version (a correction bumps it, so corrected text shows at once);
-# a unit or section renamed afterwards shows within this time.
-FROZEN_SECONDS = 300
+@dataclass
+class ReadingItem:
+    """An item of an issued issue as every reader sees it (cached); the 批示
+    the user may see and their count are set per request."""
+
+    pk: int
+    title: str
+    body_html: str
+    unit: str
+    instruct_url: str
+    shown_instructions: list = field(default_factory=list)
+    instruction_count: int = 0
 
 
-def _frozen_sections(issue):
-    """The issue's sections with their items, bodies already cleaned, cached.
+@dataclass
+class ReadingSection:
+    pk: int
+    name: str
+    items: list[ReadingItem]
 
-    Only what every reader sees alike (the issued issue's text); 批示 and
-    their counts are read live in ``reading_sections``. The key also holds
-    the issue's creation time, so a row id used again (a restored database)
-    never meets an old entry.
+
+@dataclass
+class FrozenIssue:
+    sections: list[ReadingSection]
+    documents: list[IssueDocument]
+
+
+def _frozen(issue) -> FrozenIssue:
+    """The issue's sections with their items (bodies already cleaned) and its
+    PDFs, cached: what every reader sees alike.
+
+    The key also holds the issue's creation time, so a row id used again (a
+    restored database) never meets an old entry.
     """
     key = (
-        f"reading:sections:{issue.pk}:{issue.version}:"
+        f"reading:frozen:{issue.pk}:{issue.version}:"
         f"{issue.created_at.timestamp() if issue.created_at else 0}"
     )
-    sections = cache.get(key)
-    if sections is None:
+    frozen = cache.get(key)
+    if frozen is None:
         items = (
             Item.objects.filter(issue=issue)
-            .defer("search_text")
             .select_related("department")
+            .only("pk", "title", "body", "section_id", "department__short_name")
             .order_by("position", "id")
         )
-        by_section: dict[int, list[Item]] = {}
+        by_section: dict[int, list[ReadingItem]] = {}
         for item in items:
-            item.body_html = mark_safe(clean_html(item.body or ""))
-            by_section.setdefault(item.section_id, []).append(item)
-        sections = []
-        for issue_section in issue.issue_sections.select_related("section").order_by(
-            "position"
-        ):
-            issue_section.placed_items = by_section.get(issue_section.section_id, [])
-            if issue_section.placed_items:
-                sections.append(issue_section)
-        cache.set(key, sections, FROZEN_SECONDS)
-    return sections
+            by_section.setdefault(item.section_id, []).append(
+                ReadingItem(
+                    pk=item.pk,
+                    title=item.title,
+                    body_html=mark_safe(clean_html(item.body or "")),
+                    unit=item.department.short_name,
+                    instruct_url=reverse(
+                        "reading:instruction_create", args=[issue.pk, item.pk]
+                    ),
+                )
+            )
+        sections = [
+            ReadingSection(s.pk, s.section.name, by_section[s.section_id])
+            for s in issue.issue_sections.select_related("section").order_by("position")
+            if by_section.get(s.section_id)
+        ]
+        frozen = FrozenIssue(
+            sections, list(issue.documents.order_by("created_at", "id"))
+        )
+        cache.set(key, frozen, FROZEN_SECONDS)
+    return frozen
 
 
-def reading_sections(issue, user):
-    """The issue's sections in order with their items; each item carries the
-    批示 the user may see (``shown_instructions``) and ``instruction_count``
-    (counted for editors only, the only ones shown it)."""
-    sections = _frozen_sections(issue)
-    shown = {}
-    for instruction in (
-        visible_instructions(user)
-        .filter(issue=issue)
-        .select_related("author", "feedback__author")
-        .prefetch_related("feedback__attachments")
-        .order_by("created_at", "id")
-    ):
-        shown.setdefault(instruction.item_id, []).append(instruction)
-    counts = {}
-    if roles.is_editor(user):
-        counts = dict(
+def _instruction_counts(issue) -> dict[int, int]:
+    """{item id: number of 批示} for the issue, cached until a 批示 changes."""
+    return generations.cached(
+        INSTRUCTIONS_GENERATION,
+        f"reading:instruction-counts:{issue.pk}",
+        lambda: dict(
             Instruction.objects.filter(issue=issue)
             .order_by()
             .values("item_id")
             .annotate(n=Count("id"))
             .values_list("item_id", "n")
-        )
-    for issue_section in sections:
-        for item in issue_section.placed_items:
+        ),
+        FROZEN_SECONDS,
+    )
+
+
+def reading_sections(issue, user) -> list[ReadingSection]:
+    """The issue's sections in order with their items; each item carries the
+    批示 the user may see (``shown_instructions``) and ``instruction_count``
+    (shown to editors only)."""
+    sections = _frozen(issue).sections
+    counts = _instruction_counts(issue)
+    shown = {}
+    if counts:
+        for instruction in (
+            visible_instructions(user)
+            .filter(issue=issue)
+            # Only what the page shows: the planner's time grows with the joins.
+            .select_related(None)
+            .select_related("author", "signed_by", "feedback__author")
+            .prefetch_related("feedback__attachments")
+            .order_by("created_at", "id")
+        ):
+            shown.setdefault(instruction.item_id, []).append(instruction)
+    for section in sections:
+        for item in section.items:
             item.shown_instructions = shown.get(item.pk, [])
             item.instruction_count = counts.get(item.pk, 0)
     return sections
 
 
-def neighbours(issue, user) -> tuple[Issue | None, Issue | None]:
+@dataclass(frozen=True)
+class IssueLink:
+    pk: int
+    number_label: str
+
+
+def _issued_in_publication(publication_id) -> list[tuple]:
+    """(id, distribution list id, number label) of the publication's issued
+    issues, oldest first, cached until an issue changes."""
+    return generations.cached(
+        ISSUES_GENERATION,
+        f"reading:issued:{publication_id}",
+        lambda: [
+            (issue.pk, issue.distribution_list_id, issue.number_label)
+            for issue in Issue.objects.filter(
+                publication_id=publication_id, status=S.ISSUED
+            )
+            .only("pk", "distribution_list_id", "number", "total_number")
+            .order_by("issue_date", "id")
+        ],
+        FROZEN_SECONDS,
+    )
+
+
+def neighbours(issue, user) -> tuple[IssueLink | None, IssueLink | None]:
     """The previous and next issue of the same publication the user may read."""
-    same = readable_issues(user).filter(publication_id=issue.publication_id)
-    previous = (
-        same.filter(
-            Q(issue_date__lt=issue.issue_date)
-            | Q(issue_date=issue.issue_date, id__lt=issue.pk)
-        )
-        .order_by("-issue_date", "-id")
-        .first()
-    )
-    following = (
-        same.filter(
-            Q(issue_date__gt=issue.issue_date)
-            | Q(issue_date=issue.issue_date, id__gt=issue.pk)
-        )
-        .order_by("issue_date", "id")
-        .first()
-    )
+    lists = readable_lists(user)
+    rows = [
+        IssueLink(pk, label)
+        for pk, list_id, label in _issued_in_publication(issue.publication_id)
+        if pk == issue.pk or lists is None or list_id in lists
+    ]
+    index = next((i for i, link in enumerate(rows) if link.pk == issue.pk), None)
+    if index is None:
+        return None, None
+    previous = rows[index - 1] if index > 0 else None
+    following = rows[index + 1] if index + 1 < len(rows) else None
     return previous, following
 
 
 def documents(issue) -> tuple[IssueDocument | None, list[IssueDocument]]:
     """The PDF to offer (the newest 更正版, else the original) and the others."""
-    docs = list(issue.documents.order_by("created_at", "id"))
+    docs = _frozen(issue).documents
     if not docs:
         return None, []
     corrections = [d for d in docs if d.is_correction]

@@ -7,6 +7,7 @@ in a transaction, locks what it changes, checks the permission, writes an
 
 import uuid
 
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +25,7 @@ from .models import FeedbackAttachment, Instruction, InstructionFeedback, ReadRe
 
 S = Instruction.Status
 INSTRUCTION_MAX_CHARS = 2000
+READ_SECONDS = 24 * 60 * 60
 
 
 def _name(user) -> str:
@@ -41,7 +43,12 @@ def record_read(issue, user) -> bool:
     """
     if issue.status != Issue.Status.ISSUED or not user.is_authenticated:
         return False
+    # Receipts are never taken back: once seen, remembered (no query per view).
+    key = f"reading:read:{issue.pk}:{user.pk}"
+    if cache.get(key):
+        return False
     if ReadReceipt.objects.filter(issue=issue, user=user).exists():
+        cache.set(key, True, READ_SECONDS)
         return False
     try:
         with transaction.atomic():
@@ -49,6 +56,7 @@ def record_read(issue, user) -> bool:
                 issue=issue, user=user, first_read_at=timezone.now()
             )
             record_event(actor=user, action="reading.first_read", obj=issue)
+            transaction.on_commit(lambda: cache.set(key, True, READ_SECONDS))
     except IntegrityError:  # the same reader in two tabs at once
         return False
     return True

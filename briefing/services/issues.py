@@ -651,6 +651,7 @@ def store_original_document(issue, actor) -> IssueDocument | None:
             return None
         pdf = _render(selectors.issue_html(locked, number_label=locked.number_label))
         document = _store_document(locked, pdf, actor)
+        _bump_version(locked)  # the reading page offers the new PDF at once
         record_event(
             actor=actor,
             action="issue_document_stored",

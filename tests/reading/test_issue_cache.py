@@ -2,10 +2,9 @@
 correction and a new 批示 still show at once."""
 
 import pytest
-from django.db.models import F
 from django.urls import reverse
 
-from briefing.models import Issue
+from briefing.services.issues import issue_correction
 from reading.services import write_instruction
 from tests import factories
 
@@ -28,13 +27,18 @@ def test_a_correction_shows_at_once(client):
     item.save(update_fields=["body"])
     client.force_login(reader)
     assert "原稿第一段。" in page(client, issue)
-    # What issue_correction does: new text, version bumped.
-    item.body = "<p>更正后的第一段。</p>"
-    item.save(update_fields=["body"])
-    Issue.objects.filter(pk=issue.pk).update(version=F("version") + 1)
+    issue.refresh_from_db()
+    issue_correction(
+        issue,
+        factories.make_signer(),
+        reason="数字有误",
+        version=issue.version,
+        items={item.pk: {"title": item.title, "body": "<p>更正后的第一段。</p>"}},
+    )
     text = page(client, issue)
     assert "更正后的第一段。" in text
     assert "原稿第一段。" not in text
+    assert "下载 PDF（更正版）" in text
 
 
 def test_a_new_instruction_shows_at_once_to_its_author_and_the_editor(client):

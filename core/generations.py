@@ -1,0 +1,79 @@
+"""Generation numbers that outdate cache entries built from changed rows.
+
+A cache entry built from some tables stores the generation it was built under
+(``current``), read BEFORE the rows; a save or delete in those tables sets a
+new one (``bump``), so entries of an older generation are rebuilt on next use.
+``bump_on_change`` connects that to the models' signals (framework glue): a
+change made with ``QuerySet.update()`` sends none and must call ``bump``.
+"""
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import models, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+
+def _key(name: str) -> str:
+    return f"generation:{name}"
+
+
+def current(name: str) -> str:
+    generation = cache.get(_key(name))
+    if generation is None:
+        cache.add(_key(name), uuid.uuid4().hex, None)  # another worker may win
+        generation = cache.get(_key(name))
+    return generation
+
+
+def cached(name: str, key: str, build: Callable[[], Any], seconds: int) -> Any:
+    """The value under ``key`` if built under the current generation of
+    ``name``, else ``build()`` stored under it; one cache round trip when
+    current. ``seconds`` only bounds memory: a new generation outdates it.
+
+    Without ``SHARED_CACHE`` nothing is kept: ``build()`` on every call.
+    """
+    if not settings.SHARED_CACHE:
+        return build()
+    found = cache.get_many([_key(name), key])
+    generation = found.get(_key(name)) or current(name)
+    entry = found.get(key)
+    if entry is not None and entry[0] == generation:
+        return entry[1]
+    value = build()
+    cache.set(key, (generation, value), seconds)
+    return value
+
+
+def bump(name: str) -> None:
+    """Outdate the entries of ``name``: now, so requests during the transaction
+    rebuild from the rows as committed so far, and again after the commit, so
+    an entry built in between from the old rows is not kept."""
+    _new(name)
+    transaction.on_commit(lambda: _new(name))
+
+
+def _new(name: str) -> None:
+    cache.set(_key(name), uuid.uuid4().hex, None)
+
+
+def bump_on_change(name: str, *watched: type[models.Model], fields=()) -> None:
+    """Bump ``name`` on every save or delete of ``watched`` (many-to-many
+    "through" models included). With ``fields``, a save naming its
+    ``update_fields`` bumps only when one of ``fields`` is among them."""
+    fields = frozenset(fields)
+
+    def changed(sender, update_fields=None, **kwargs):
+        if not kwargs.get("action", "post_").startswith("post_"):
+            return
+        if fields and update_fields is not None and not fields & set(update_fields):
+            return
+        bump(name)
+
+    for model in watched:
+        uid = f"generation:{name}:{model._meta.label}"
+        for signal in (post_save, post_delete, m2m_changed):
+            signal.connect(changed, sender=model, weak=False, dispatch_uid=uid)
