@@ -7,4 +7,15 @@ class BriefingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from core import generations
+        from departments.models import Department
+
         from . import checks  # noqa: F401
+        from .models import Item, Section
+        from .selectors.items import INBOX_COUNTS, UNITS_AND_SECTIONS
+
+        # Keep the inbox's cached counts and filter choices current.
+        generations.bump_on_change(
+            INBOX_COUNTS, Item, fields=("status", "submitted_at")
+        )
+        generations.bump_on_change(UNITS_AND_SECTIONS, Department, Section)

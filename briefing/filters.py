@@ -3,25 +3,88 @@
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.utils.html import conditional_escape, escape
+from django.utils.safestring import mark_safe
 
 from briefing.models import Item, Section
+from briefing.selectors.items import units_and_sections
 from departments.models import Department
+
+
+class ListSelect(forms.Select):
+    """A <select> written out in Python, with the markup of ``forms.Select``.
+
+    The inbox shows four on every page; Django's template per option cost more
+    than the rest of the page's form put together.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None):
+        choices = list(self.choices)
+        if any(isinstance(label, list | tuple) for _, label in choices):
+            return super().render(name, value, attrs, renderer)  # option groups
+        values = self.format_value(value)
+        attributes = _attributes(self.build_attrs(self.attrs, attrs))
+        html = [f'<select name="{escape(name)}"{attributes}>']
+        has_selected = False
+        for option_value, label in choices:
+            option_value = "" if option_value is None else str(option_value)
+            # As forms.Select: only the first option with the value is selected.
+            selected = not has_selected and option_value in values
+            has_selected |= selected
+            html.append(
+                f'\n  <option value="{escape(option_value)}"{" selected" * selected}>'
+                f"{conditional_escape(label)}</option>\n"
+            )
+        html.append("\n</select>")
+        return mark_safe("".join(html))
+
+
+def _attributes(attrs) -> str:
+    """Attributes as django/forms/widgets/attrs.html writes them."""
+    return "".join(
+        f" {name}" if value is True else f' {name}="{escape(value)}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+class InboxFilterForm(forms.Form):
+    """Lists the active units and sections from the cache instead of a query per
+    page; the one chosen is still looked up in the database (ModelChoiceField)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        units, sections = units_and_sections()
+        for name, rows in (("department", units), ("suggested_section", sections)):
+            field = self.fields[name]
+            # What the field would list: its empty label, then each row of its
+            # queryset (the active ones, in the model's order).
+            field.widget.choices = [("", field.empty_label)] + [
+                (row.pk, field.label_from_instance(row))
+                for row in rows
+                if row.is_active
+            ]
 
 
 class InboxFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="关键词", method="filter_keyword")
     status = django_filters.ChoiceFilter(
-        label="状态", choices=Item.Status.choices, empty_label="全部状态"
+        label="状态",
+        choices=Item.Status.choices,
+        empty_label="全部状态",
+        widget=ListSelect,
     )
     department = django_filters.ModelChoiceFilter(
         label="报送单位",
         queryset=Department.objects.filter(is_active=True),
         empty_label="全部单位",
+        widget=ListSelect,
     )
     suggested_section = django_filters.ModelChoiceFilter(
         label="建议栏目",
         queryset=Section.objects.filter(is_active=True),
         empty_label="全部栏目",
+        widget=ListSelect,
     )
     submitted_from = django_filters.DateFilter(
         label="报送日期从",
@@ -54,11 +117,13 @@ class InboxFilter(django_filters.FilterSet):
             "-department": "报送单位（倒序）",
         },
         empty_label="默认（报送时间晚→早）",
+        widget=ListSelect,
     )
 
     class Meta:
         model = Item
         fields = ["q", "status", "department", "suggested_section"]
+        form = InboxFilterForm
 
     def filter_keyword(self, queryset, name, value):
         words = value.split()

@@ -1,10 +1,32 @@
 """Read queries on items: what a user may see, the inbox, counts, timelines."""
 
-from django.db.models import Count
+from django.db.models import Count, prefetch_related_objects
 
-from briefing.models import Issue, Item, ItemEvent, ItemRevision
+from briefing.models import Issue, Item, ItemEvent, ItemRevision, Section
 from briefing.permissions import visible_items_q
-from core import roles
+from core import generations, roles
+from departments.models import Department
+
+# Cache generations (core.generations), bumped by the saves that change them
+# (see BriefingConfig.ready). A write that sends no signal (bulk_create, raw
+# SQL) is seen within CACHE_SECONDS.
+INBOX_COUNTS = "briefing:inbox-counts"
+UNITS_AND_SECTIONS = "briefing:units-and-sections"
+CACHE_SECONDS = 10 * 60
+
+# What templates/briefing/items/inbox.html shows of an item (any other column
+# would be read one row at a time).
+INBOX_COLUMNS = [
+    "title",
+    "status",
+    "department",
+    "suggested_section",
+    "submitted_at",
+    "claimed_by",
+    "claimed_at",
+    "issue",
+    "section",
+]
 
 
 def visible_items(user):
@@ -53,17 +75,81 @@ def unit_items(user):
     return _list_columns(visible_items(user).filter(department_id=m.department_id))
 
 
+def _is_editor(user) -> bool:
+    return roles.is_editor(user) or roles.is_admin(user)
+
+
 def inbox_items(user):
-    """What editors work through: items that have reached them."""
-    if not (roles.is_editor(user) or roles.is_admin(user)):
+    """What editors work through: items that have reached them.
+
+    Only the columns the list shows; ``with_list_relations`` adds the related
+    rows it shows to the items of one page.
+    """
+    if not _is_editor(user):
         return Item.objects.none()
-    return _list_columns(visible_items(user))
+    return visible_items(user).only(*INBOX_COLUMNS)
+
+
+def with_list_relations(items) -> list[Item]:
+    """The inbox rows of one page with their unit, sections, holder and issue.
+
+    Units and sections come from the cache; holders and issues are read (one
+    query each) only when a row on the page has one.
+    """
+    items = list(items)
+    units, sections = units_and_sections()
+    unit_by_id = {unit.pk: unit for unit in units}
+    section_by_id = {section.pk: section for section in sections}
+    # A row missing from the cache (added without a signal) loads when shown.
+    for item in items:
+        if item.department_id in unit_by_id:
+            item.department = unit_by_id[item.department_id]
+        if item.suggested_section_id in section_by_id:
+            item.suggested_section = section_by_id[item.suggested_section_id]
+        if item.section_id in section_by_id:
+            item.section = section_by_id[item.section_id]
+    prefetch_related_objects(
+        [item for item in items if item.claimed_by_id], "claimed_by"
+    )
+    prefetch_related_objects(
+        [item for item in items if item.issue_id], "issue__publication"
+    )
+    return items
 
 
 def status_counts(queryset) -> dict[str, int]:
     """Items per status in one query."""
     rows = queryset.order_by().values("status").annotate(n=Count("id"))
     return {row["status"]: row["n"] for row in rows}
+
+
+def inbox_status_counts(user) -> dict[str, int]:
+    """Items per status in ``user``'s inbox, cached while none changes status.
+
+    Editors and admins without a unit all see the same items, so they share one
+    cached count; one who is also a member of a unit sees the unit's items too
+    (``visible_items_q``) and is counted live.
+    """
+    if not _is_editor(user):
+        return {}
+    if roles.membership(user) is not None:
+        return status_counts(inbox_items(user))
+    return generations.cached(
+        INBOX_COUNTS,
+        INBOX_COUNTS,
+        lambda: status_counts(inbox_items(user)),
+        CACHE_SECONDS,
+    )
+
+
+def units_and_sections() -> tuple[list[Department], list[Section]]:
+    """Every unit and every section, each in its order, cached until one is saved."""
+    return generations.cached(
+        UNITS_AND_SECTIONS,
+        UNITS_AND_SECTIONS,
+        lambda: (list(Department.objects.all()), list(Section.objects.all())),
+        CACHE_SECONDS,
+    )
 
 
 def timeline(item):

@@ -102,7 +102,7 @@ def inbox(request):
     if not (roles.is_editor(request.user) or roles.is_admin(request.user)):
         raise Http404
     base = selectors.inbox_items(request.user)
-    counts = selectors.status_counts(base)
+    counts = selectors.inbox_status_counts(request.user)
     data = request.GET.copy()
     if "status" not in data:
         data["status"] = Item.Status.SUBMITTED
@@ -125,12 +125,14 @@ def inbox(request):
         # exactly from the tab counts (saves a COUNT over the whole inbox).
         status = filterset.form.cleaned_data.get("status")
         paginator.count = counts.get(status, 0) if status else sum(counts.values())
+    page = paginator.get_page(request.GET.get("page"))
+    page.object_list = selectors.with_list_relations(page.object_list)
     return render(
         request,
         "briefing/items/inbox.html",
         {
             "filter": filterset,
-            "page": paginator.get_page(request.GET.get("page")),
+            "page": page,
             "query": _query_without_page(request),
             "tabs": tabs,
             "total": sum(counts.values()),

@@ -1,0 +1,229 @@
+"""The inbox's cached counts and filter choices are never behind a change."""
+
+import re
+
+import pytest
+from django import forms
+from django.core.cache import cache
+from django.urls import reverse
+from django.utils import dateformat, timezone
+
+from briefing.filters import ListSelect
+from briefing.selectors.items import INBOX_COUNTS
+from briefing.services import issues as services_issues
+from briefing.services import items as services
+from core import generations, roles
+from departments.models import Membership
+from tests.factories import make_department, make_section, make_user
+
+from .item_helpers import S, item_in_state, make_cast
+
+pytestmark = pytest.mark.django_db
+
+
+def inbox(client, **query):
+    response = client.get(reverse("briefing:inbox"), query)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def tabs(html) -> dict[str, int]:
+    """The status tabs as the editor reads them: label → count."""
+    return {
+        label: int(count)
+        for label, count in re.findall(
+            r'>([^<>]+) <span class="count">(\d+)</span>', html
+        )
+    }
+
+
+def options(html, name) -> list[str]:
+    select = re.search(rf'<select name="{name}".*?</select>', html, re.S).group(0)
+    return re.findall(r"<option [^>]*>([^<]*)</option>", select)
+
+
+def test_counts_change_right_after_submit_return_and_adopt(
+    client, django_capture_on_commit_callbacks
+):
+    cast = make_cast()
+    item = item_in_state(cast, S.DRAFT)
+    client.force_login(cast.editor)
+    assert tabs(inbox(client))["已报送"] == 0
+
+    with django_capture_on_commit_callbacks(execute=True):
+        item = services.submit_item(item, cast.clerk)
+    assert tabs(inbox(client))["已报送"] == 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        item = services.return_item(item, cast.editor, "请补充数据。")
+    counts = tabs(inbox(client))
+    assert (counts["已报送"], counts["已退回"], counts["全部"]) == (0, 1, 1)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        item = services.submit_item(item, cast.clerk)
+    assert tabs(inbox(client))["已报送"] == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        services.adopt_item(item, cast.issue, cast.section, cast.editor)
+    counts = tabs(inbox(client))
+    assert (counts["已报送"], counts["已采用"]) == (0, 1)
+    assert "已退回" not in counts  # a status no item is in shows no tab
+
+
+def test_a_count_read_before_the_commit_is_not_kept(
+    client, django_capture_on_commit_callbacks
+):
+    cast = make_cast()
+    item = item_in_state(cast, S.DRAFT)
+    client.force_login(cast.editor)
+    assert tabs(inbox(client))["已报送"] == 0
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.submit_item(item, cast.clerk)
+        # Another editor's request between the save and the commit still reads
+        # the rows as they were, and stores that count.
+        stale = generations.cached(INBOX_COUNTS, INBOX_COUNTS, dict, 60)
+        assert stale == {}
+    assert tabs(inbox(client))["已报送"] == 1
+
+
+def test_a_save_that_changes_no_status_keeps_the_cached_count(client):
+    cast = make_cast()
+    item = item_in_state(cast, S.ADOPTED)
+    client.force_login(cast.editor)
+    inbox(client)
+    built = []
+
+    def count_again():
+        built.append(True)
+        return {}
+
+    services_issues.move_item_to_section(
+        cast.issue, item.pk, make_section(), cast.editor
+    )
+    generations.cached(INBOX_COUNTS, INBOX_COUNTS, count_again, 60)
+    assert built == []
+    services.remove_from_issue(item, cast.editor)
+    generations.cached(INBOX_COUNTS, INBOX_COUNTS, count_again, 60)
+    assert built == [True]
+
+
+def test_an_editor_who_is_also_in_a_unit_is_counted_apart(client):
+    cast = make_cast()
+    item_in_state(cast, S.DRAFT)
+    unit_editor = make_user(
+        group=roles.EDITOR, department=cast.department, unit_role=Membership.Role.CLERK
+    )
+    # Whoever comes first, neither sees the other's count.
+    for first in (cast.editor, unit_editor):
+        cache.clear()
+        client.force_login(first)
+        inbox(client, status="")
+        client.force_login(unit_editor)
+        assert tabs(inbox(client, status=""))["草稿"] == 1
+        client.force_login(cast.editor)
+        assert "草稿" not in tabs(inbox(client, status=""))
+
+
+def test_filter_lists_units_and_sections_as_last_saved(client):
+    cast = make_cast()
+    item_in_state(cast, S.SUBMITTED, suggested_section=cast.section)
+    client.force_login(cast.editor)
+    html = inbox(client)
+    assert cast.department.name in options(html, "department")
+    assert cast.section.name in options(html, "suggested_section")
+
+    cast.department.name = "延津县新名称局"
+    cast.department.short_name = "新名称局"
+    cast.department.save()
+    cast.section.name = "改名栏目"
+    cast.section.save()
+    added = make_section("新增栏目")
+    closed = make_department(short_name="已撤并")
+    closed.is_active = False
+    closed.save()
+
+    html = inbox(client)
+    assert "延津县新名称局" in options(html, "department")
+    assert closed.name not in options(html, "department")
+    assert options(html, "suggested_section")[-2:] == ["改名栏目", added.name]
+    # The list shows the new names too.
+    row = re.search(r"<tbody>.*?</tbody>", html, re.S).group(0)
+    assert "<td>新名称局</td>" in row and "<td>改名栏目</td>" in row
+
+    added.is_active = False
+    added.save()
+    assert added.name not in options(inbox(client), "suggested_section")
+
+
+def test_filter_by_unit_still_checks_the_unit(client):
+    cast = make_cast()
+    item_in_state(cast, S.SUBMITTED, title="本单位稿件")
+    other = make_department()
+    item_in_state(cast, S.SUBMITTED, title="他单位稿件", department=other)
+    client.force_login(cast.editor)
+
+    html = inbox(client, department=other.pk)
+    assert "他单位稿件" in html and "本单位稿件" not in html
+    other.is_active = False
+    other.save()
+    html = inbox(client, department=other.pk)
+    assert "选择一个有效的选项" in html
+    assert other.name not in options(html, "department")
+
+
+def test_rows_show_link_unit_sections_time_holder_and_issue(client):
+    cast = make_cast()
+    editing = item_in_state(
+        cast, S.EDITING, title="编辑中的稿", suggested_section=cast.section
+    )
+    adopted = item_in_state(cast, S.ADOPTED, title="已采用的稿")
+    client.force_login(cast.other_editor)
+
+    html = inbox(client, status="")
+    rows = {
+        title: (href, cells)
+        for href, title, cells in re.findall(
+            r'<tr>\s*<td><a href="([^"]+)">([^<]+)</a></td>(.*?)</tr>', html, re.S
+        )
+    }
+    for item in (editing, adopted):
+        href, cells = rows[item.title]
+        assert href == reverse("briefing:item_detail", args=[item.pk])
+        assert f"<td>{cast.department.short_name}</td>" in cells
+        shown = dateformat.format(timezone.localtime(item.submitted_at), "Y-m-d H:i")
+        assert f"<td>{shown}</td>" in cells
+    cells = rows["编辑中的稿"][1]
+    assert f"<td>{cast.section.name}</td>" in cells
+    claimed = dateformat.format(timezone.localtime(editing.claimed_at), "m-d H:i")
+    assert f"张编辑 于 {claimed} 领取" in cells
+    assert f"{cast.issue}【{cast.section.name}】" in rows["已采用的稿"][1]
+
+
+@pytest.mark.parametrize(
+    "value, attrs",
+    [
+        ("2", {"id": "id_x"}),
+        ("", {"id": "id_x", "aria-invalid": "true", "aria-describedby": "id_x_error"}),
+        (None, {"required": True, "disabled": False}),
+        ("<b>", {}),
+    ],
+)
+def test_list_select_writes_what_django_select_writes(value, attrs):
+    choices = [
+        ("", "全部"),
+        (1, "甲 & 乙"),
+        (2, "<丙>"),
+        ("2", "重复"),
+        ("<b>", '"引号"'),
+    ]
+    expected = forms.Select(choices=choices).render("x", value, attrs)
+    assert ListSelect(choices=choices).render("x", value, attrs) == expected
+
+
+def test_without_a_shared_cache_every_request_counts(settings):
+    # Another worker's change would not reach a per-process cache.
+    settings.SHARED_CACHE = False
+    built = []
+    for _ in range(2):
+        generations.cached(INBOX_COUNTS, INBOX_COUNTS, lambda: built.append(True), 60)
+    assert built == [True, True]
