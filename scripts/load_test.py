@@ -131,6 +131,16 @@ def recreate_database(url: str):
     return name
 
 
+def item_count(url: str) -> int:
+    """Items in the load database, 0 if it or its tables do not exist."""
+    try:
+        with psycopg2.connect(url) as conn, conn.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM briefing_item")
+            return cursor.fetchone()[0]
+    except psycopg2.Error:
+        return 0
+
+
 def drop_database(url: str):
     parts = urllib.parse.urlsplit(url)
     name = parts.path.lstrip("/")
@@ -251,13 +261,20 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--keep-db", action="store_true", help="压测后保留数据库")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn 进程数")
+    parser.add_argument(
+        "--reuse-db",
+        action="store_true",
+        help="数据库已由上次 --keep-db 准备好时直接使用（代码有迁移时不要用）",
+    )
     args = parser.parse_args()
 
     ensure_wrk()
     url = os.environ.get("LOAD_DATABASE_URL", DEFAULT_URL)
     if urllib.parse.urlsplit(url).hostname not in {"127.0.0.1", "localhost"}:
         sys.exit("只在本机（127.0.0.1）的数据库上压测。")
-    recreate_database(url)
+    reuse = args.reuse_db and item_count(url) >= ITEMS
+    if not reuse:
+        recreate_database(url)
     static_root = tempfile.mkdtemp(prefix="briefing-load-static-")
     media_root = tempfile.mkdtemp(prefix="briefing-load-media-")
     base_env = {
@@ -269,11 +286,14 @@ def main():
     }
     base_env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     dev_env = {**base_env, "DJANGO_SETTINGS_MODULE": "config.settings.dev"}
-    say("准备数据库：迁移、演示数据、10 000 篇稿件…")
-    manage(dev_env, "migrate", "--noinput")
-    manage(dev_env, "load_demo")
-    count = manage(dev_env, "shell", "-c", SEED_ITEMS).strip().splitlines()[-1]
-    say(f"  稿件共 {count} 篇")
+    if reuse:
+        say(f"沿用已准备的数据库（稿件 {item_count(url)} 篇）")
+    else:
+        say("准备数据库：迁移、演示数据、10 000 篇稿件…")
+        manage(dev_env, "migrate", "--noinput")
+        manage(dev_env, "load_demo")
+        count = manage(dev_env, "shell", "-c", SEED_ITEMS).strip().splitlines()[-1]
+        say(f"  稿件共 {count} 篇")
     prod_env = {
         **base_env,
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
