@@ -7,6 +7,7 @@ new one (``bump``), so entries of an older generation are rebuilt on next use.
 change made with ``QuerySet.update()`` sends none and must call ``bump``.
 """
 
+import time
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -29,23 +30,48 @@ def current(name: str) -> str:
     return generation
 
 
-def cached(name: str, key: str, build: Callable[[], Any], seconds: int) -> Any:
+# This process's copies of entries read with ``in_process``: key → (generation,
+# monotonic time built or read, value); shared by the process's requests.
+_copies: dict[str, tuple[str, float, Any]] = {}
+
+
+def cached(
+    name: str,
+    key: str,
+    build: Callable[[], Any],
+    seconds: int,
+    *,
+    in_process: bool = False,
+) -> Any:
     """The value under ``key`` if built under the current generation of
     ``name``, else ``build()`` stored under it; one cache round trip when
-    current. ``seconds`` only bounds memory: a new generation outdates it.
+    current. ``seconds`` bounds how long a value built before a write that
+    sends no signal can be used.
 
-    Without ``SHARED_CACHE`` nothing is kept: ``build()`` on every call.
+    With ``in_process`` the value is also kept in this process, shared by its
+    requests (do not change it): while the generation is current only the
+    generation is read, not the value. Without ``SHARED_CACHE`` nothing is
+    kept: ``build()`` on every call.
     """
     if not settings.SHARED_CACHE:
         return build()
+    if in_process:
+        copy = _copies.get(key)
+        if (
+            copy is not None
+            and copy[0] == current(name)
+            and time.monotonic() - copy[1] < seconds
+        ):
+            return copy[2]
     found = cache.get_many([_key(name), key])
     generation = found.get(_key(name)) or current(name)
     entry = found.get(key)
-    if entry is not None and entry[0] == generation:
-        return entry[1]
-    value = build()
-    cache.set(key, (generation, value), seconds)
-    return value
+    if entry is None or entry[0] != generation:
+        entry = (generation, build())
+        cache.set(key, entry, seconds)
+    if in_process:
+        _copies[key] = (entry[0], time.monotonic(), entry[1])
+    return entry[1]
 
 
 def bump(name: str) -> None:

@@ -149,6 +149,9 @@ def units_and_sections() -> tuple[list[Department], list[Section]]:
         UNITS_AND_SECTIONS,
         lambda: (list(Department.objects.all()), list(Section.objects.all())),
         CACHE_SECONDS,
+        # Asked twice a page (filter choices, row names); unpickling every
+        # unit and section each time cost more than the rest of the rows.
+        in_process=True,
     )
 
 
