@@ -206,7 +206,7 @@ class FrozenIssue:
     documents: list[IssueDocument]
 
 
-def _frozen(issue) -> FrozenIssue:
+def frozen_issue(issue) -> FrozenIssue:
     """The issue's sections with their items (bodies already cleaned) and its
     PDFs, cached: what every reader sees alike.
 
@@ -266,11 +266,11 @@ def _instruction_counts(issue) -> dict[int, int]:
     )
 
 
-def reading_sections(issue, user) -> list[ReadingSection]:
-    """The issue's sections in order with their items; each item carries the
-    批示 the user may see (``shown_instructions``) and ``instruction_count``
-    (shown to editors only)."""
-    sections = _frozen(issue).sections
+def reading_sections(issue, frozen, user) -> list[ReadingSection]:
+    """The issue's sections in order with their items (from ``frozen_issue``,
+    read once per request); each item carries the 批示 the user may see
+    (``shown_instructions``) and ``instruction_count`` (shown to editors only)."""
+    sections = frozen.sections
     counts = _instruction_counts(issue)
     shown = {}
     if counts:
@@ -331,9 +331,9 @@ def neighbours(issue, user) -> tuple[IssueLink | None, IssueLink | None]:
     return previous, following
 
 
-def documents(issue) -> tuple[IssueDocument | None, list[IssueDocument]]:
+def documents(frozen) -> tuple[IssueDocument | None, list[IssueDocument]]:
     """The PDF to offer (the newest 更正版, else the original) and the others."""
-    docs = _frozen(issue).documents
+    docs = frozen.documents
     if not docs:
         return None, []
     corrections = [d for d in docs if d.is_correction]

@@ -79,11 +79,12 @@ def issue(request, pk):
 def _render_issue(request, current, *, form_item=None, form=None, status=200):
     user = request.user
     previous, following = selectors.neighbours(current, user)
-    document, other_documents = selectors.documents(current)
+    frozen = selectors.frozen_issue(current)
+    document, other_documents = selectors.documents(frozen)
     context = {
         "issue": current,
         "date_label": date_label(current.issue_date),
-        "sections": selectors.reading_sections(current, user),
+        "sections": selectors.reading_sections(current, frozen, user),
         "previous": previous,
         "following": following,
         "document": document,
