@@ -1,5 +1,6 @@
 """Session and password rules that apply to every request of a logged-in user."""
 
+import functools
 import time
 from urllib.parse import urlencode
 
@@ -8,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 
 from . import accounts, otp
 
@@ -71,13 +72,10 @@ class OTPRequiredMiddleware:
 
     @staticmethod
     def allowed_paths():
-        return {
-            reverse("otp_verify"),
-            reverse("otp_setup"),
-            reverse("logout"),
-            reverse("login"),
-            reverse("healthz"),
-        }
+        return _paths(
+            ("otp_verify", "otp_setup", "logout", "login", "healthz"),
+            get_script_prefix(),
+        )
 
 
 class PasswordChangeRequiredMiddleware:
@@ -109,10 +107,14 @@ class PasswordChangeRequiredMiddleware:
 
     @staticmethod
     def allowed_paths():
-        return {
-            reverse("password_change"),
-            reverse("password_change_done"),
-            reverse("logout"),
-            reverse("login"),
-            reverse("healthz"),
-        }
+        return _paths(
+            ("password_change", "password_change_done", "logout", "login", "healthz"),
+            get_script_prefix(),
+        )
+
+
+@functools.cache
+def _paths(names: tuple[str, ...], script_prefix: str) -> frozenset[str]:
+    """The paths of ``names``, reversed once per process and prefix (every
+    request of a logged-in user asks)."""
+    return frozenset(reverse(name) for name in names)
