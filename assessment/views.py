@@ -40,12 +40,8 @@ SORT_KEYS = {
 RECORD_KINDS = {"higher": "上级采用", "instructions": "领导批示"}
 
 
-def _sees_all(user) -> bool:
-    return roles.is_editor(user) or roles.is_admin(user)
-
-
 def _require_all(user):
-    if not _sees_all(user):
+    if not roles.sees_every_unit(user):
         raise Http404
 
 
@@ -56,7 +52,7 @@ def _require_editor(user):
 
 def _department_for(user, department_id) -> Department:
     """The unit whose figures ``user`` may see: any for editors, else their own."""
-    if _sees_all(user):
+    if roles.sees_every_unit(user):
         return get_object_or_404(Department, pk=department_id)
     membership = roles.membership(user)
     if membership is None or membership.department_id != department_id:
@@ -98,7 +94,7 @@ def _links(row, period_query) -> dict:
 @require_GET
 def statistics(request):
     """The table of all units (editors, admins); a unit member goes to their unit."""
-    if not _sees_all(request.user):
+    if not roles.sees_every_unit(request.user):
         membership = roles.membership(request.user)
         if membership is None:
             raise Http404
@@ -147,7 +143,7 @@ def unit(request, department_id):
             "row": row,
             "unit_count": len(stats.rows),
             "levels": stats.levels,
-            "sees_all": _sees_all(request.user),
+            "sees_all": roles.sees_every_unit(request.user),
             "line_chart": charts.line_chart(row.monthly, title="本单位每月报送量"),
             "metrics": selectors.METRICS,
         },
@@ -453,7 +449,7 @@ def rule_edit(request, rule_set_id=None):
 def _bulletin_for(user, bulletin_id) -> Bulletin:
     """Drafts for editors and admins; an issued 通报 for unit members and readers."""
     bulletin = get_object_or_404(Bulletin, pk=bulletin_id)
-    if _sees_all(user):
+    if roles.sees_every_unit(user):
         return bulletin
     if bulletin.status == Bulletin.Status.ISSUED and (
         roles.membership(user) is not None or roles.is_reader(user)

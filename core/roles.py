@@ -82,6 +82,11 @@ def is_admin(user) -> bool:
     return user.is_authenticated and (user.is_superuser or ADMIN in group_names(user))
 
 
+def sees_every_unit(user) -> bool:
+    """Editors and admins work on the items of every unit (收稿箱, statistics)."""
+    return is_editor(user) or is_admin(user)
+
+
 def role_label(user) -> str:
     """A short Chinese label of the user's main role, for the header."""
     if not user.is_authenticated:

@@ -15,6 +15,7 @@ from django.utils.safestring import mark_safe
 
 from briefing.models import Issue, IssueDocument, Item
 from briefing.sanitize import clean_html
+from briefing.selectors.issues import can_see_all_issues
 from core import generations, roles
 from departments.models import Membership
 
@@ -36,11 +37,6 @@ FROZEN_SECONDS = 300
 ISSUES_GENERATION = "reading:issues"
 # A 批示 written or deleted: the counts under the items are read again.
 INSTRUCTIONS_GENERATION = "reading:instructions"
-
-
-def sees_all_issues(user) -> bool:
-    """Editors, signers and admins read every issued issue."""
-    return roles.is_editor(user) or roles.is_signer(user) or roles.is_admin(user)
 
 
 def reader_list_ids(user) -> list[int]:
@@ -76,7 +72,7 @@ def readable_lists(user) -> set[int] | None:
     (readers, 领导); an empty set for anyone else."""
     if not user.is_authenticated:
         return set()
-    if sees_all_issues(user):
+    if can_see_all_issues(user):
         return None
     if roles.is_reader(user):
         return set(reader_list_ids(user))
@@ -438,7 +434,7 @@ def visible_instructions(user) -> QuerySet[Instruction]:
     )
     if not user.is_authenticated:
         return instructions.none()
-    if sees_all_issues(user):
+    if can_see_all_issues(user):
         return instructions
     scope = Q(author=user)
     m = roles.membership(user)

@@ -12,7 +12,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from briefing.models import Item
-from briefing.selectors.issues import date_label, distribution_lines
+from briefing.selectors.issues import (
+    can_see_all_issues,
+    date_label,
+    distribution_lines,
+)
 from briefing.services.errors import WorkflowError
 from briefing.uploads import download_response
 from briefing.views.issues import verified_pdf_response
@@ -25,7 +29,7 @@ from .models import FeedbackAttachment, Instruction
 
 
 def _may_read(user) -> bool:
-    return selectors.sees_all_issues(user) or roles.is_reader(user)
+    return can_see_all_issues(user) or roles.is_reader(user)
 
 
 def _require_editor(user):

@@ -75,17 +75,13 @@ def unit_items(user):
     return _list_columns(visible_items(user).filter(department_id=m.department_id))
 
 
-def _is_editor(user) -> bool:
-    return roles.is_editor(user) or roles.is_admin(user)
-
-
 def inbox_items(user):
     """What editors work through: items that have reached them.
 
     Only the columns the list shows; ``with_list_relations`` adds the related
     rows it shows to the items of one page.
     """
-    if not _is_editor(user):
+    if not roles.sees_every_unit(user):
         return Item.objects.none()
     return visible_items(user).only(*INBOX_COLUMNS)
 
@@ -130,7 +126,7 @@ def inbox_status_counts(user) -> dict[str, int]:
     cached count; one who is also a member of a unit sees the unit's items too
     (``visible_items_q``) and is counted live.
     """
-    if not _is_editor(user):
+    if not roles.sees_every_unit(user):
         return {}
     if roles.membership(user) is not None:
         return status_counts(inbox_items(user))
