@@ -1,6 +1,5 @@
 """Session and password rules that apply to every request of a logged-in user."""
 
-import functools
 import time
 from urllib.parse import urlencode
 
@@ -9,9 +8,10 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
-from django.urls import get_script_prefix, reverse
+from django.urls import reverse
 
 from . import accounts, otp
+from .paths import path_of
 
 RENEWED_AT_KEY = "core_renewed_at"
 
@@ -72,10 +72,10 @@ class OTPRequiredMiddleware:
 
     @staticmethod
     def allowed_paths():
-        return _paths(
-            ("otp_verify", "otp_setup", "logout", "login", "healthz"),
-            get_script_prefix(),
-        )
+        return {
+            path_of(name)
+            for name in ("otp_verify", "otp_setup", "logout", "login", "healthz")
+        }
 
 
 class PasswordChangeRequiredMiddleware:
@@ -107,14 +107,13 @@ class PasswordChangeRequiredMiddleware:
 
     @staticmethod
     def allowed_paths():
-        return _paths(
-            ("password_change", "password_change_done", "logout", "login", "healthz"),
-            get_script_prefix(),
-        )
-
-
-@functools.cache
-def _paths(names: tuple[str, ...], script_prefix: str) -> frozenset[str]:
-    """The paths of ``names``, reversed once per process and prefix (every
-    request of a logged-in user asks)."""
-    return frozenset(reverse(name) for name in names)
+        return {
+            path_of(name)
+            for name in (
+                "password_change",
+                "password_change_done",
+                "logout",
+                "login",
+                "healthz",
+            )
+        }

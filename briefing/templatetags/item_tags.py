@@ -1,12 +1,11 @@
 import datetime
-import functools
 
 from django import template
-from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.safestring import mark_safe
 
 from briefing import workflow
 from briefing.sanitize import clean_html
+from core.paths import path_of
 
 register = template.Library()
 
@@ -48,15 +47,5 @@ def strftime(value, fmt):
 
 @register.simple_tag
 def item_url(item):
-    """``{% url 'briefing:item_detail' item.pk %}``, remembered.
-
-    Lists show the same items request after request, and one reverse() costs
-    as much as the rest of a row.
-    """
-    return _item_url(item.pk, get_script_prefix(), get_urlconf())
-
-
-@functools.lru_cache(maxsize=4096)
-def _item_url(pk, script_prefix, urlconf):
-    # What reverse() depends on besides the id is part of the key.
-    return reverse("briefing:item_detail", args=[pk], urlconf=urlconf)
+    """``{% url 'briefing:item_detail' item.pk %}``, remembered (core.paths)."""
+    return path_of("briefing:item_detail", item.pk)
