@@ -138,3 +138,15 @@ def test_the_next_issue_link_appears_when_it_is_issued(client):
     second = make_issue(distribution, publication=first.publication)
     text = client.get(url).content.decode()
     assert f'href="{reverse("reading:issue", args=[second.pk])}"' in text
+
+
+def test_without_a_shared_cache_each_request_reads_the_rows(client, settings):
+    settings.SHARED_CACHE = False
+    editor = factories.make_editor()
+    client.force_login(editor)
+    assert status(client, INBOX) == 200
+    with CaptureQueriesContext(connection) as queries:
+        assert status(client, INBOX) == 200
+    assert any('FROM "auth_user"' in q["sql"] for q in queries.captured_queries)
+    editor.groups.remove(Group.objects.get(name=roles.EDITOR))
+    assert status(client, INBOX) == 404
