@@ -55,17 +55,6 @@ def reader_list_ids(user) -> list[int]:
     return user._reader_list_ids
 
 
-def distributed_to(user, prefix="") -> Q:
-    """Issues whose distribution list names ``user`` (``prefix`` for a lookup
-    from another model, e.g. "issue__").
-
-    The list ids are fetched first: as a literal list the planner estimates
-    the rows well; as a subquery with an OR over two joins it guessed one row
-    and then computed the search function for every item (SEARCH.md).
-    """
-    return Q(**{f"{prefix}distribution_list_id__in": reader_list_ids(user)})
-
-
 def readable_lists(user) -> set[int] | None:
     """Whose issues ``user`` may read: None for every issued issue (editors,
     signers, admins), else the ids of the distribution lists naming them
@@ -80,7 +69,12 @@ def readable_lists(user) -> set[int] | None:
 
 
 def readable_issues(user) -> QuerySet[Issue]:
-    """The issued issues ``user`` may read online (``readable_lists``)."""
+    """The issued issues ``user`` may read online (``readable_lists``).
+
+    The list ids go in as a literal list: the planner estimates the rows well;
+    as a subquery with an OR over two joins it guessed one row and then
+    computed the search function for every item (SEARCH.md).
+    """
     issues = Issue.objects.filter(status=S.ISSUED).select_related("publication")
     lists = readable_lists(user)
     if lists is None:

@@ -47,19 +47,19 @@ def visible_issues(user) -> QuerySet[Issue]:
     """The issues ``user`` may see: all for editors, signers and admins; issued
     ones for readers; none for anyone else.
 
-    The one place that decides; the per-distribution reader rule goes here.
+    The one place that decides; the per-distribution reader rule is
+    ``reading.selectors.readable_lists``.
     """
     issues = Issue.objects.select_related("publication")
     if not user.is_authenticated:
         return issues.none()
     if can_see_all_issues(user):
         return issues
-    if roles.is_reader(user):
-        # Readers: only issued issues whose distribution names them.
-        from reading.selectors import distributed_to
+    # Readers: only issued issues whose distribution names them; anyone else
+    # none.
+    from reading.selectors import readable_issues
 
-        return issues.filter(distributed_to(user), status=Issue.Status.ISSUED)
-    return issues.none()
+    return readable_issues(user)
 
 
 def get_visible_issue(user, pk) -> Issue:
