@@ -11,6 +11,9 @@ from departments.models import Department
 # (see BriefingConfig.ready). A write that sends no signal (bulk_create, raw
 # SQL) is seen within CACHE_SECONDS.
 INBOX_COUNTS = "briefing:inbox-counts"
+# The editors' inbox page as rendered (views.items): any item, and any name
+# its rows show (unit, section, issue, publication, the holder's name).
+INBOX_PAGE = "briefing:inbox-page"
 UNITS_AND_SECTIONS = "briefing:units-and-sections"
 CACHE_SECONDS = 10 * 60
 

@@ -1,5 +1,6 @@
-"""The inbox's cached counts and filter choices are never behind a change."""
+"""The inbox's cached page, counts and filter choices are never behind a change."""
 
+import datetime
 import re
 
 import pytest
@@ -9,12 +10,12 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 
 from briefing.filters import ListSelect
-from briefing.selectors.items import INBOX_COUNTS
+from briefing.selectors.items import INBOX_COUNTS, INBOX_PAGE
 from briefing.services import issues as services_issues
 from briefing.services import items as services
 from core import generations, roles
 from departments.models import Membership
-from tests.factories import make_department, make_section, make_user
+from tests.factories import PASSWORD, make_department, make_section, make_user
 
 from .item_helpers import S, item_in_state, make_cast
 
@@ -227,3 +228,93 @@ def test_without_a_shared_cache_every_request_counts(settings):
     for _ in range(2):
         generations.cached(INBOX_COUNTS, INBOX_COUNTS, lambda: built.append(True), 60)
     assert built == [True, True]
+
+
+def row_of(html, title) -> str:
+    """The inbox row of the item titled ``title``, as the editor reads it."""
+    found = re.search(rf"<tr>\s*<td><a [^>]*>{title}</a></td>.*?</tr>", html, re.S)
+    assert found, f"{title} is not listed"
+    return found.group(0)
+
+
+def test_the_shared_page_shows_each_change_at_once(client):
+    cast = make_cast()
+    returned = item_in_state(cast, S.RETURNED, title="退回的稿")
+    editing = item_in_state(cast, S.EDITING, title="编辑中的稿")
+    item_in_state(cast, S.ADOPTED, title="已采用的稿")
+    draft = item_in_state(cast, S.DRAFT, title="新报的稿")
+    # Two editors, one cached page: whatever one changes, the other sees next.
+    client.force_login(cast.other_editor)
+    html = inbox(client, status="")
+    assert "新报的稿" not in html
+
+    services.submit_item(draft, cast.clerk)
+    assert "新报的稿" in inbox(client, status="")
+
+    # The clerk's and the editor's text edits are conditional UPDATEs (no signal).
+    services.update_item(
+        returned,
+        cast.clerk,
+        version=returned.version,
+        title="退回后改写的稿",
+        body="<p>补充了数据。</p>",
+    )
+    services.editor_save_item(
+        editing,
+        cast.editor,
+        version=editing.version,
+        title="编辑改写的稿",
+        body="<p>正文</p>",
+    )
+    html = inbox(client, status="")
+    assert "退回后改写的稿" in html and "编辑改写的稿" in html
+
+    returned.refresh_from_db()
+    submitted = services.submit_item(returned, cast.clerk)
+    services.claim_item(submitted, cast.editor)
+    assert "张编辑 于" in row_of(inbox(client, status=""), "退回后改写的稿")
+
+    cast.editor.first_name = "张主编"
+    cast.editor.save()
+    assert "张主编 于" in row_of(inbox(client, status=""), "退回后改写的稿")
+
+    cast.issue.publication.name = "政务信息"
+    cast.issue.publication.save()
+    assert "政务信息（" in row_of(inbox(client, status=""), "已采用的稿")
+    services_issues.update_issue(
+        cast.issue,
+        cast.editor,
+        issue_date=datetime.date(2026, 12, 1),
+        distribution_list=None,
+        copies=60,
+        version=cast.issue.version,
+    )
+    assert "2026-12-01，未编号" in row_of(inbox(client, status=""), "已采用的稿")
+
+
+def test_a_login_keeps_the_page(client):
+    cast = make_cast()
+    client.force_login(cast.editor)
+    inbox(client)
+    before = generations.current(INBOX_PAGE)
+    client.logout()
+    response = client.post(
+        reverse("login"),
+        {"username": cast.other_editor.username, "password": PASSWORD},
+    )
+    assert response.status_code == 302
+    cast.other_editor.refresh_from_db()
+    assert cast.other_editor.last_login is not None
+    assert generations.current(INBOX_PAGE) == before
+
+
+def test_the_shared_page_carries_nothing_of_who_built_it(client):
+    cast = make_cast()
+    item_in_state(cast, S.SUBMITTED, title="共享的稿")
+    client.force_login(cast.editor)
+    first = inbox(client)
+    client.force_login(cast.admin)
+    second = inbox(client)
+    assert "共享的稿" in first and "共享的稿" in second
+    assert cast.editor.first_name in first
+    assert cast.editor.first_name not in second
