@@ -97,6 +97,7 @@ def test_load_demo_creates_one_user_per_role(demo):
         ("signer", "签发人"),
         ("leader", "领导"),
         ("admin", "管理员"),
+        ("auditor", "审计员"),
     ]:
         assert User.objects.get(username=username).groups.filter(name=group).exists()
 

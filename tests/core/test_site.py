@@ -49,6 +49,7 @@ def test_healthz_answers_503_when_database_fails(client, db):
         ("signer", "/issues/"),
         ("leader", "/read/"),
         ("admin", "/admin/"),
+        ("auditor", "/audit/"),
     ],
 )
 def test_login_as_each_role_lands_on_its_page(client, demo, username, expected):

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from audit.roles import AUDITOR
 from briefing.models import (
     DistributionList,
     Issue,
@@ -60,6 +61,7 @@ USERS = [
     ("signer", "刘主任", roles.SIGNER, None, None),
     ("leader", "陈副县长", roles.READER, None, None),
     ("admin", "系统管理员", roles.ADMIN, None, None),
+    ("auditor", "孙审计", AUDITOR, None, None),
 ]
 
 
