@@ -6,12 +6,18 @@ import io
 from django.utils import timezone
 from openpyxl import Workbook
 
+from .labels import action_label, object_type_label
+
+# Codes and their Chinese names side by side: auditors read the names and filter
+# by the codes.
 COLUMNS = [
     ("时间", lambda e: timezone.localtime(e.created_at).strftime("%Y-%m-%d %H:%M:%S")),
     ("用户名", lambda e: e.username),
     ("角色", lambda e: e.role),
     ("操作", lambda e: e.action),
+    ("操作名称", lambda e: action_label(e.action)),
     ("对象类型", lambda e: e.object_type),
+    ("对象类型名称", lambda e: object_type_label(e.object_type)),
     ("对象编号", lambda e: e.object_id),
     ("结果", lambda e: e.get_result_display()),
     ("说明", lambda e: e.reason),

@@ -4,6 +4,8 @@ import uuid
 from django.conf import settings
 
 from .context import RequestContext, current
+from .models import AuditEvent
+from .services import record_event
 
 
 def client_ip(request) -> str | None:
@@ -30,7 +32,28 @@ class RequestContextMiddleware:
         token = current.set(RequestContext(client_ip(request), request_id, request))
         try:
             response = self.get_response(request)
+            if response.status_code in (403, 404):
+                _record_refusal(request, response.status_code)
         finally:
             current.reset(token)
         response["X-Request-ID"] = request_id
         return response
+
+
+def _record_refusal(request, status):
+    """A logged-in user refused (403) or sent to 404, which is also how every
+    object outside their scope answers: one ``access_denied`` event, unless
+    the view already wrote a more precise one."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return  # anonymous users are sent to the login page before any view
+    if getattr(request, "audit_event_written", False):
+        return
+    if request.path.startswith((settings.STATIC_URL, settings.MEDIA_URL)):
+        return
+    record_event(
+        actor=user,
+        action="access_denied",
+        result=AuditEvent.Result.FAILURE,
+        reason=f"{request.method} {request.path[:200]}（{status}）",
+    )

@@ -10,22 +10,29 @@ def record_event(
     result=AuditEvent.Result.SUCCESS,
     reason="",
     username="",
+    object_type="",
+    object_id="",
 ):
     """Append one audit event. Call it inside the transaction of the change.
 
     ``actor`` may be None or anonymous (a failed login names ``username``).
+    Without ``obj`` (a row already deleted), ``object_type`` and ``object_id``
+    name it.
     """
     from core.roles import role_label
 
     authenticated = actor is not None and actor.is_authenticated
     context = current.get()
+    if context.request is not None:
+        # Lets a catch-all event (an admin log entry) see a precise one exists.
+        context.request.audit_event_written = True
     return AuditEvent.objects.create(
         user=actor if authenticated else None,
         username=actor.get_username() if authenticated else username,
         role=role_label(actor) if authenticated else "",
         action=action,
-        object_type=obj._meta.model_name if obj is not None else "",
-        object_id=str(obj.pk) if obj is not None else "",
+        object_type=obj._meta.model_name if obj is not None else object_type,
+        object_id=str(obj.pk) if obj is not None else str(object_id),
         result=result,
         reason=reason,
         source_ip=context.source_ip,

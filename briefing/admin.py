@@ -98,9 +98,8 @@ class DistributionListAdmin(admin.ModelAdmin):
     search_fields = ["name", "lines"]
 
 
-class IssueSectionInline(admin.TabularInline):
+class IssueSectionInline(ReadOnlyInline):
     model = IssueSection
-    extra = 0
 
 
 class IssueEventInline(ReadOnlyInline):
@@ -115,8 +114,10 @@ class IssueDocumentInline(ReadOnlyInline):
     readonly_fields = fields
 
 
+# Issues and items are made, edited and frozen on the site, through the
+# workflow services (versions, revisions, audit events); here they are shown.
 @admin.register(Issue)
-class IssueAdmin(admin.ModelAdmin):
+class IssueAdmin(ReadOnlyAdmin):
     list_display = [
         "__str__",
         "publication",
@@ -128,24 +129,7 @@ class IssueAdmin(admin.ModelAdmin):
     list_filter = ["publication", "status", "year"]
     search_fields = ["publication__name", "number", "total_number"]
     date_hierarchy = "issue_date"
-    # Numbering and sign-off happen only through the sign-off service.
-    readonly_fields = [
-        "status",
-        "year",
-        "number",
-        "total_number",
-        "signed_by",
-        "signed_at",
-        "distribution_text",
-        "version",
-        "created_by",
-    ]
     inlines = [IssueSectionInline, IssueDocumentInline, IssueEventInline]
-
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
 
 
 class ItemRevisionInline(ReadOnlyInline):
@@ -167,7 +151,7 @@ class AttachmentInline(ReadOnlyInline):
 
 
 @admin.register(Item)
-class ItemAdmin(admin.ModelAdmin):
+class ItemAdmin(ReadOnlyAdmin):
     list_display = ["title", "department", "status", "submitted_at", "issue", "section"]
     list_filter = [
         "status",
@@ -179,23 +163,7 @@ class ItemAdmin(admin.ModelAdmin):
     search_fields = ["title", "search_text"]
     date_hierarchy = "submitted_at"
     list_select_related = ["department", "issue__publication", "section"]
-    # Status and placement change only through the workflow services.
-    readonly_fields = [
-        "status",
-        "version",
-        "submitted_at",
-        "claimed_by",
-        "claimed_at",
-        "issue",
-        "section",
-        "position",
-        "author",
-        "department",
-    ]
     inlines = [AttachmentInline, ItemRevisionInline, ItemEventInline]
-
-    def has_add_permission(self, request):
-        return False
 
 
 @admin.register(ItemEvent)

@@ -113,7 +113,8 @@ class InboxFilter(django_filters.FilterSet):
             "-updated_at": "最后修改（晚→早）",
             "title": "标题",
             "-title": "标题（倒序）",
-            "department": "报送单位",
+            # Ascending labels are keyed by the field, descending by "-" + name.
+            "department__order": "报送单位",
             "-department": "报送单位（倒序）",
         },
         empty_label="默认（报送时间晚→早）",

@@ -43,19 +43,22 @@ def _is_docx(uploaded) -> bool:
         uploaded.seek(0)
 
 
-def check_upload(uploaded, allowed: dict[str, str] = ATTACHMENT_TYPES) -> str:
-    """Check size and type (by content, not only by name); return the extension.
+def check_upload(
+    uploaded, allowed: dict[str, str] = ATTACHMENT_TYPES, max_bytes=None
+) -> str:
+    """Check size (``max_bytes``, else UPLOAD_MAX_BYTES) and type (by content,
+    not only by name); return the extension.
 
     Raises ValidationError with a message for the user.
     """
+    max_bytes = max_bytes or settings.UPLOAD_MAX_BYTES
     names = "、".join(allowed)
     ext = extension(uploaded.name)
     if ext not in allowed:
         raise ValidationError(f"只能上传 {names} 文件：“{uploaded.name}”不是。")
-    if uploaded.size > settings.UPLOAD_MAX_BYTES:
+    if uploaded.size > max_bytes:
         raise ValidationError(
-            f"“{uploaded.name}”太大：上限为 "
-            f"{filesizeformat(settings.UPLOAD_MAX_BYTES)}。"
+            f"“{uploaded.name}”太大：上限为 {filesizeformat(max_bytes)}。"
         )
     if uploaded.size == 0:
         raise ValidationError(f"“{uploaded.name}”是空文件。")
@@ -86,8 +89,12 @@ def store(uploaded, folder: str, ext: str) -> str:
 
 
 def store_editor_image(uploaded) -> str:
-    """Check and store an image pasted into the editor; return its file name."""
-    ext = check_upload(uploaded, IMAGE_TYPES)
+    """Check and store an image pasted into the editor; return its file name.
+
+    Pictures in the text have their own, smaller limit: leaders read on phones.
+    """
+    limit = settings.CKEDITOR_5_MAX_FILE_SIZE * 1024 * 1024
+    ext = check_upload(uploaded, IMAGE_TYPES, max_bytes=limit)
     stored = store(uploaded, EDITOR_IMAGE_DIR, ext)
     return PurePosixPath(stored).name
 

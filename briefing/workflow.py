@@ -68,6 +68,7 @@ MOVES = {
 
 # Timeline entries that are not moves of the workflow: the item's status stays.
 OTHER_EVENTS = {
+    "create": "新建",
     "correct": "更正",
     "instruction": "领导批示",
     "instruction_signed": "批示已签收",

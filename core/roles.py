@@ -5,6 +5,7 @@ declared on ``briefing.Issue``; clerk and unit reviewer are per-unit
 memberships (``departments.Membership``).
 """
 
+from audit.roles import AUDITOR
 from departments.models import Membership
 
 EDITOR = "编辑"
@@ -34,6 +35,16 @@ ADMIN_EXTRA_PERMISSIONS = [
     # Two-step verification: see who enrolled, reset a lost phone (core.otp_admin).
     "core.view_otpdevice",
     "core.delete_otpdevice",
+    # Who reads online: recipient groups and each distribution list's readers.
+    *(
+        f"reading.{verb}_{model}"
+        for model in ("recipientgroup", "distributionrecipients")
+        for verb in ("add", "change", "delete", "view")
+    ),
+    "reading.view_instruction",
+    # Unlock an account locked after failed logins (delete its attempt record).
+    "axes.view_accessattempt",
+    "axes.delete_accessattempt",
 ]
 
 
@@ -95,7 +106,7 @@ def role_label(user) -> str:
     if m is not None:
         return f"{m.department.short_name}{m.get_role_display()}"
     names = group_names(user)
-    for name in (ADMIN, SIGNER, EDITOR, READER):
+    for name in (ADMIN, SIGNER, EDITOR, READER, AUDITOR):
         if name in names:
             return name
     return "超级管理员" if user.is_superuser else "用户"
@@ -112,7 +123,7 @@ def ensure_role_groups(**kwargs):
     from django.contrib.auth.management import create_permissions
     from django.contrib.auth.models import Group, Permission
 
-    from audit.roles import AUDITOR, AUDITOR_PERMISSIONS
+    from audit.roles import AUDITOR_PERMISSIONS
 
     for app_config in apps.get_app_configs():
         create_permissions(app_config, verbosity=0)

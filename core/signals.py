@@ -1,6 +1,7 @@
 """Framework glue: Django and django-axes signals → ``core.accounts`` and audit."""
 
 from axes.signals import user_locked_out
+from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, Permission
@@ -129,3 +130,36 @@ def on_groups_changed(sender, instance, action, reverse, pk_set, **kwargs):
             obj=user,
             reason=f"{user.get_username()} {verb}角色：{'、'.join(sorted(names))}",
         )
+
+
+ADMIN_ACTIONS = {
+    ADDITION: "admin.add",
+    CHANGE: "admin.change",
+    DELETION: "admin.delete",
+}
+
+
+@receiver(post_save, sender=LogEntry, dispatch_uid="core_admin_log_entry")
+def on_admin_change(sender, instance, created, raw=False, **kwargs):
+    """Every add, change and delete made in the admin is an audit event, unless
+    the same request already wrote a more precise one (a new account, a role,
+    an account disabled, a two-step reset, the numbering of a publication)."""
+    if raw or not created:
+        return
+    if getattr(current.get().request, "audit_event_written", False):
+        return
+    model = instance.content_type.model if instance.content_type_id else ""
+    verbose = (
+        instance.content_type.model_class()._meta.verbose_name
+        if instance.content_type_id and instance.content_type.model_class()
+        else model
+    )
+    message = instance.get_change_message()
+    named = f"{verbose}“{instance.object_repr}”"
+    record_event(
+        actor=instance.user,
+        action=ADMIN_ACTIONS.get(instance.action_flag, "admin.change"),
+        object_type=model,
+        object_id=instance.object_id or "",
+        reason=f"{named}：{message}" if message else named,
+    )

@@ -5,6 +5,7 @@ from django_ckeditor_5.widgets import CKEditor5Widget
 
 from briefing.forms.items import MultipleFileField
 from briefing.models import Publication, Section
+from briefing.sanitize import clean_html, html_to_text
 from briefing.uploads import ATTACHMENT_TYPES, check_upload
 from departments.models import Department
 
@@ -16,19 +17,36 @@ class InstructionForm(forms.Form):
         label="批示内容",
         max_length=INSTRUCTION_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": "请填写批示内容。",
+            "max_length": f"批示最多 {INSTRUCTION_MAX_CHARS} 个字。",
+        },
     )
 
 
 class FeedbackForm(forms.Form):
+    # CKEditor hides the textarea, so the browser could not show its own
+    # warning for ``required`` and the button seemed to do nothing: the server
+    # says what is missing instead.
+    use_required_attribute = False
+
     body = forms.CharField(
         label="落实情况",
         widget=CKEditor5Widget(config_name="default"),
+        error_messages={"required": "请填写落实情况。"},
     )
     attachments = MultipleFileField(
         label="附件",
         required=False,
         help_text="可多选；支持 " + "、".join(ATTACHMENT_TYPES) + "。",
     )
+
+    def clean_body(self):
+        body = self.cleaned_data["body"]
+        # An editor left with only spaces or empty paragraphs sends "<p>&nbsp;</p>".
+        if not html_to_text(clean_html(body)).strip():
+            raise forms.ValidationError("请填写落实情况。", code="required")
+        return body
 
     def clean_attachments(self):
         files = self.cleaned_data.get("attachments") or []
@@ -38,7 +56,12 @@ class FeedbackForm(forms.Form):
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(label="关键词", max_length=100, required=False)
+    q = forms.CharField(
+        label="关键词",
+        max_length=100,
+        required=False,
+        error_messages={"max_length": "关键词最多 100 个字。"},
+    )
     unit = forms.ModelChoiceField(
         label="报送单位",
         queryset=Department.objects.filter(is_active=True),
@@ -58,7 +81,15 @@ class SearchForm(forms.Form):
         empty_label="全部刊物",
     )
     year = forms.IntegerField(
-        label="年度", required=False, min_value=2000, max_value=2100
+        label="年度",
+        required=False,
+        min_value=2000,
+        max_value=2100,
+        error_messages={
+            "invalid": "年度请填写四位数字，如 2026。",
+            "min_value": "年度应在 2000 至 2100 之间。",
+            "max_value": "年度应在 2000 至 2100 之间。",
+        },
     )
 
     def filters(self) -> dict:
@@ -69,3 +100,6 @@ class SearchForm(forms.Form):
             "issue__publication": data.get("publication"),
             "issue__year": data.get("year"),
         }
+
+    def has_filters(self) -> bool:
+        return any(value for value in self.filters().values())

@@ -104,24 +104,32 @@ class SearchResult:
     count: int = 0
 
     @property
+    def browsing(self) -> bool:
+        """Filters without a keyword: a list of items, nothing to highlight."""
+        return not self.words
+
+    @property
     def count_label(self) -> str:
         return f"{COUNT_CAP}+" if self.count > COUNT_CAP else str(self.count)
 
 
 def search(user, query: str, filters: dict | None = None, limit=PAGE_SIZE):
     """The newest ``limit`` matches of ``query`` that ``user`` may see, and
-    their number up to COUNT_CAP (more shows as "1000+")."""
+    their number up to COUNT_CAP (more shows as "1000+").
+
+    Without words, the newest items that pass ``filters``; with neither, nothing.
+    """
     words = words_of(query)
     result = SearchResult(words)
-    if not words:
+    filters = {name: value for name, value in (filters or {}).items() if value}
+    if not (words or filters):
         return result
-    scope = search_scope(user)
-    for name, value in (filters or {}).items():
-        if value:
-            scope = scope.filter(**{name: value})
-    postgresql = connection.vendor == "postgresql"
+    scope = search_scope(user).filter(**filters)
+    # The planner settings below are for the bigram index; a list by unit,
+    # section or year has nothing to count through it.
+    tune_planner = connection.vendor == "postgresql" and bool(words)
     with transaction.atomic():
-        if postgresql:
+        if tune_planner:
             # A count of a frequent term needs the memory (SEARCH.md). The
             # planner underestimates bigram matches and then joins the issues
             # by nested loop over every match: hash joins only, for this step.
@@ -135,7 +143,7 @@ def search(user, query: str, filters: dict | None = None, limit=PAGE_SIZE):
         else:
             # Many matches: walk the newest-first index with the LIKE filter and
             # stop at one page. Left to itself the planner scans and sorts all.
-            if postgresql:
+            if tune_planner:
                 _set_local(
                     "enable_nestloop = on",
                     "enable_seqscan = off",

@@ -167,7 +167,8 @@ def instruction_create(request, pk, item_pk):
         try:
             services.write_instruction(item, current, user, form.cleaned_data["text"])
         except WorkflowError as exc:
-            messages.error(request, exc.message)
+            # Shown in the item's open 批示 box, where the form posts back to.
+            form.add_error(None, exc.message)
         else:
             messages.success(
                 request, f"批示已送{item.department.short_name}和编辑办理。"
@@ -300,10 +301,21 @@ def search(request):
         raise Http404
     form = SearchForm(request.GET or None)
     result = None
-    if form.is_valid() and form.cleaned_data["q"].strip():
-        result = item_search.search(user, form.cleaned_data["q"], form.filters())
+    hint = ""
+    if form.is_valid():
+        # A unit or a year alone lists that unit's or year's items, newest
+        # first: "what did 民政局 report this year" needs no keyword.
+        if form.cleaned_data["q"].strip() or form.has_filters():
+            result = item_search.search(user, form.cleaned_data["q"], form.filters())
+        else:
+            hint = "请输入要查找的字词，或选择报送单位、栏目、刊物或年度。"
     return render(
         request,
         "reading/search.html",
-        {"form": form, "result": result, "is_editor": roles.is_editor(user)},
+        {
+            "form": form,
+            "result": result,
+            "hint": hint,
+            "is_editor": roles.is_editor(user),
+        },
     )

@@ -293,16 +293,37 @@ def _save_item_order(issue, section_id, rows, actor):
 
 
 def ensure_issue_section(issue, section) -> IssueSection:
-    """The section's place in the issue, appended at the end when new.
+    """The section's place in the issue; a new one goes where Section.order
+    puts it among the sections already there.
 
-    Call inside the transaction that locks the issue.
+    It goes right after the nearest section before it in Section.order (else
+    right before the nearest one after it), so an order the editor arranged
+    stays as it is; positions stay 1..n. Call inside the transaction that
+    locks the issue.
     """
     issue_section = IssueSection.objects.filter(issue=issue, section=section).first()
-    if issue_section is None:
-        last = issue.issue_sections.aggregate(last=Max("position"))["last"] or 0
-        issue_section = IssueSection.objects.create(
-            issue=issue, section=section, position=last + 1
-        )
+    if issue_section is not None:
+        return issue_section
+    rows = list(issue.issue_sections.select_related("section").order_by("position"))
+
+    def rank(row):
+        return (row.section.order, row.section_id)
+
+    earlier = [row for row in rows if rank(row) < (section.order, section.pk)]
+    later = [row for row in rows if rank(row) > (section.order, section.pk)]
+    if earlier:
+        index = rows.index(max(earlier, key=rank)) + 1
+    elif later:
+        index = rows.index(min(later, key=rank))
+    else:
+        index = len(rows)
+    # Created above every position in use (and above the parking range), then
+    # renumbered with the others into its place.
+    issue_section = IssueSection.objects.create(
+        issue=issue, section=section, position=_PARKING_OFFSET * 2
+    )
+    rows.insert(index, issue_section)
+    _renumber(IssueSection, rows)
     return issue_section
 
 

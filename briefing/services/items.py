@@ -20,7 +20,6 @@ from briefing import workflow
 from briefing.models import (
     Attachment,
     Issue,
-    IssueSection,
     Item,
     ItemEvent,
     ItemRevision,
@@ -62,14 +61,14 @@ def _check(item, actor, move, version=None) -> workflow.Transition:
     if t is None:
         raise WorkflowError(
             f"稿件当前状态为“{item.get_status_display()}”{_holder_text(item)}，"
-            f"不能{label}。请刷新页面查看最新情况。"
+            f"不能执行“{label}”。请刷新页面查看最新情况。"
         )
     if not t.roles & workflow.roles_of(actor, item):
         if item.status == S.EDITING and workflow.EDITOR in workflow.roles_of(
             actor, item
         ):
             raise WorkflowError(
-                f"稿件正由他人处理{_holder_text(item)}，您不能{label}。"
+                f"稿件正由他人处理{_holder_text(item)}，您不能执行“{label}”。"
             )
         raise WorkflowError(f"您无权对这篇稿件执行“{label}”。")
     if version is not None and int(version) != item.version:
@@ -444,16 +443,10 @@ def adopt_item(item, issue, section, actor, *, version=None) -> Item:
         raise WorkflowError(f"“{locked_issue}”已不在组稿中，不能再采用稿件。")
     if section is None:
         raise WorkflowError("请选择栏目。")
-    issue_section = IssueSection.objects.filter(
-        issue=locked_issue, section=section
-    ).first()
-    if issue_section is None:
-        last = IssueSection.objects.filter(issue=locked_issue).aggregate(
-            n=Max("position")
-        )["n"]
-        IssueSection.objects.create(
-            issue=locked_issue, section=section, position=(last or 0) + 1
-        )
+    # Imported here: briefing.services.issues imports this module.
+    from briefing.services.issues import ensure_issue_section
+
+    ensure_issue_section(locked_issue, section)
     last = Item.objects.filter(issue=locked_issue, section=section).aggregate(
         n=Max("position")
     )["n"]

@@ -100,6 +100,7 @@ def _render_detail(
     *,
     settings_form=None,
     send_back_form=None,
+    unsent=None,
     status=200,
 ):
     user = request.user
@@ -124,6 +125,7 @@ def _render_detail(
         "all_sections": Section.objects.filter(is_active=True),
         "settings_form": settings_form or IssueSettingsForm.for_issue(issue),
         "send_back_form": send_back_form or SendBackForm(),
+        "unsent": unsent,
         "documents": documents,
         "current_document": selectors.current_document(documents),
         "timeline": selectors.issue_timeline(issue),
@@ -146,6 +148,7 @@ def issue_update(request, pk):
             services.update_issue(issue, request.user, **form.cleaned_data)
         except WorkflowError as exc:
             messages.error(request, exc.message)
+            issue.refresh_from_db()  # e.g. submitted for sign-off meanwhile
         else:
             messages.success(request, "本期设置已保存。")
             return _detail(issue, "settings")
@@ -371,7 +374,15 @@ def issue_send_back(request, pk):
         services.send_back(issue, request.user, form.cleaned_data["comment"])
     except WorkflowError as exc:
         messages.error(request, exc.message)
-        return _render_detail(request, issue, send_back_form=form, status=400)
+        # Shown as it is now: once it is no longer 待签发 the form is gone, so
+        # the comment typed is shown to copy instead.
+        issue.refresh_from_db()
+        unsent = None
+        if issue.status != S.PENDING_SIGNOFF:
+            unsent = ("退回意见", form.cleaned_data["comment"])
+        return _render_detail(
+            request, issue, send_back_form=form, unsent=unsent, status=409
+        )
     messages.success(request, "已退回编辑修改。")
     return _detail(issue)
 
@@ -456,6 +467,7 @@ def verified_pdf_response(request, document):
         as_attachment=request.GET.get("inline") != "1",
         filename=services.document_filename(document),
         content_type="application/pdf",
+        headers={"Cache-Control": "private, no-store"},  # shared office computers
     )
 
 

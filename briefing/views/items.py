@@ -28,7 +28,7 @@ from briefing.forms.items import (
     VersionForm,
 )
 from briefing.importing import docx_to_html, join_hard_breaks, paragraphs_to_html
-from briefing.models import Attachment, Item
+from briefing.models import Attachment, Issue, Item
 from briefing.selectors import items as selectors
 from briefing.services import items as services
 from briefing.services.errors import StaleVersionError, WorkflowError
@@ -41,6 +41,7 @@ from briefing.uploads import (
 from core import generations, roles
 
 PAGE_SIZE = 25
+FROZEN_ISSUE = "该期已送签或已签发，稿件不能再修改；如需修改请由签发人退回。"
 SESSION_IMAGES = "editor_images"
 
 
@@ -211,6 +212,11 @@ def _item_form_view(request, item=None):
     template = "briefing/items/item_form.html"
     context = {"item": item, "max_bytes": _max_bytes()}
     if request.method == "POST":
+        # A browser never refills a file input: whenever this page comes back,
+        # the files chosen are gone and the user must be told.
+        context["dropped_files"] = [
+            uploaded.name for uploaded in request.FILES.getlist("attachments")
+        ]
         action = request.POST.get("action", "save")
         if action in {"import_word", "merge_lines"}:
             return _helper_action(request, ItemForm, action, template, context)
@@ -225,9 +231,8 @@ def _item_form_view(request, item=None):
                     submit=action == "submit",
                     **form.item_fields(),
                 )
-            except StaleVersionError as exc:
-                messages.error(request, exc.message)
-                context["stale"] = True
+            except StaleVersionError:
+                context["stale"] = True  # the page says what to do
             except WorkflowError as exc:
                 messages.error(request, exc.message)
             else:
@@ -275,9 +280,19 @@ def item_editor_edit(request, pk):
     item = _visible_or_404(request.user, pk)
     if not permissions.can_edit_as_editor(request.user, item):
         raise Http404
+    if request.method != "POST" and "editor_save" not in _offered_moves(
+        request.user, item
+    ):
+        messages.error(request, FROZEN_ISSUE)
+        return redirect("briefing:item_detail", item.pk)
     context = {"item": item, "max_bytes": _max_bytes()}
     if request.method == "POST":
         form = EditorItemForm(request.POST, request.FILES)
+        # A browser never refills a file input: whenever this page comes back,
+        # the files chosen are gone and the user must be told.
+        context["dropped_files"] = [
+            uploaded.name for uploaded in request.FILES.getlist("attachments")
+        ]
         if form.is_valid():
             try:
                 services.editor_save_item(
@@ -308,12 +323,33 @@ def item_editor_edit(request, pk):
 # --- item page -------------------------------------------------------------------
 
 
+# Moves on an adopted item that change what the issue prints: offered only while
+# the issue is 组稿中 (the services refuse them after that as well).
+COMPOSING_MOVES = {"editor_save", "remove_from_issue"}
+
+
+def _offered_moves(user, item) -> list[str]:
+    """The moves to show buttons for: the workflow's, less those the issue's
+    state rules out (so nobody does the work for a move that must fail)."""
+    moves = workflow.available_moves(user, item)
+    if item.status == Item.Status.ADOPTED and item.issue.status != Issue.Status.DRAFT:
+        moves = [move for move in moves if move not in COMPOSING_MOVES]
+    return moves
+
+
 @login_required
 @require_GET
 def item_detail(request, pk):
-    item = _visible_or_404(request.user, pk)
-    moves = workflow.available_moves(request.user, item)
+    return _render_item(request, _visible_or_404(request.user, pk))
+
+
+def _render_item(request, item, *, bound=None, unsent=None, status=200):
+    """The item page; ``bound`` maps a move to its form as the user filled it,
+    ``unsent`` is (what, text) typed for a move no longer offered."""
+    moves = _offered_moves(request.user, item)
     revisions = list(selectors.revisions(item))
+    bound = bound or {}
+    initial = {"version": item.version}
     context = {
         "item": item,
         "moves": moves,
@@ -322,17 +358,52 @@ def item_detail(request, pk):
         "revisions": revisions,
         "attachments": item.attachments.select_related("uploaded_by"),
         "next_step": workflow.NEXT_STEP.get(item.status, ""),
-        "return_form": ReturnForm(initial={"version": item.version}),
-        "not_use_form": NotUseForm(initial={"version": item.version}),
-        "version_form": VersionForm(initial={"version": item.version}),
+        "return_form": bound.get("return") or ReturnForm(initial=initial),
+        "not_use_form": bound.get("not_use") or NotUseForm(initial=initial),
+        "version_form": VersionForm(initial=initial),
+        "unsent": unsent,
     }
     if "adopt" in moves:
         initial = {"version": item.version, "section": item.suggested_section_id}
         context["adopt_form"] = AdoptForm(initial=initial)
-    return render(request, "briefing/items/item_detail.html", context)
+    return render(request, "briefing/items/item_detail.html", context, status=status)
+
+
+def _text_kept(request, pk, move, status):
+    """After a refused move that carried text: the item page as it is now, with
+    the text back in its form if the move is still offered, else shown to copy.
+
+    The form gets the version now shown, so a resubmission is judged against
+    what the user sees.
+    """
+    field, what = TEXT_MOVES[move]
+    text = request.POST.get(field, "").strip()
+    item = selectors.get_visible_item(request.user, pk)
+    if item is None:
+        if text:
+            messages.warning(request, f"您填写的{what}未提交，内容如下：{text}")
+        return redirect("home")
+    if move in _offered_moves(request.user, item):
+        data = request.POST.copy()
+        data["version"] = item.version
+        if status == 400:
+            messages.error(request, "请按提示修改后再提交。")
+        elif text:
+            messages.info(
+                request,
+                f"您填写的{what}仍在下方。页面已显示稿件的最新情况，核对后可再次提交。",
+            )
+        return _render_item(
+            request, item, bound={move: MOVE_FORMS[move](data)}, status=status
+        )
+    return _render_item(
+        request, item, unsent=(what, text) if text else None, status=status
+    )
 
 
 MOVE_FORMS = {"return": ReturnForm, "not_use": NotUseForm, "adopt": AdoptForm}
+# Moves whose form carries the user's own words: its field and what it is called.
+TEXT_MOVES = {"return": ("comment", "退回意见"), "not_use": ("reason", "不采用原因")}
 SIMPLE_MOVES = {
     "submit": services.submit_item,
     "approve": services.approve_item,
@@ -363,6 +434,8 @@ def item_move(request, pk, move):
         raise Http404
     form = MOVE_FORMS.get(move, VersionForm)(request.POST)
     if not form.is_valid():
+        if move in TEXT_MOVES:
+            return _text_kept(request, item.pk, move, status=400)
         for errors in form.errors.values():
             messages.error(request, " ".join(errors))
         return redirect("briefing:item_detail", item.pk)
@@ -387,6 +460,8 @@ def item_move(request, pk, move):
             SIMPLE_MOVES[move](item, request.user, version=version)
     except WorkflowError as exc:
         messages.error(request, exc.message)
+        if move in TEXT_MOVES:
+            return _text_kept(request, item.pk, move, status=409)
     else:
         messages.success(request, DONE[move])
         if not permissions.can_view_item(request.user, item):

@@ -174,6 +174,8 @@ if REDIS_URL:
 # LocaleMiddleware, so Django's own texts (form errors, the admin) are Chinese too.
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
+# Chinese for strings Django 5.2's own catalogue lacks (admin, password checks).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
@@ -256,7 +258,13 @@ CKEDITOR_5_MAX_FILE_SIZE = 5  # MB, for images pasted into the text
 CKEDITOR_5_UPLOAD_FILE_TYPES = ["jpeg", "jpg", "png"]
 CKEDITOR_5_FILE_STORAGE = "briefing.uploads.PrivateStorage"
 CKEDITOR_5_CONFIGS = {
-    "default": {"toolbar": ["bold", "bulletedList", "numberedList"]},
+    # 落实情况反馈 (reading): Chinese interface; CKEditor counts a run of Chinese
+    # characters as one "word", so only the character count is shown.
+    "default": {
+        "language": "zh-cn",
+        "toolbar": ["bold", "bulletedList", "numberedList"],
+        "wordCount": {"displayWords": False},
+    },
     "item": {
         "language": "zh-cn",
         "toolbar": {

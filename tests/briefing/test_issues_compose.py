@@ -9,7 +9,7 @@ from audit.models import AuditEvent
 from briefing.models import Issue, IssueSection, Item
 from briefing.services import issues as services
 from briefing.services.errors import StaleVersionError, WorkflowError
-from briefing.services.items import remove_from_issue
+from briefing.services.items import adopt_item, remove_from_issue
 from tests import factories
 from tests.briefing.issue_factories import item_titles, place_item, section_names
 
@@ -323,3 +323,73 @@ def test_remove_section_is_post_only_and_hidden_from_non_editors(issue, editor, 
         client.force_login(user)
         assert client.post(remove_url(issue, empty)).status_code == 404
     assert section_names(issue) == ["项目", "质量", "民生"]
+
+
+# -- a section new to the issue goes where the sections table puts it ----------
+
+
+def standard_sections():
+    """The sections table's order, as in the seed issue (created out of order)."""
+    names = [("质量强县", 20), ("民生实事", 40), ("项目建设", 10), ("招商引资", 30)]
+    return {
+        name: factories.make_section(name=name, order=order) for name, order in names
+    }
+
+
+@pytest.mark.django_db
+def test_adopting_into_new_sections_follows_the_sections_order(issue, editor, client):
+    sections = standard_sections()
+    department = factories.make_department()
+    client.force_login(editor)
+    for name in ("民生实事", "项目建设", "招商引资", "质量强县"):
+        item = factories.make_item(
+            department, status=Item.Status.SUBMITTED, title=f"{name}稿件"
+        )
+        response = client.post(
+            reverse("briefing:item_move", args=[item.pk, "adopt"]),
+            {
+                "issue": issue.pk,
+                "section": sections[name].pk,
+                "version": item.version,
+            },
+        )
+        assert response.status_code == 302
+    assert section_names(issue) == ["项目建设", "质量强县", "招商引资", "民生实事"]
+    positions = issue.issue_sections.values_list("position", flat=True)
+    assert sorted(positions) == [1, 2, 3, 4]
+    page = client.get(reverse("briefing:issue_detail", args=[issue.pk]))
+    text = page.content.decode()
+    assert (
+        text.index("【项目建设】")
+        < text.index("【质量强县】")
+        < text.index("【招商引资】")
+        < text.index("【民生实事】")
+    )
+
+
+@pytest.mark.django_db
+def test_a_new_section_keeps_the_editors_own_order_of_the_others(issue, editor):
+    sections = standard_sections()
+    for name in ("项目建设", "招商引资", "民生实事"):
+        place_item(issue, sections[name])
+    # The editor put 民生实事 first on purpose.
+    ids = dict(issue.issue_sections.values_list("section__name", "pk"))
+    services.set_section_order(
+        issue, [ids["民生实事"], ids["项目建设"], ids["招商引资"]], editor
+    )
+    item = factories.make_item(status=Item.Status.SUBMITTED)
+    adopt_item(item, issue, sections["质量强县"], editor)
+    # Right after the section before it in the table; the others stay as set.
+    assert section_names(issue) == ["民生实事", "项目建设", "质量强县", "招商引资"]
+    positions = issue.issue_sections.values_list("position", flat=True)
+    assert sorted(positions) == [1, 2, 3, 4]
+
+
+@pytest.mark.django_db
+def test_a_new_first_section_goes_before_the_next_one_in_the_table(issue, editor):
+    sections = standard_sections()
+    for name in ("招商引资", "质量强县"):
+        place_item(issue, sections[name])
+    item = factories.make_item(status=Item.Status.SUBMITTED)
+    adopt_item(item, issue, sections["项目建设"], editor)
+    assert section_names(issue) == ["招商引资", "项目建设", "质量强县"]

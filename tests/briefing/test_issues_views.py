@@ -1,9 +1,11 @@
 """Issue pages: who sees what, the forms, preview, download with hash check."""
 
 import datetime
+import re
 from urllib.parse import unquote
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
@@ -369,3 +371,69 @@ def test_timeline_shows_each_step(people, fake_pdf):
     positions = [timeline.index(step) for step in steps[:4]]
     assert positions == sorted(positions)
     assert timeline.count("提交签发") == 2
+
+
+@pytest.mark.django_db
+def test_a_send_back_comment_refused_after_sign_off_is_shown_to_copy(people, fake_pdf):
+    issue = composed_issue(status=S.PENDING_SIGNOFF)
+    other_signer = factories.make_signer()
+    client = client_for(people["signer"])
+    assert "退回意见" in client.get(detail(issue)).content.decode()
+    # A colleague signs it while this signer writes a comment.
+    services.sign_off_issue(issue, other_signer)
+    response = client.post(
+        reverse("briefing:issue_send_back", args=[issue.pk]),
+        {"comment": "第二条数据请核实。"},
+    )
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "本期已签发" in page
+    assert "您填写的退回意见未提交" in page and "第二条数据请核实。" in page
+    # The page shows the issue as it is now: no sign-off or send-back form.
+    assert reverse("briefing:issue_send_back", args=[issue.pk]) not in page
+    issue.refresh_from_db()
+    assert issue.status == S.ISSUED
+
+
+@pytest.mark.django_db
+def test_the_issue_list_is_headed_like_its_menu_entry(people):
+    page = client_for(people["editor"]).get(reverse("briefing:issue_list"))
+    text = page.content.decode()
+    assert "<h1>组版签发</h1>" in text
+    assert "<title>组版签发 · " in text
+
+
+@pytest.mark.django_db
+def test_the_files_table_of_an_issued_issue_scrolls_inside_its_box(people, issued):
+    page = client_for(people["editor"]).get(detail(issued)).content.decode()
+    files = page[page.index("签发文件") :]
+    assert files.index('<div class="table-scroll">') < files.index("<table")
+    css = (settings.BASE_DIR / "static/briefing/issues/issues.css").read_text()
+    assert re.search(r"\.timeline \.comment[^{]*\{[^}]*overflow-wrap: anywhere", css)
+
+
+def test_every_print_red_has_an_srgb_fallback_just_before_it():
+    """Browsers (the HTML preview) drop device-cmyk(); WeasyPrint keeps it."""
+    css = (settings.BASE_DIR / "static/briefing/print.css").read_text()
+    declarations = [
+        d.strip()
+        for d in re.split(r"[;{}]", re.sub(r"/\*.*?\*/", "", css, flags=re.S))
+        if ":" in d
+    ]
+    cmyk = [i for i, d in enumerate(declarations) if "device-cmyk(" in d]
+    assert len(cmyk) == 3  # title, 更正版 mark, rule under the masthead
+    for i in cmyk:
+        prop = declarations[i].split(":")[0]
+        fallback = declarations[i - 1]
+        assert fallback.split(":")[0] == prop, declarations[i]
+        assert "#e60012" in fallback and "cmyk" not in fallback
+
+
+@pytest.mark.django_db
+def test_the_html_preview_is_a_centred_a4_sheet_on_screen(people):
+    issue = composed_issue()
+    html = client_for(people["editor"]).get(
+        reverse("briefing:issue_preview", args=[issue.pk])
+    )
+    screen = html.content.decode().split("@media screen", 1)[1]
+    assert "width: 210mm" in screen and "margin: 1rem auto" in screen

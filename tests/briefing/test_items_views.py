@@ -1,5 +1,7 @@
 """The item pages, as clerks, reviewers and editors use them."""
 
+import re
+
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -127,10 +129,28 @@ def test_lost_edit_is_refused_and_the_users_text_is_kept(client):
     )
     assert response.status_code == 200
     text = response.content.decode()
-    assert "已被修改" in text
+    # One notice, saying what to do (not a second one saying it differently).
+    assert "稿件已有更新的版本" in text and "已被修改" not in text
     assert "我刚写好的标题" in text and "我刚写好的正文" in text
     item.refresh_from_db()
     assert item.title == "别处保存的标题"
+
+
+def test_attachments_chosen_before_an_error_are_named_as_not_saved(client):
+    cast = make_cast()
+    client.force_login(cast.clerk)
+    response = client.post(
+        reverse("briefing:item_create"),
+        {
+            "title": "",
+            "body": "<p>正文</p>",
+            "action": "save",
+            "attachments": [SimpleUploadedFile("材料.pdf", b"%PDF-1.4 x")],
+        },
+    )
+    assert response.status_code == 200
+    assert "您选择的附件（材料.pdf）没有保存" in response.content.decode()
+    assert not Item.objects.exists()
 
 
 def test_editor_flow_claim_edit_diff_return_adopt(
@@ -359,6 +379,19 @@ def test_editor_images_upload_and_access(client):
     assert client.get(url).status_code == 404
 
 
+def test_a_picture_in_the_text_over_its_limit_is_refused(client, settings):
+    settings.CKEDITOR_5_MAX_FILE_SIZE = 1  # MB; attachments may be larger
+    cast = make_cast()
+    client.force_login(cast.clerk)
+    big = png_bytes() + b"\0" * (1024 * 1024)
+    response = client.post(
+        reverse("ck_editor_5_upload_file"),
+        {"upload": SimpleUploadedFile("big.png", big)},
+    )
+    assert response.status_code == 400
+    assert "太大：上限为 1.0\xa0MB" in response.json()["error"]["message"]
+
+
 def test_inbox_query_count_does_not_grow(client):
     cast = make_cast()
     client.force_login(cast.editor)
@@ -538,3 +571,150 @@ def test_editor_attachments_follow_the_states_of_editor_save(client):
     )
     with pytest.raises(services.WorkflowError, match="不能添加附件"):
         services.add_attachment(held, cast.other_editor, small_pdf())
+
+
+# --- refused moves keep what the user typed -------------------------------------
+
+
+def move(client, item, name, **data):
+    return client.post(reverse("briefing:item_move", args=[item.pk, name]), data)
+
+
+def textarea(page, name):
+    """The text of the textarea called ``name`` on the page, or None."""
+    match = re.search(rf'<textarea name="{name}"[^>]*>(.*?)</textarea>', page, re.S)
+    return match and match.group(1).strip()
+
+
+def test_a_not_use_reason_typed_while_a_colleague_returned_the_item_is_shown(client):
+    cast = make_cast()
+    item = item_in_state(cast, S.SUBMITTED)
+    loaded = item.version
+    # Editor A returns it while editor B is writing the reason on the same page.
+    services.return_item(item, cast.other_editor, "请补充投资数据。")
+    client.force_login(cast.editor)
+    response = move(
+        client, item, "not_use", reason="与上期重复，\n不予采用。", version=loaded
+    )
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "已退回" in page  # the item as it is now
+    assert "您填写的不采用原因未提交" in page
+    assert "与上期重复，\n不予采用。" in page
+    # No 不采用 form to put it back into: it is no longer offered.
+    assert reverse("briefing:item_move", args=[item.pk, "not_use"]) not in page
+    item.refresh_from_db()
+    assert item.status == S.RETURNED
+
+
+def test_a_return_comment_refused_as_stale_stays_in_its_form(client):
+    """One editor, two tabs: copy-edited in one, returned from the other."""
+    cast = make_cast()
+    item = item_in_state(cast, S.EDITING)
+    client.force_login(cast.editor)
+    loaded = item.version
+    assert copy_edit(client, item, body="<p>改过。</p>").status_code == 302
+    item.refresh_from_db()
+    response = move(client, item, "return", comment="请补充数据来源。", version=loaded)
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "已被他人修改或处理" in page
+    assert textarea(page, "comment") == "请补充数据来源。"
+    # The form now carries the version shown, so sending it again works.
+    assert f'name="version" value="{item.version}"' in page
+    response = move(
+        client, item, "return", comment="请补充数据来源。", version=item.version
+    )
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.status == S.RETURNED
+    assert item.events.get(action="return").comment == "请补充数据来源。"
+
+
+def test_a_stale_not_use_keeps_the_reason_and_the_keep_for_later_box(client):
+    cast = make_cast()
+    item = item_in_state(cast, S.SUBMITTED)
+    loaded = item.version
+    services.claim_item(item, cast.editor)
+    services.release_item(item, cast.editor)  # back in the inbox, newer version
+    client.force_login(cast.other_editor)
+    response = move(
+        client,
+        item,
+        "not_use",
+        reason="篇幅过长。",
+        keep_for_later="on",
+        version=loaded,
+    )
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert textarea(page, "reason") == "篇幅过长。"
+    assert re.search(r'<input type="checkbox" name="keep_for_later"[^>]*checked', page)
+    item.refresh_from_db()
+    assert item.status == S.SUBMITTED
+
+
+def test_an_overlong_return_comment_is_kept_with_the_error(client):
+    cast = make_cast()
+    item = item_in_state(cast, S.SUBMITTED)
+    client.force_login(cast.editor)
+    comment = "意见" * 1001
+    response = move(client, item, "return", comment=comment, version=item.version)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert textarea(page, "comment") == comment
+    assert "2000" in page  # the limit, next to the field
+    item.refresh_from_db()
+    assert item.status == S.SUBMITTED
+
+
+# --- an item of an issue sent for sign-off --------------------------------------
+
+
+def test_copy_edit_and_remove_are_offered_only_while_the_issue_is_composed(client):
+    cast = make_cast()
+    item = item_in_state(cast, S.ADOPTED)
+    client.force_login(cast.editor)
+    edit_url = reverse("briefing:item_editor_edit", args=[item.pk])
+    remove_url = reverse("briefing:item_move", args=[item.pk, "remove_from_issue"])
+    page = client.get(detail(item)).content.decode()
+    assert edit_url in page and remove_url in page
+    for status in (Issue.Status.PENDING_SIGNOFF, Issue.Status.ISSUED):
+        cast.issue.status = status
+        cast.issue.save()
+        page = client.get(detail(item)).content.decode()
+        assert edit_url not in page and remove_url not in page
+        assert "编辑修改" not in page and "撤出本期" not in page
+        # The copy-edit page sends the user back with the reason.
+        response = client.get(edit_url, follow=True)
+        assert response.redirect_chain[-1][0] == detail(item)
+        assert "该期已送签或已签发" in response.content.decode()
+    # The server still refuses a request made anyway (an old page, a script).
+    cast.issue.status = Issue.Status.PENDING_SIGNOFF
+    cast.issue.save()
+    response = client.post(remove_url, {"version": item.version}, follow=True)
+    assert "已不在组稿中" in response.content.decode()
+    item.refresh_from_db()
+    assert item.status == S.ADOPTED and item.issue == cast.issue
+
+
+def test_a_failed_copy_edit_says_the_chosen_attachments_were_not_saved(client):
+    cast = make_cast()
+    item = item_in_state(cast, S.EDITING)
+    client.force_login(cast.editor)
+    response = copy_edit(
+        client,
+        item,
+        body="<p>我的修改</p>",
+        version=item.version - 1,
+        attachments=[small_pdf("会议纪要.pdf"), small_pdf("附表.pdf")],
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "我的修改" in page
+    assert "您选择的附件（会议纪要.pdf、附表.pdf）没有保存" in page
+    assert "重新选择" in page
+    assert not Attachment.objects.exists()
+    # Without files chosen there is nothing to warn about.
+    page = copy_edit(client, item, version=item.version - 1).content.decode()
+    assert "没有保存" not in page

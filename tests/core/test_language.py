@@ -18,3 +18,18 @@ def test_form_errors_are_chinese_for_any_browser_language(client, accept):
     text = response.content.decode()
     assert "这个字段是必填项。" in text
     assert "This field is required." not in text
+
+
+def test_django_texts_missing_from_its_catalogue_are_chinese_too(client):
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as refused:
+        validate_password("Ab1#")
+    assert "密码太短，至少需要 8 个字符。" in refused.value.messages
+
+    client.force_login(factories.make_admin())
+    add_user = client.get(reverse("admin:auth_user_add")).content.decode()
+    assert "创建用户后" in add_user and "After you" not in add_user
+    catalog = client.get(reverse("admin:jsi18n")).content.decode()
+    assert "\\u9009\\u62e9\\u5168\\u90e8" in catalog or "选择全部" in catalog

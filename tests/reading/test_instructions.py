@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from lxml import html as lxml_html
 
 from assessment.models import InstructionRecord
 from audit.models import AuditEvent
@@ -95,6 +96,82 @@ def test_empty_instruction_keeps_the_page_with_an_error(client, world):
     response = write(client, people, issue, item, text="   ")
     assert response.status_code == 400
     assert not Instruction.objects.exists()
+    # On a phone the error is far down the page: the form posts back to the
+    # item's 批示 box, open with the error inside it.
+    tree = lxml_html.fromstring(response.content.decode())
+    box = tree.get_element_by_id(f"item-{item.pk}")
+    (details,) = box.xpath(".//details[contains(@class, 'instruct')]")
+    assert details.get("open") is not None
+    (form,) = details.xpath(".//form")
+    assert form.get("action").endswith(f"#{details.get('id')}")
+    assert details.get("id") == f"item-{item.pk}-instruct"
+    errors = details.xpath(".//*[contains(@class, 'errorlist')]")
+    assert [e.text_content().strip() for e in errors] == ["请填写批示内容。"]
+    (textarea,) = details.xpath(".//textarea")
+    (label,) = details.xpath(f".//label[@for='{textarea.get('id')}']")
+    assert label.text_content().endswith("的批示")
+
+
+def test_too_long_instruction_keeps_what_was_written(client, world):
+    people, issue, item = world
+    text = "请抓好落实。" * 400  # 2,400 characters
+    response = write(client, people, issue, item, text=text)
+    assert response.status_code == 400
+    box = lxml_html.fromstring(response.content.decode()).get_element_by_id(
+        f"item-{item.pk}"
+    )
+    assert "批示最多 2000 个字。" in box.text_content()
+    assert box.xpath(".//details//textarea")[0].text_content().strip() == text
+
+
+def test_instruction_form_on_every_item_posts_back_to_its_item(client, world):
+    people, issue, item = world
+    client.force_login(people["leader"])
+    page = client.get(reverse("reading:issue", args=[issue.pk])).content.decode()
+    action = reverse("reading:instruction_create", args=[issue.pk, item.pk])
+    assert f'action="{action}#item-{item.pk}-instruct"' in page
+    assert f'id="item-{item.pk}-instruct"' in page
+
+
+def _signed(client, people, issue, item):
+    write(client, people, issue, item)
+    instruction = Instruction.objects.get()
+    client.force_login(people["clerk"])
+    client.post(reverse("reading:instruction_sign", args=[instruction.pk]))
+    return instruction
+
+
+@pytest.mark.parametrize("body", ["", "<p>&nbsp;</p>", "<p>&nbsp; </p><p><br></p>"])
+def test_empty_feedback_says_what_is_missing(client, world, body):
+    people, issue, item = world
+    instruction = _signed(client, people, issue, item)
+    response = client.post(
+        reverse("reading:instruction_feedback", args=[instruction.pk]),
+        {"body": body},
+    )
+    assert response.status_code == 400
+    tree = lxml_html.fromstring(response.content.decode())
+    field = tree.get_element_by_id("id_body").getparent().getparent()
+    assert "请填写落实情况。" in field.text_content()
+    instruction.refresh_from_db()
+    assert instruction.status == S.SIGNED
+
+
+def test_feedback_editor_is_not_required_by_the_browser_and_speaks_chinese(
+    client, world
+):
+    """CKEditor hides the textarea: a ``required`` on it would block the submit
+    without any visible warning. The editor's own words are in Chinese."""
+    people, issue, item = world
+    instruction = _signed(client, people, issue, item)
+    response = client.get(reverse("reading:instruction_detail", args=[instruction.pk]))
+    tree = lxml_html.fromstring(response.content.decode())
+    assert tree.get_element_by_id("id_body").get("required") is None
+    assert tree.xpath("//label[@for='id_body']")[0].text_content() == "落实情况"
+    config = tree.get_element_by_id("id_body_script").text_content()
+    assert '"language": "zh-cn"' in config
+    scripts = tree.xpath("//script/@src")
+    assert any(src.endswith("translations/zh-cn.js") for src in scripts)
 
 
 def test_three_states_only_by_the_unit(
@@ -167,7 +244,9 @@ def test_three_states_only_by_the_unit(
         "reading:feedback_attachment", args=[instruction.pk, attachment.pk]
     )
     assert file_url in page
-    assert client.get(file_url).status_code == 200
+    download = client.get(file_url)
+    assert download.status_code == 200
+    assert download["Cache-Control"] == "private, no-store"
     client.force_login(people["other_clerk"])
     assert client.get(file_url).status_code == 404
 

@@ -66,3 +66,19 @@ def test_issue_page_shows_masthead_sections_units_and_the_correction(
     assert reverse("reading:issue", args=[earlier.pk]) in page  # 上一期
     page = client.get(reverse("reading:issue", args=[earlier.pk])).content.decode()
     assert reverse("reading:issue", args=[issue.pk]) in page  # 下一期
+
+
+def test_issued_pdf_is_not_kept_by_shared_computers_or_proxies(
+    client, tmp_path, settings
+):
+    settings.MEDIA_ROOT = tmp_path
+    reader = factories.make_reader()
+    issue = make_issue(make_distribution(groups=[make_group(reader)]))
+    document = make_document(issue)
+    client.force_login(reader)
+    url = reverse("reading:document", args=[issue.pk, document.pk])
+    for query in ({}, {"inline": "1"}):
+        response = client.get(url, query)
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/pdf"
+        assert response["Cache-Control"] == "private, no-store"

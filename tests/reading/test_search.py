@@ -147,3 +147,47 @@ def test_postgresql_search_uses_the_bigram_index(demo):
         )
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "reading_item_bigrams" in plan
+
+
+def test_a_unit_and_a_year_without_a_keyword_list_that_units_items(client):
+    """A leader who picks 民政局 and 2026 and presses 检索 wants to see what
+    民政局 reported that year, not an empty page."""
+    reader = factories.make_reader()
+    distribution = make_distribution(groups=[make_group(reader)])
+    unit = factories.make_department(short_name="民政局")
+    other = factories.make_department(short_name="司寨乡")
+    theirs = make_issue(distribution, department=unit).items.get()
+    make_issue(distribution, department=other)
+    client.force_login(reader)
+    response = client.get(
+        reverse("reading:search"), {"q": "", "unit": unit.pk, "year": 2026}
+    )
+    page = response.content.decode()
+    assert "符合条件的稿件 <strong>1</strong> 篇" in page
+    assert theirs.title in page
+    assert "（民政局）" in page and "（司寨乡）" not in page
+    page = client.get(
+        reverse("reading:search"), {"q": "", "unit": unit.pk, "year": 2025}
+    ).content.decode()
+    assert "没有符合条件的稿件。" in page
+
+
+def test_nothing_to_search_for_says_so(client):
+    reader = factories.make_reader()
+    make_issue(make_distribution(groups=[make_group(reader)]))
+    client.force_login(reader)
+    page = client.get(reverse("reading:search"), {"q": "  ", "unit": ""}).content
+    assert "请输入要查找的字词" in page.decode()
+    assert b"result-count" not in page and b"search-hits" not in page
+    # The first visit, before any search, shows the form only.
+    assert (
+        "请输入要查找的字词"
+        not in client.get(reverse("reading:search")).content.decode()
+    )
+
+
+def test_too_long_keyword_gets_a_plain_message(client):
+    client.force_login(factories.make_reader())
+    page = client.get(reverse("reading:search"), {"q": "低" * 150}).content.decode()
+    assert "关键词最多 100 个字。" in page
+    assert "确保该变量" not in page

@@ -208,9 +208,11 @@ def test_excel_export_opens_with_the_same_rows():
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
     assert rows[0][0] == "时间"
-    assert [(row[1], row[3], row[6]) for row in rows[1:]] == [
-        ("mallory", "login_failed", "失败")
-    ]
+    column = {title: index for index, title in enumerate(rows[0])}
+    assert [
+        (row[column["用户名"]], row[column["操作"]], row[column["结果"]])
+        for row in rows[1:]
+    ] == [("mallory", "login_failed", "失败")]
 
 
 def test_export_neutralises_spreadsheet_formulas_in_user_names():

@@ -290,6 +290,7 @@
     }).then(function () {
       probed = true;
       dirty = false;
+      form.setAttribute("data-resubmit", "");  // not a second click (forms.js)
       if (submitter && form.requestSubmit) {
         form.requestSubmit(submitter);
       } else if (form.requestSubmit) {
