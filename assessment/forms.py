@@ -10,7 +10,15 @@ from .models import AdoptionLevel, Bulletin, ScoringRuleSet
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class HigherAdoptionForm(forms.Form):
+class ChineseLabels:
+    """Labels end with a full-width colon (“年度：”), not Django's ASCII one."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "：")
+        super().__init__(*args, **kwargs)
+
+
+class HigherAdoptionForm(ChineseLabels, forms.Form):
     level = forms.ModelChoiceField(
         label="采用级别",
         queryset=AdoptionLevel.objects.filter(is_active=True, is_county=False),
@@ -26,7 +34,7 @@ class HigherAdoptionForm(forms.Form):
         self.fields["adopted_on"].initial = timezone.localdate()
 
 
-class InstructionForm(forms.Form):
+class InstructionForm(ChineseLabels, forms.Form):
     level = forms.ModelChoiceField(
         label="批示级别",
         queryset=AdoptionLevel.objects.filter(is_active=True),
@@ -47,7 +55,7 @@ class InstructionForm(forms.Form):
 CREDIT_ROWS = 5
 
 
-class CreditForm(forms.Form):
+class CreditForm(ChineseLabels, forms.Form):
     """Up to five units of a 合报 with their shares (blank shares: equal)."""
 
     def __init__(self, *args, initial_credits=(), **kwargs):
@@ -85,7 +93,7 @@ class CreditForm(forms.Form):
         ]
 
 
-class RuleSetForm(forms.ModelForm):
+class RuleSetForm(ChineseLabels, forms.ModelForm):
     class Meta:
         model = ScoringRuleSet
         fields = ["name", "valid_from", "monthly_quota", "quota_penalty", "quota_note"]
@@ -132,12 +140,12 @@ class RuleSetForm(forms.ModelForm):
         pass
 
 
-class BulletinCreateForm(forms.Form):
+class BulletinCreateForm(ChineseLabels, forms.Form):
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
     month = forms.IntegerField(label="月份", min_value=1, max_value=12)
 
 
-class BulletinForm(forms.ModelForm):
+class BulletinForm(ChineseLabels, forms.ModelForm):
     class Meta:
         model = Bulletin
         fields = [

@@ -97,12 +97,33 @@ class Period:
         return f"period=range&start={self.start:%Y-%m-%d}&end={self.end:%Y-%m-%d}"
 
 
-def _int(value, default, low, high):
+# The period form offers these years; dates outside them are refused rather
+# than passed on, so a range ending 9999-12-31 cannot overflow ``end_before``.
+MIN_YEAR, MAX_YEAR = 2000, 2100
+MIN_DATE = datetime.date(MIN_YEAR, 1, 1)
+MAX_DATE = datetime.date(MAX_YEAR, 12, 31)
+KINDS = ("month", "quarter", "year", "range")
+
+
+def month_has_ended(year: int, month: int, today: datetime.date | None = None) -> bool:
+    """Whether the whole month lies before ``today`` (Asia/Shanghai by default)."""
+    return month_end(year, month) < (today or timezone.localdate())
+
+
+def _int(params, name, default, low, high, problem, problems):
+    """The whole number ``params[name]``; ``default`` when absent, and when invalid
+    also ``problem`` is added to ``problems``."""
+    value = params.get(name)
+    if value in (None, ""):
+        return default
     try:
         number = int(value)
     except (TypeError, ValueError):
+        number = None
+    if number is None or not low <= number <= high:
+        problems.append(problem)
         return default
-    return number if low <= number <= high else default
+    return number
 
 
 def _date(value):
@@ -112,18 +133,64 @@ def _date(value):
         return None
 
 
+def _range(params, problems) -> Period | None:
+    raw_start, raw_end = params.get("start") or "", params.get("end") or ""
+    if not raw_start or not raw_end:
+        problems.append("自定义日期须填写起始日期和截止日期")
+        return None
+    start, end = _date(raw_start), _date(raw_end)
+    if start is None or end is None:
+        problems.append("日期格式应为“年-月-日”，如 2026-01-31")
+        return None
+    if not (MIN_DATE <= start <= MAX_DATE and MIN_DATE <= end <= MAX_DATE):
+        problems.append(f"日期应在 {MIN_DATE:%Y-%m-%d} 至 {MAX_DATE:%Y-%m-%d} 之间")
+        return None
+    if end < start:
+        problems.append("截止日期早于起始日期，已对调")
+    return Period.range(start, end)
+
+
+def parse_period(params, today: datetime.date | None = None) -> tuple[Period, str]:
+    """The period chosen in a GET query, and a message for the user when the
+    query was invalid and another period is shown instead ("" when valid).
+
+    No period in the query means the current month, without a message.
+    """
+    today = today or timezone.localdate()
+    problems: list[str] = []
+    kind = params.get("period") or "month"
+    if kind not in KINDS:
+        problems.append("统计周期应为月度、季度、年度或自定义日期")
+        kind = "month"
+    period = None
+    if kind == "range":
+        period = _range(params, problems)
+        if period is None:
+            period = Period.month(today.year, today.month)
+    else:
+        year = _int(
+            params,
+            "year",
+            today.year,
+            MIN_YEAR,
+            MAX_YEAR,
+            f"年度应为 {MIN_YEAR}–{MAX_YEAR}",
+            problems,
+        )
+        if kind == "year":
+            period = Period.year(year)
+        elif kind == "quarter":
+            default = (today.month - 1) // 3 + 1
+            quarter = _int(params, "quarter", default, 1, 4, "季度应为 1–4", problems)
+            period = Period.quarter(year, quarter)
+        else:
+            month = _int(params, "month", today.month, 1, 12, "月份应为 1–12", problems)
+            period = Period.month(year, month)
+    if not problems:
+        return period, ""
+    return period, f"所选时段无效（{'；'.join(problems)}），已改为显示 {period.label}。"
+
+
 def period_from_params(params, today: datetime.date | None = None) -> Period:
     """The period chosen in a GET query; the current month when none or invalid."""
-    today = today or timezone.localdate()
-    kind = params.get("period", "month")
-    year = _int(params.get("year"), today.year, 2000, 2100)
-    if kind == "year":
-        return Period.year(year)
-    if kind == "quarter":
-        default = (today.month - 1) // 3 + 1
-        return Period.quarter(year, _int(params.get("quarter"), default, 1, 4))
-    if kind == "range":
-        start, end = _date(params.get("start")), _date(params.get("end"))
-        if start and end:
-            return Period.range(start, end)
-    return Period.month(year, _int(params.get("month"), today.month, 1, 12))
+    return parse_period(params, today)[0]

@@ -108,10 +108,10 @@ class UnitRow:
         )
 
     def score_text(self, period: Period) -> str:
-        """“开发区 2026年10月: 采用3条×1分, 市级采用1条×3分 = 6分”."""
-        terms = ", ".join(line.text for line in self.lines) or "无得分项"
+        """“开发区 2026年10月：采用3条×1分，市级采用1条×3分 = 6分”."""
+        terms = "，".join(line.text for line in self.lines) or "无得分项"
         name = self.department.short_name
-        return f"{name} {period.label}: {terms} = {fmt(self.score)}分"
+        return f"{name} {period.label}：{terms} = {fmt(self.score)}分"
 
 
 def rule_set_on(rule_sets: list, day: datetime.date):

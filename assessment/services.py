@@ -26,6 +26,7 @@ from .models import (
     ScoringRule,
     ScoringRuleSet,
 )
+from .periods import month_has_ended
 
 ONE = Decimal("1")
 STEP = Decimal("0.0001")
@@ -298,10 +299,21 @@ def save_rule_set(
 # --- the monthly 通报 ----------------------------------------------------------
 
 
+def _require_month_ended(year: int, month: int, doing: str):
+    # The quota only counts months that are over, so a 通报 of a running (or
+    # future) month would wrongly say every unit met its task.
+    if not month_has_ended(year, month):
+        raise AssessmentError(f"{year}年{month}月尚未结束，月底后才能{doing}本月通报。")
+
+
 @transaction.atomic
 def create_bulletin(actor, year: int, month: int) -> Bulletin:
-    """Draft the 通报 of a month with the current figures and the default text."""
+    """Draft the 通报 of a month with the current figures and the default text.
+
+    Editors only; the month must have ended (Asia/Shanghai dates).
+    """
     _require_editor(actor)
+    _require_month_ended(year, month, "生成")
     if Bulletin.objects.filter(year=year, month=month).exists():
         raise AssessmentError(f"{year}年{month}月的通报已经存在。")
     data = bulletin_doc.snapshot(year, month)
@@ -375,8 +387,9 @@ def issue_bulletin(bulletin, actor, *, version=None) -> Bulletin:
     """印发: freeze the 通报, render and store its PDF with SHA-256, and tell the
     units' clerks and reviewers — one transaction.
 
-    Only editors; the 通报 must be a draft (of ``version`` when given). When the
-    PDF cannot be rendered nothing changes: it stays a draft, no file is kept.
+    Only editors; the 通报 must be a draft (of ``version`` when given) of a month
+    that has ended. When the PDF cannot be rendered nothing changes: it stays a
+    draft, no file is kept.
     """
     from departments.models import Membership
     from notifications.services import notify
@@ -386,6 +399,7 @@ def issue_bulletin(bulletin, actor, *, version=None) -> Bulletin:
     try:
         with transaction.atomic():
             locked = _lock_draft(bulletin, version)
+            _require_month_ended(locked.year, locked.month, "印发")
             locked.status = Bulletin.Status.ISSUED
             locked.issued_by = actor
             locked.issued_at = timezone.now()

@@ -22,7 +22,7 @@ from .models import (
     InstructionRecord,
     ScoringRuleSet,
 )
-from .periods import period_from_params
+from .periods import parse_period
 
 SORT_KEYS = {
     "rank": lambda r: r.rank,
@@ -67,6 +67,14 @@ def _item_url(item_id):
         return ""
 
 
+def _period(request):
+    """The period of the query; an invalid one is replaced and the user told so."""
+    period, problem = parse_period(request.GET)
+    if problem:
+        messages.warning(request, problem)
+    return period
+
+
 def _period_context(period):
     return {
         "period": period,
@@ -102,7 +110,7 @@ def statistics(request):
             f"{reverse('assessment:unit', args=[membership.department_id])}"
             f"?{request.GET.urlencode()}"
         )
-    period = period_from_params(request.GET)
+    period = _period(request)
     stats = selectors.unit_statistics(period)
     sort = request.GET.get("sort", "rank")
     rows = sorted(stats.rows, key=SORT_KEYS.get(sort, SORT_KEYS["rank"]))
@@ -129,7 +137,7 @@ def statistics(request):
 def unit(request, department_id):
     """One unit's figures, score lines and rank."""
     department = _department_for(request.user, department_id)
-    period = period_from_params(request.GET)
+    period = _period(request)
     stats = selectors.unit_statistics(period)
     row = stats.row_for(department.pk)
     if row is None:
@@ -155,7 +163,7 @@ def unit(request, department_id):
 def drill(request, department_id, metric):
     """The items (or records) behind one number of one unit."""
     department = _department_for(request.user, department_id)
-    period = period_from_params(request.GET)
+    period = _period(request)
     if metric in selectors.METRICS:
         items = list(selectors.items_behind(period, department, metric))
         for item in items:
@@ -193,7 +201,11 @@ def drill(request, department_id, metric):
 @require_GET
 def export(request, fmt):
     _require_all(request.user)
-    period = period_from_params(request.GET)
+    period, problem = parse_period(request.GET)
+    if problem:
+        # Exporting another period than the one asked for would go unnoticed
+        # in a spreadsheet; the page says what was wrong and shows the fallback.
+        return redirect(f"{reverse('assessment:statistics')}?{request.GET.urlencode()}")
     stats = selectors.unit_statistics(period)
     name = f"信息工作考核-{period.label}"
     record_event(actor=request.user, action="assessment.export", reason=f"{name}.{fmt}")
@@ -470,7 +482,7 @@ def bulletins(request):
                     request.user, form.cleaned_data["year"], form.cleaned_data["month"]
                 )
             except services.AssessmentError as exc:
-                messages.error(request, exc.message)
+                form.add_error(None, exc.message)
             else:
                 messages.success(request, "通报草稿已生成，请修改文字后印发。")
                 return redirect("assessment:bulletin_detail", bulletin.pk)

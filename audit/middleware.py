@@ -49,7 +49,10 @@ def _record_refusal(request, status):
         return  # anonymous users are sent to the login page before any view
     if getattr(request, "audit_event_written", False):
         return
-    if request.path.startswith((settings.STATIC_URL, settings.MEDIA_URL)):
+    # Files and icons browsers ask for by themselves are not the user's doing.
+    if request.path.startswith(
+        (settings.STATIC_URL, settings.MEDIA_URL, "/favicon.ico", "/apple-touch-icon")
+    ):
         return
     record_event(
         actor=user,

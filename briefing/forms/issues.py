@@ -1,6 +1,7 @@
 """Forms of the issue pages: they parse input, the services decide."""
 
 from django import forms
+from django.utils import timezone
 from django_ckeditor_5.widgets import CKEditor5Widget
 
 from briefing.models import DistributionList, Publication, Section
@@ -17,7 +18,9 @@ class IssueCreateForm(forms.Form):
     publication = forms.ModelChoiceField(
         label="刊物", queryset=Publication.objects.filter(is_active=True)
     )
-    issue_date = forms.DateField(label="印发日期", widget=DateInput())
+    issue_date = forms.DateField(
+        label="印发日期", widget=DateInput(), initial=timezone.localdate
+    )
     distribution_list = forms.ModelChoiceField(
         label="分发范围",
         queryset=DistributionList.objects.filter(is_active=True),

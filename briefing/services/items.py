@@ -78,6 +78,10 @@ def _check(item, actor, move, version=None) -> workflow.Transition:
     return t
 
 
+def _status_label(status) -> str:
+    return S(status).label if status in S.values else "—"
+
+
 def _event(item, actor, move, from_status, comment=""):
     ItemEvent.objects.create(
         item=item,
@@ -91,7 +95,8 @@ def _event(item, actor, move, from_status, comment=""):
         actor=actor,
         action=f"item.{move}",
         obj=item,
-        reason=f"{from_status}→{item.status}" + (f"：{comment}" if comment else ""),
+        reason=f"{_status_label(from_status)}→{item.get_status_display()}"
+        + (f"：{comment}" if comment else ""),
     )
 
 

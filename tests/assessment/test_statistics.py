@@ -85,7 +85,7 @@ def test_month_score_line(data):
     assert figures(kfq) == (D(2), D(1), D(1), D(1), D(1))
     assert kfq.adoption_rate == D("0.5")
     assert kfq.score_text(result.period) == (
-        "开发区 2026年6月: 采用1条×1分, 市级采用1条×3分 = 4分"
+        "开发区 2026年6月：采用1条×1分，市级采用1条×3分 = 4分"
     )
     # The returned item counts as returned, but its resubmission is not a new one.
     assert kfq.missed == []

@@ -125,7 +125,7 @@ def test_unit_member_sees_own_figures_and_rank_only(client, data, role):
     assert own.status_code == 200
     text = own.content.decode()
     assert '在 3 个单位中排名第 <strong class="rank">1</strong> 名' in text
-    assert "开发区 2026年6月1日至2026年7月31日: 采用1条×1分" in text
+    assert "开发区 2026年6月1日至2026年7月31日：采用1条×1分" in text
     assert "民政局" not in text
 
     for url in (

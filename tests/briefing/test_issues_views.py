@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from audit.models import AuditEvent
 from briefing.models import Issue, Item
@@ -437,3 +438,11 @@ def test_the_html_preview_is_a_centred_a4_sheet_on_screen(people):
     )
     screen = html.content.decode().split("@media screen", 1)[1]
     assert "width: 210mm" in screen and "margin: 1rem auto" in screen
+
+
+@pytest.mark.django_db
+def test_a_new_issue_starts_dated_today_in_shanghai(client):
+    client.force_login(factories.make_editor())
+    page = client.get(reverse("briefing:issue_create")).content.decode()
+    today = timezone.localdate().isoformat()
+    assert re.search(rf'name="issue_date"[^>]*value="{today}"', page)

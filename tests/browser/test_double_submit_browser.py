@@ -11,15 +11,21 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "Jianbao@2026"
 
 
-def test_second_click_while_the_first_is_on_its_way_sends_nothing(
-    demo, browser_context
-):
+def new_item_page(browser_context, title, body):
+    """The clerk's 写新稿件 form, filled in."""
     page = browser_context.new_page()
     login(page, "kfq_clerk", PASSWORD)
     page.get_by_role("link", name="写新稿件").click()
-    page.get_by_label("标题").fill("连点两次的稿件")
+    page.get_by_label("标题").fill(title)
     page.locator(".ck-editor__editable").click()
-    page.keyboard.type("正文一段。")
+    page.keyboard.type(body)
+    return page
+
+
+def test_second_click_while_the_first_is_on_its_way_sends_nothing(
+    demo, browser_context
+):
+    page = new_item_page(browser_context, "连点两次的稿件", "正文一段。")
     # The server is slow to answer: each submission is held until released.
     held = []
     page.route(
@@ -50,13 +56,8 @@ def test_second_click_while_the_first_is_on_its_way_sends_nothing(
     assert Item.objects.filter(title="连点两次的稿件").count() == 1
 
 
-def test_the_form_can_be_sent_again_after_coming_back(demo, browser_context):
-    page = browser_context.new_page()
-    login(page, "kfq_clerk", PASSWORD)
-    page.get_by_role("link", name="写新稿件").click()
-    page.get_by_label("标题").fill("")
-    page.locator(".ck-editor__editable").click()
-    page.keyboard.type("只有正文。")
+def test_a_form_the_browser_refused_is_sent_once_corrected(demo, browser_context):
+    page = new_item_page(browser_context, "", "只有正文。")
     # The browser refuses the empty title before any submission: nothing is
     # held, and the corrected form goes through at the next click.
     page.get_by_role("button", name="保存草稿").click()

@@ -145,8 +145,9 @@ def test_a_refused_request_is_one_access_denied_event():
     [event] = AuditEvent.objects.filter(action="access_denied")
     assert (event.username, event.result) == ("kfq", AuditEvent.Result.FAILURE)
     assert f"/items/{other_unit_item.pk}/" in event.reason and "404" in event.reason
-    # A missing static file is not a refusal.
+    # A missing static file, or the icon a browser asks for by itself, is not.
     client.get("/static/core/no-such-file.css")
+    client.get("/favicon.ico")
     assert AuditEvent.objects.filter(action="access_denied").count() == 1
 
 
@@ -179,3 +180,14 @@ def test_auditor_is_named_in_the_header():
     assert roles.role_label(auditor) == AUDITOR
     page = client_for(auditor).get(reverse("audit:event_list"))
     assert '<span class="user-role">审计员</span>' in page.content.decode()
+
+
+def test_an_item_move_names_its_states_in_chinese_in_the_audit_trail():
+    from briefing.services import items as item_services
+    from tests.briefing.item_helpers import S, item_in_state, make_cast
+
+    cast = make_cast()
+    item = item_in_state(cast, S.DRAFT)
+    item_services.submit_item(item, cast.clerk)
+    event = AuditEvent.objects.get(action="item.submit")
+    assert event.reason == "草稿→已报送"
