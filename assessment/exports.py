@@ -2,6 +2,7 @@
 
 import csv
 import io
+from decimal import Decimal
 
 from .scoring import fmt
 
@@ -33,12 +34,19 @@ def _value(row, key):
     if key == "unit":
         return row.department.short_name
     if key == "rate":
-        return row.adoption_rate
+        return _rounded_rate(row.adoption_rate)
     if key == "score":
         return row.score
     if key == "lines":
         return "，".join(line.text for line in row.lines)
     return getattr(row, key)
+
+
+def _rounded_rate(rate):
+    """The rate as the page shows it (33.33%), so Excel holds the same figure."""
+    if rate is None:
+        return None
+    return Decimal(fmt(rate * 100)) / 100
 
 
 def _total(stats, key):
@@ -50,7 +58,7 @@ def _total(stats, key):
     if key == "unit":
         return "合计"
     if key == "rate":
-        return totals["adoption_rate"]
+        return _rounded_rate(totals["adoption_rate"])
     if key == "lines":
         return ""
     return totals[key]
@@ -79,31 +87,66 @@ def xlsx_bytes(stats) -> bytes:
         cell.font = bold
     for index, (name, key) in enumerate(columns, start=1):
         letter = get_column_letter(index)
-        if key == "rate":
-            number_format, width = "0.0%", 10
-        elif key == "rank":
-            number_format, width = "0", 6
-        elif key == "unit":
-            number_format, width = "@", 16
-        elif key == "lines":
-            number_format, width = "@", 80
-        else:
-            number_format, width = "0.##", max(9, len(name) * 2 + 2)
+        width = {"rate": 10, "rank": 6, "unit": 16, "lines": 80}.get(
+            key, max(9, len(name) * 2 + 2)
+        )
         sheet.column_dimensions[letter].width = width
         for cell in sheet[letter][1:]:
-            cell.number_format = number_format
+            cell.number_format = _number_format(key, cell.value)
     info = book.create_sheet("说明")
     info.append(["统计期间", stats.period.label])
-    info.append(["报送量", "稿件首次报送到县委办（单位审核通过）的条数，合报按份额计"])
-    info.append(["采用量", "被本县《工作简报》采用的条数，以最后一次采用时间计"])
+    for name, key in columns:
+        info.append([name, _explanation(key, name)])
+    info.column_dimensions["A"].width = 16
+    info.column_dimensions["B"].width = 90
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
 
 
-def _cell(value):
-    from decimal import Decimal
+# What each column means, for the 说明 sheet (a 合报 item counts for each unit
+# credited by its share, so counts may be halves or thirds).
+EXPLANATIONS = {
+    "rank": "按得分从高到低排列的名次；得分、采用量、报送量都相同的名次相同",
+    "unit": "报送单位简称；最后一行为各单位合计",
+    "submitted": "稿件首次报送到县委办（单位审核通过）的条数，合报按份额计",
+    "adopted": (
+        "被本县《工作简报》采用（含已刊发）的条数，以最后一次采用时间计，合报按份额计"
+    ),
+    "rate": "采用量 ÷ 报送量，以百分数显示，保留两位小数；没有报送时为空",
+    "published": "已在《工作简报》刊发的稿件条数，以刊发时间计，合报按份额计",
+    "returned": (
+        "被县委办退回单位修改的稿件条数，同一稿件期间内多次退回只计一次，合报按份额计"
+    ),
+    "not_used": (
+        "县委办决定不予采用（目前仍为未采用）的条数，以作出决定的时间计，合报按份额计"
+    ),
+    "score": "按统计期间内适用的计分规则算出的得分，含未完成报送任务的扣分",
+    "lines": "得分的组成：各级采用、批示的条数×分值，以及各月未完成任务的扣分",
+}
 
+
+def _explanation(key, name) -> str:
+    if isinstance(key, tuple):
+        level = name.removesuffix("采用") if key[0] == "higher" else name
+        if key[0] == "higher":
+            return f"被{level}刊物采用的条数（编辑录入的上级采用记录），以采用日期计"
+        return f"获{level}的条数（编辑录入的批示记录），以批示日期计"
+    return EXPLANATIONS[key]
+
+
+def _number_format(key, value) -> str:
+    """Whole numbers as 2 (not "2."), shares as 0.5 or 0.33, the rate as 33.33%."""
+    if key == "rate":
+        return "0.00%"
+    if key in ("unit", "lines"):
+        return "@"
+    if isinstance(value, int | float) and value != int(value):
+        return "0.0#"
+    return "0"
+
+
+def _cell(value):
     if isinstance(value, Decimal):
         return float(value)
     return value

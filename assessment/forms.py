@@ -99,8 +99,23 @@ class RuleSetForm(ChineseLabels, forms.ModelForm):
         fields = ["name", "valid_from", "monthly_quota", "quota_penalty", "quota_note"]
         widgets = {"valid_from": DATE}
 
+    confirm_past = forms.BooleanField(
+        label="我确认此规则将改变已结束时段的得分", required=False
+    )
+
     def __init__(self, *args, levels=(), points=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # The stored set as it was, before the ModelForm copies the input onto it.
+        instance = kwargs.get("instance")
+        self.instance_before = (
+            ScoringRuleSet.objects.get(pk=instance.pk) if instance else None
+        )
+        self.reaches_back = None
+        if self.instance_before is not None and not self.is_bound:
+            # Changing a set that already covers ended months re-scores them.
+            from .services import rule_change_reaches_back
+
+            self._reaching_back(rule_change_reaches_back(None, instance.valid_from))
         self.levels = list(levels)
         points = points or {}
         for level in self.levels:
@@ -119,6 +134,33 @@ class RuleSetForm(ChineseLabels, forms.ModelForm):
                 decimal_places=2,
                 initial=instruction,
             )
+
+    def _reaching_back(self, day):
+        """Remember the first ended month touched and name it in the checkbox."""
+        self.reaches_back = day
+        if day is not None:
+            self.fields[
+                "confirm_past"
+            ].label = (
+                f"我确认此规则将改变 {day.year} 年 {day.month} 月起已结束时段的得分"
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        valid_from = cleaned.get("valid_from")
+        if valid_from is None:
+            return cleaned
+        from .services import rule_change_reaches_back
+
+        self._reaching_back(rule_change_reaches_back(self.instance_before, valid_from))
+        if self.reaches_back is not None:
+            if not cleaned.get("confirm_past"):
+                self.add_error(
+                    "confirm_past",
+                    "起用日期早于本月1日，保存后这些时段的得分和排名将按此规则重算，"
+                    "统计表会与已印发通报的数字不一致。确需如此，请勾选确认。",
+                )
+        return cleaned
 
     def level_rows(self):
         return [

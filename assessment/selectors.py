@@ -41,11 +41,13 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from briefing.models import Item, ItemEvent
+from core import roles
 from departments.models import Department
 
 from . import scoring
 from .models import (
     AdoptionLevel,
+    Bulletin,
     HigherAdoption,
     InstructionRecord,
     ItemCredit,
@@ -471,3 +473,13 @@ def recent_records(limit=50):
 def countable_items():
     """Items that reached the county office: the ones credits and records are for."""
     return Item.objects.filter(submitted_at__isnull=False)
+
+
+def bulletins_for(user):
+    """The 通报 ``user`` may open: every one for editors and admins; the issued
+    ones for unit members and readers (leaders); none for anyone else."""
+    if roles.sees_every_unit(user):
+        return Bulletin.objects.all()
+    if roles.membership(user) is not None or roles.is_reader(user):
+        return Bulletin.objects.filter(status=Bulletin.Status.ISSUED)
+    return Bulletin.objects.none()

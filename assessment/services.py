@@ -240,6 +240,21 @@ def delete_instruction(record: InstructionRecord, actor) -> None:
 # --- scoring rules -------------------------------------------------------------
 
 
+def rule_change_reaches_back(rule_set: ScoringRuleSet | None, valid_from):
+    """The first day of an ended month whose scores saving the rule set with
+    ``valid_from`` would change, or None when only this month on is touched.
+
+    Changing an existing set also changes the days it already covered.
+    """
+    month_start = timezone.localdate().replace(day=1)
+    earliest = valid_from
+    if rule_set is not None and rule_set.valid_from:
+        earliest = min(earliest, rule_set.valid_from)
+    if earliest >= month_start:
+        return None
+    return earliest.replace(day=1)
+
+
 @transaction.atomic
 def save_rule_set(
     actor,
@@ -251,14 +266,23 @@ def save_rule_set(
     quota_penalty,
     quota_note,
     points: dict,
+    confirmed_past: bool = False,
 ) -> ScoringRuleSet:
     """Create or change a rule set; ``points`` is {level: (adoption, instruction)}.
 
     Admins only. Changing a set changes the scores of the dates it covers; to
     change the rules from some day on, make a new set valid from that day.
+    Reaching back before this month re-scores ended periods (whose issued 通报
+    keep their frozen figures), so it needs ``confirmed_past``.
     """
     if not may_edit_rules(actor):
         raise AssessmentError("只有管理员可以修改计分规则。")
+    reaches_back = rule_change_reaches_back(rule_set, valid_from)
+    if reaches_back is not None and not confirmed_past:
+        raise AssessmentError(
+            f"此规则将改变 {reaches_back.year} 年 {reaches_back.month} 月起"
+            "已结束时段的得分，请勾选确认后再保存。"
+        )
     clash = ScoringRuleSet.objects.filter(valid_from=valid_from)
     if rule_set is not None:
         rule_set = ScoringRuleSet.objects.select_for_update().get(pk=rule_set.pk)

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from audit.services import record_event
 from briefing.models import Item
 from briefing.pdf import PdfRenderError
+from briefing.permissions import visible_items_q
 from core import roles
 from departments.models import Department
 
@@ -65,6 +66,15 @@ def _item_url(item_id):
         return reverse("briefing:item_detail", args=[item_id])
     except NoReverseMatch:
         return ""
+
+
+def _visible_item_ids(user, item_ids) -> set[int]:
+    """The ids among ``item_ids`` that ``user`` may open, in one query (the rule
+    of ``briefing.permissions.can_view_item``)."""
+    q = visible_items_q(user)
+    if q is None or not item_ids:
+        return set()
+    return set(Item.objects.filter(q, pk__in=item_ids).values_list("pk", flat=True))
 
 
 def _period(request):
@@ -166,8 +176,11 @@ def drill(request, department_id, metric):
     period = _period(request)
     if metric in selectors.METRICS:
         items = list(selectors.items_behind(period, department, metric))
+        # A 合报 item is counted for every unit credited, but only its own unit
+        # (and the editors) may open it: the others see its title, no dead link.
+        visible = _visible_item_ids(request.user, [item.pk for item in items])
         for item in items:
-            item.url = _item_url(item.pk)
+            item.url = _item_url(item.pk) if item.pk in visible else ""
             item.share_text = next(
                 (
                     f"{c.share.normalize():f}"
@@ -444,6 +457,7 @@ def rule_edit(request, rule_set_id=None):
                 quota_penalty=data["quota_penalty"],
                 quota_note=data["quota_note"],
                 points=form.points(),
+                confirmed_past=data["confirm_past"],
             )
         except services.AssessmentError as exc:
             messages.error(request, exc.message)
@@ -460,19 +474,22 @@ def rule_edit(request, rule_set_id=None):
 
 def _bulletin_for(user, bulletin_id) -> Bulletin:
     """Drafts for editors and admins; an issued 通报 for unit members and readers."""
-    bulletin = get_object_or_404(Bulletin, pk=bulletin_id)
-    if roles.sees_every_unit(user):
-        return bulletin
-    if bulletin.status == Bulletin.Status.ISSUED and (
-        roles.membership(user) is not None or roles.is_reader(user)
-    ):
-        return bulletin
-    raise Http404
+    return get_object_or_404(selectors.bulletins_for(user), pk=bulletin_id)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def bulletins(request):
+    """The 通报 the user may open; editors also make a new draft here."""
+    user = request.user
+    if not (
+        roles.sees_every_unit(user)
+        or roles.membership(user) is not None
+        or roles.is_reader(user)
+    ):
+        raise Http404
+    may_manage = services.may_manage(user)
+    form = None
     if request.method == "POST":
         _require_editor(request.user)
         form = forms.BulletinCreateForm(request.POST)
@@ -486,8 +503,7 @@ def bulletins(request):
             else:
                 messages.success(request, "通报草稿已生成，请修改文字后印发。")
                 return redirect("assessment:bulletin_detail", bulletin.pk)
-    else:
-        _require_all(request.user)
+    elif may_manage:
         from django.utils import timezone
 
         today = timezone.localdate()
@@ -504,9 +520,9 @@ def bulletins(request):
         request,
         "assessment/bulletin_list.html",
         {
-            "bulletins": Bulletin.objects.all(),
+            "bulletins": selectors.bulletins_for(user),
             "form": form,
-            "may_manage": services.may_manage(request.user),
+            "may_manage": may_manage,
         },
     )
 

@@ -22,6 +22,7 @@ NAMED = {
     "account_created": "创建账号",
     "account_disabled": "停用账号",
     "account_enabled": "启用账号",
+    "account_unlocked": "解锁账号",
     "role_change": "变更角色",
     "otp_enrolled": "启用两步验证",
     "otp_verified": "两步验证通过",

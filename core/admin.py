@@ -48,4 +48,5 @@ class UserAdmin(DjangoUserAdmin):
 admin.site.unregister(User)
 admin.site.register(User, UserAdmin)
 
+from . import axes_admin  # noqa: E402, F401, I001  (locked accounts: unlock)
 from . import otp_admin  # noqa: E402, F401  (two-step verification devices)

@@ -76,8 +76,15 @@ class OTPDeviceAdmin(admin.ModelAdmin):
         self.delete_queryset(request, queryset)
         self.message_user(request, "已重置，用户下次登录时重新启用两步验证。")
 
+    def log_deletions(self, request, queryset):
+        # Django logs a delete before delete_model runs, which would make the
+        # catch-all admin audit (core.signals) write an event besides otp_reset;
+        # delete_model logs after the reset instead, and the catch-all skips.
+        return []
+
     def delete_model(self, request, obj):
         otp.reset_device(request.user, obj)
+        super().log_deletions(request, [obj])
 
     def delete_queryset(self, request, queryset):
         for device in queryset.select_related("user"):

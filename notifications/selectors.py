@@ -8,17 +8,34 @@ UNREAD_SECONDS = 5 * 60
 
 
 def unread_key(user_id) -> str:
-    return f"notifications:unread:{user_id}"
+    return f"notifications:unread-links:{user_id}"
+
+
+def _unread(user) -> tuple[int, frozenset[str]]:
+    """(how many notifications ``user`` has not read, the pages they link to)."""
+    found = cache.get(unread_key(user.pk))
+    if found is None:
+        links = list(
+            Notification.objects.filter(
+                recipient=user, read_at__isnull=True
+            ).values_list("url", flat=True)
+        )
+        found = (len(links), frozenset(link for link in links if link))
+        cache.set(unread_key(user.pk), found, UNREAD_SECONDS)
+    return found
+
+
+def forget_unread(user) -> None:
+    """After marking read: the next question reads the rows again."""
+    cache.delete(unread_key(user.pk))
 
 
 def unread_count(user) -> int:
-    count = cache.get(unread_key(user.pk))
-    if count is None:
-        count = Notification.objects.filter(
-            recipient=user, read_at__isnull=True
-        ).count()
-        cache.set(unread_key(user.pk), count, UNREAD_SECONDS)
-    return count
+    return _unread(user)[0]
+
+
+def unread_links(user) -> frozenset[str]:
+    return _unread(user)[1]
 
 
 def notifications_for(user):

@@ -7,10 +7,11 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import send_mass_mail
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from .models import Notification
-from .selectors import unread_key
+from .selectors import forget_unread, unread_key, unread_links
 
 logger = logging.getLogger(__name__)
 
@@ -56,5 +57,24 @@ def mark_read(user, notification_id=None) -> int:
     if notification_id is not None:
         unread = unread.filter(pk=notification_id)
     marked = unread.update(read_at=timezone.now())
-    cache.delete(unread_key(user.pk))
+    forget_unread(user)
+    return marked
+
+
+def mark_read_for_page(user, path: str) -> int:
+    """Mark read ``user``'s unread notifications that link to the page ``path``.
+
+    Opening the item or 批示 a notification points to is reading it, however
+    the user got there (inbox, e-mail, bookmark). A link may end in a
+    ``#fragment`` on that page, which browsers never send to the server.
+    """
+    links = unread_links(user)  # cached: most pages are no notification's
+    if not any(link == path or link.startswith(f"{path}#") for link in links):
+        return 0
+    marked = Notification.objects.filter(
+        Q(url=path) | Q(url__startswith=f"{path}#"),
+        recipient=user,
+        read_at__isnull=True,
+    ).update(read_at=timezone.now())
+    forget_unread(user)
     return marked

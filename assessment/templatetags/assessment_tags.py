@@ -13,6 +13,10 @@ def assessment_nav(context):
         "editor": roles.is_editor(user),
         "sees_all": roles.sees_every_unit(user),
         "rules_admin": roles.is_admin(user),
+        # Units and leaders read the issued 通报 there (selectors.bulletins_for).
+        "bulletins": roles.sees_every_unit(user)
+        or roles.membership(user) is not None
+        or roles.is_reader(user),
     }
 
 

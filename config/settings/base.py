@@ -63,6 +63,7 @@ MIDDLEWARE = [
     # The second factor comes right after the password, before anything else.
     "core.middleware.OTPRequiredMiddleware",
     "core.middleware.PasswordChangeRequiredMiddleware",
+    "notifications.middleware.MarkReadOnOpenMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns lockouts into the Chinese lockout page.
     "axes.middleware.AxesMiddleware",
@@ -284,7 +285,12 @@ CKEDITOR_5_CONFIGS = {
             "PageBreak", "HorizontalLine", "ImageResize", "Autosave",
             "CKFinderUploadAdapter", "LinkImage", "WordCount",
         ],
-        "image": {"toolbar": ["imageTextAlternative"]},
+        # The picker and paste/drop offer only what the upload view accepts
+        # (CKEDITOR_5_UPLOAD_FILE_TYPES); these are MIME subtypes, so no "jpg".
+        "image": {
+            "toolbar": ["imageTextAlternative"],
+            "upload": {"types": ["jpeg", "png"]},
+        },
         "table": {"contentToolbar": ["tableColumn", "tableRow", "mergeTableCells"]},
     },
 }  # fmt: skip

@@ -1,6 +1,8 @@
 """The item pages, as clerks, reviewers and editors use them."""
 
+import json
 import re
+from datetime import datetime
 
 import pytest
 from django.core import mail
@@ -718,3 +720,39 @@ def test_a_failed_copy_edit_says_the_chosen_attachments_were_not_saved(client):
     # Without files chosen there is nothing to warn about.
     page = copy_edit(client, item, version=item.version - 1).content.decode()
     assert "没有保存" not in page
+
+
+def test_item_page_shows_when_it_was_last_changed_not_an_internal_version(client):
+    cast = make_cast()
+    item = item_in_state(cast, S.SUBMITTED)
+    Item.objects.filter(pk=item.pk).update(
+        version=9, updated_at=timezone.make_aware(datetime(2026, 3, 5, 9, 30))
+    )
+    client.force_login(cast.clerk)
+    page = client.get(detail(item)).content.decode()
+    assert "最后修改：2026-03-05 09:30" in page
+    assert not re.search(r"第\s*9\s*版", page)
+
+
+def test_the_editor_offers_only_pictures_the_server_accepts(client, settings):
+    cast = make_cast()
+    client.force_login(cast.clerk)
+    page = client.get(reverse("briefing:item_create")).content.decode()
+    config = re.search(
+        r'<script id="id_body_script" type="application/json">(.*?)</script>',
+        page,
+        re.S,
+    )
+    types = json.loads(config.group(1))["image"]["upload"]["types"]
+    assert types == ["jpeg", "png"]
+    assert set(types) <= set(settings.CKEDITOR_5_UPLOAD_FILE_TYPES)
+
+
+def test_deleting_an_attachment_asks_first(client):
+    cast = make_cast()
+    item = item_in_state(cast, S.DRAFT)
+    services.add_attachment(item, cast.clerk, small_pdf())
+    client.force_login(cast.clerk)
+    page = client.get(reverse("briefing:item_edit", args=[item.pk])).content.decode()
+    assert 'data-confirm="确定删除附件“会议纪要.pdf”吗？删除后不能恢复。"' in page
+    assert "core/confirm.js" in page

@@ -4,7 +4,9 @@ from django.db import transaction
 from django.urls import reverse
 
 from notifications.models import Notification
-from notifications.services import notify
+from notifications.selectors import unread_count
+from notifications.services import mark_read, mark_read_for_page, notify
+from tests.briefing.item_helpers import S, item_in_state, make_cast
 from tests.factories import make_editor, make_user
 
 pytestmark = pytest.mark.django_db
@@ -73,3 +75,68 @@ def test_mark_all_read(client):
     assert not Notification.objects.filter(
         recipient=user, read_at__isnull=True
     ).exists()
+
+
+def test_opening_the_item_a_notification_points_to_marks_it_read(client):
+    cast = make_cast()
+    item = item_in_state(cast, S.RETURNED)
+    other_item = item_in_state(cast, S.RETURNED, title="另一篇")
+    url = reverse("briefing:item_detail", args=[item.pk])
+    about_it = Notification.objects.create(
+        recipient=cast.clerk, title="稿件被退回", url=url
+    )
+    about_other = Notification.objects.create(
+        recipient=cast.clerk,
+        title="另一篇被退回",
+        url=reverse("briefing:item_detail", args=[other_item.pk]),
+    )
+    someone_else = Notification.objects.create(
+        recipient=cast.editor, title="给编辑的", url=url
+    )
+    client.force_login(cast.clerk)
+    assert unread_count(cast.clerk) == 2  # the bell's count is now cached
+    page = client.get(url).content.decode()
+    # The bell on the item page itself already counts it as read.
+    assert 'class="badge">1<' in page
+    for n in (about_it, about_other, someone_else):
+        n.refresh_from_db()
+    assert about_it.read_at is not None
+    assert about_other.read_at is None and someone_else.read_at is None
+    assert unread_count(cast.clerk) == 1
+    listing = client.get(reverse("notifications:list")).content.decode()
+    assert listing.count("· 未读") == 1
+
+
+def test_only_opening_the_page_marks_read(client):
+    cast = make_cast()
+    item = item_in_state(cast, S.DRAFT)
+    url = reverse("briefing:item_detail", args=[item.pk])
+    note = Notification.objects.create(recipient=cast.clerk, title="甲", url=url)
+    client.force_login(cast.clerk)
+    client.head(url)  # the item form's session probe is not a visit
+    client.get(f"{url}diff/")
+    note.refresh_from_db()
+    assert note.read_at is None
+
+
+def test_a_link_to_a_place_on_the_page_counts_as_the_page(
+    django_assert_num_queries,
+):
+    user = make_user()
+    on_page = Notification.objects.create(
+        recipient=user, title="新批示", url="/reading/issues/5/#item-7"
+    )
+    longer = Notification.objects.create(
+        recipient=user, title="别的期", url="/reading/issues/51/"
+    )
+    assert mark_read_for_page(user, "/reading/issues/5/") == 1
+    on_page.refresh_from_db()
+    longer.refresh_from_db()
+    assert on_page.read_at is not None and longer.read_at is None
+    unread_count(user)
+    with django_assert_num_queries(0):  # no unread one links here: no query
+        assert mark_read_for_page(user, "/reading/issues/6/") == 0
+    mark_read(user)
+    unread_count(user)
+    with django_assert_num_queries(0):  # nothing unread: the cache says so
+        assert mark_read_for_page(user, "/reading/issues/51/") == 0
