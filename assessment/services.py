@@ -341,17 +341,21 @@ def create_bulletin(actor, year: int, month: int) -> Bulletin:
     if Bulletin.objects.filter(year=year, month=month).exists():
         raise AssessmentError(f"{year}年{month}月的通报已经存在。")
     data = bulletin_doc.snapshot(year, month)
-    bulletin = Bulletin.objects.create(
-        year=year,
-        month=month,
-        title=bulletin_doc.title_for(year, month),
-        intro=bulletin_doc.default_intro(year, month, data),
-        closing=bulletin_doc.DEFAULT_CLOSING,
-        office_name=bulletin_doc.default_office_name(),
-        issue_date=timezone.localdate(),
-        data=data,
-        created_by=actor,
-    )
+    try:
+        with transaction.atomic():
+            bulletin = Bulletin.objects.create(
+                year=year,
+                month=month,
+                title=bulletin_doc.title_for(year, month),
+                intro=bulletin_doc.default_intro(year, month, data),
+                closing=bulletin_doc.DEFAULT_CLOSING,
+                office_name=bulletin_doc.default_office_name(),
+                issue_date=timezone.localdate(),
+                data=data,
+                created_by=actor,
+            )
+    except IntegrityError:  # another editor's, created after the check above
+        raise AssessmentError(f"{year}年{month}月的通报已经存在。") from None
     record_event(actor=actor, action="assessment.bulletin_create", obj=bulletin)
     return bulletin
 

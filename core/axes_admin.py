@@ -40,19 +40,26 @@ AccessAttempt.__str__ = attempt_name
 
 
 def is_locked(attempt) -> bool:
+    """As django-axes decides: the failures of all the username's records (one
+    per IP address and browser) added up, within the cool-off period."""
     limit = settings.AXES_FAILURE_LIMIT
-    if not isinstance(limit, int) or attempt.failures_since_start < limit:
+    if not isinstance(limit, int):
         return False
     cool_off = get_cool_off()
-    return cool_off is None or attempt.attempt_time + cool_off > timezone.now()
+    records = AccessAttempt.objects.filter(username=attempt.username)
+    if cool_off is not None:
+        records = records.filter(attempt_time__gt=timezone.now() - cool_off)
+    failures = sum(records.values_list("failures_since_start", flat=True))
+    return failures >= limit
 
 
 def unlock_accounts(actor, attempts) -> list[str]:
     """Unlock the accounts ``attempts`` belong to; returns their usernames.
 
     Deletes every failed-login record of each username, not only the ones given:
-    axes locks a username when any of its records (one per IP address and
-    browser) reaches the limit. One ``account_unlocked`` event per account.
+    axes locks a username when the failures of all its records (one per IP
+    address and browser) add up to the limit. One ``account_unlocked`` event per
+    account.
     """
     by_username = {}
     for attempt in attempts:

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from assessment.selectors import bulletins_for
 from briefing.models import Item
 from briefing.selectors.issues import (
     can_see_all_issues,
@@ -53,6 +54,8 @@ def home(request):
             "shelves": selectors.latest_by_publication(user),
             "years": selectors.archive_years(user),
             "search_form": SearchForm(),
+            # The county's monthly 信息工作通报, once one is issued.
+            "has_bulletins": bulletins_for(user).exists(),
         },
     )
 

@@ -34,7 +34,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_filters",
     "django_ckeditor_5",
-    "axes",
+    "core.axes_config.AxesConfig",
     "pgtrigger",
     "csp",
     "django_otp",

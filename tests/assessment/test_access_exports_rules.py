@@ -100,6 +100,18 @@ def test_units_and_leaders_list_issued_bulletins_only(client, data, bulletins, r
     )
 
 
+def test_leader_finds_issued_bulletins_from_the_reading_home(client, data):
+    leader = make_reader()
+    client.force_login(leader)
+    assert "信息工作月度通报" not in client.get("/read/").content.decode()
+    draft = services.create_bulletin(data["editor"], 2026, 6)
+    assert "信息工作月度通报" not in client.get("/read/").content.decode()
+    Bulletin.objects.filter(pk=draft.pk).update(
+        status=Bulletin.Status.ISSUED, issued_at=timezone.now()
+    )
+    assert 'href="/stats/bulletins/"' in client.get("/read/").content.decode()
+
+
 def test_clerk_finds_bulletins_from_the_unit_page(client, data, bulletins):
     client.force_login(make_clerk(data["kfq"]))
     page = client.get(f"/stats/units/{data['kfq'].pk}/?{RANGE}")

@@ -288,3 +288,32 @@ def test_a_draft_pdf_is_rendered_on_each_download(client, data, draft, fake_pdf)
         assert response.status_code == 200
     assert len(fake_pdf.html) == 2
     assert not BulletinDocument.objects.exists()
+
+
+def test_a_bulletin_created_at_the_same_moment_elsewhere_is_a_message(
+    data, monkeypatch
+):
+    real_snapshot = bulletin_doc.snapshot
+    raced = []
+
+    def snapshot_while_another_editor_creates_it(year, month):
+        figures = real_snapshot(year, month)
+        if not raced:  # between this editor's check and save, another saves
+            raced.append(True)
+            services.create_bulletin(data["editor"], year, month)
+        return figures
+
+    monkeypatch.setattr(
+        bulletin_doc, "snapshot", snapshot_while_another_editor_creates_it
+    )
+    # A message, not an error page. (Here the other editor's row shares this
+    # test's transaction, so it goes when this call rolls back.)
+    with pytest.raises(services.AssessmentError, match="2026年7月的通报已经存在"):
+        services.create_bulletin(data["editor"], 2026, 7)
+
+
+def test_issuing_asks_first(client, data, draft):
+    client.force_login(data["editor"])
+    page = client.get(f"/stats/bulletins/{draft.pk}/").content.decode()
+    assert re.search(r'value="issue"[^>]*data-confirm="确定印发本期通报吗？', page)
+    assert "core/confirm" in page

@@ -136,3 +136,29 @@ def test_the_record_page_shows_no_raw_form_data():
     # The page's own logout form has a token; the stored one must not show.
     assert "csrfmiddlewaretoken=" not in page and "Secret123Token" not in page
     assert "next=/issues/" not in page
+
+
+def test_failures_from_two_browsers_add_up_to_a_lock_as_axes_counts_them():
+    from core.axes_admin import is_locked
+
+    first = AccessAttempt.objects.create(
+        username="tmp_lock",
+        ip_address="10.0.0.1",
+        user_agent="甲",
+        failures_since_start=3,
+    )
+    second = AccessAttempt.objects.create(
+        username="tmp_lock",
+        ip_address="10.0.0.1",
+        user_agent="乙",
+        failures_since_start=2,
+    )
+    assert is_locked(first) and is_locked(second)
+    assert not can_log_in("tmp_lock")  # axes agrees: the account is locked
+    AccessAttempt.objects.filter(pk=second.pk).delete()
+    assert not is_locked(first)
+
+
+def test_the_lockout_section_has_its_chinese_name():
+    page = admin_client().get(reverse("admin:index")).content.decode()
+    assert "登录锁定" in page and ">Axes<" not in page
