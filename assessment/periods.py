@@ -189,8 +189,3 @@ def parse_period(params, today: datetime.date | None = None) -> tuple[Period, st
     if not problems:
         return period, ""
     return period, f"所选时段无效（{'；'.join(problems)}），已改为显示 {period.label}。"
-
-
-def period_from_params(params, today: datetime.date | None = None) -> Period:
-    """The period chosen in a GET query; the current month when none or invalid."""
-    return parse_period(params, today)[0]

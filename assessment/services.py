@@ -338,8 +338,11 @@ def create_bulletin(actor, year: int, month: int) -> Bulletin:
     """
     _require_editor(actor)
     _require_month_ended(year, month, "生成")
+    exists = f"{year}年{month}月的通报已经存在。"
+    # Checked first to spare the figures' computation; the unique constraint
+    # decides when another editor saves the month in between.
     if Bulletin.objects.filter(year=year, month=month).exists():
-        raise AssessmentError(f"{year}年{month}月的通报已经存在。")
+        raise AssessmentError(exists)
     data = bulletin_doc.snapshot(year, month)
     try:
         with transaction.atomic():
@@ -354,8 +357,8 @@ def create_bulletin(actor, year: int, month: int) -> Bulletin:
                 data=data,
                 created_by=actor,
             )
-    except IntegrityError:  # another editor's, created after the check above
-        raise AssessmentError(f"{year}年{month}月的通报已经存在。") from None
+    except IntegrityError:
+        raise AssessmentError(exists) from None
     record_event(actor=actor, action="assessment.bulletin_create", obj=bulletin)
     return bulletin
 

@@ -148,12 +148,10 @@ def on_admin_change(sender, instance, created, raw=False, **kwargs):
         return
     if getattr(current.get().request, "audit_event_written", False):
         return
-    model = instance.content_type.model if instance.content_type_id else ""
-    verbose = (
-        instance.content_type.model_class()._meta.verbose_name
-        if instance.content_type_id and instance.content_type.model_class()
-        else model
-    )
+    content_type = instance.content_type if instance.content_type_id else None
+    model = content_type.model if content_type else ""
+    model_class = content_type.model_class() if content_type else None
+    verbose = model_class._meta.verbose_name if model_class else model
     message = instance.get_change_message()
     named = f"{verbose}“{instance.object_repr}”"
     record_event(

@@ -6,4 +6,7 @@ def notification_bell(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"unread_notifications": unread_count(user)}
+    count = getattr(request, "unread_notifications", None)  # see middleware
+    if count is None:
+        count = unread_count(user)
+    return {"unread_notifications": count}

@@ -1,6 +1,6 @@
 """Opening the page a notification points to marks that notification read."""
 
-from . import services
+from . import selectors, services
 
 
 class MarkReadOnOpenMiddleware:
@@ -21,5 +21,9 @@ class MarkReadOnOpenMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         user = getattr(request, "user", None)
         if request.method == "GET" and user is not None and user.is_authenticated:
-            services.mark_read_for_page(user, request.path)
+            count, links = selectors.unread(user)
+            if not services.mark_read_for_page(user, request.path, links):
+                # Nothing marked: the bell on this page shows the count just
+                # read (context_processors), with no second cache round trip.
+                request.unread_notifications = count
         return None

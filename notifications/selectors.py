@@ -11,7 +11,7 @@ def unread_key(user_id) -> str:
     return f"notifications:unread-links:{user_id}"
 
 
-def _unread(user) -> tuple[int, frozenset[str]]:
+def unread(user) -> tuple[int, frozenset[str]]:
     """(how many notifications ``user`` has not read, the pages they link to)."""
     found = cache.get(unread_key(user.pk))
     if found is None:
@@ -31,11 +31,11 @@ def forget_unread(user) -> None:
 
 
 def unread_count(user) -> int:
-    return _unread(user)[0]
+    return unread(user)[0]
 
 
 def unread_links(user) -> frozenset[str]:
-    return _unread(user)[1]
+    return unread(user)[1]
 
 
 def notifications_for(user):

@@ -7,7 +7,6 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import send_mass_mail
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from .models import Notification
@@ -61,20 +60,22 @@ def mark_read(user, notification_id=None) -> int:
     return marked
 
 
-def mark_read_for_page(user, path: str) -> int:
+def mark_read_for_page(user, path: str, links=None) -> int:
     """Mark read ``user``'s unread notifications that link to the page ``path``.
 
     Opening the item or 批示 a notification points to is reading it, however
     the user got there (inbox, e-mail, bookmark). A link may end in a
     ``#fragment`` on that page, which browsers never send to the server.
+    ``links``: the pages the unread ones link to, if already read from the
+    cache (``selectors.unread``).
     """
-    links = unread_links(user)  # cached: most pages are no notification's
-    if not any(link == path or link.startswith(f"{path}#") for link in links):
+    if links is None:
+        links = unread_links(user)  # cached: most pages are no notification's
+    here = [link for link in links if link == path or link.startswith(f"{path}#")]
+    if not here:
         return 0
     marked = Notification.objects.filter(
-        Q(url=path) | Q(url__startswith=f"{path}#"),
-        recipient=user,
-        read_at__isnull=True,
+        url__in=here, recipient=user, read_at__isnull=True
     ).update(read_at=timezone.now())
     forget_unread(user)
     return marked

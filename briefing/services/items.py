@@ -382,7 +382,10 @@ def release_item(item, actor, *, version=None) -> Item:
     )
 
 
-def _issue_still_composed(item) -> bool:
+ISSUE_FROZEN = "该期已送签或已签发，稿件不能再修改；如需修改请由签发人退回。"
+
+
+def issue_still_composed(item) -> bool:
     """An adopted item changes only while its issue is 组稿中: once submitted
     for sign-off the signer signs exactly what they previewed."""
     return item.status != S.ADOPTED or item.issue.status == Issue.Status.DRAFT
@@ -398,10 +401,8 @@ def editor_save_item(item, actor, *, version, title, body, note="", files=()) ->
     """
     locked = _lock(item)
     _check(locked, actor, "editor_save")
-    if not _issue_still_composed(locked):
-        raise WorkflowError(
-            "该期已送签或已签发，稿件不能再修改；如需修改请由签发人退回。"
-        )
+    if not issue_still_composed(locked):
+        raise WorkflowError(ISSUE_FROZEN)
     title, body, text = _text_fields(title, body)
     if not title:
         raise WorkflowError("请填写标题。")
@@ -536,7 +537,7 @@ def publish_items_of_issue(issue, actor) -> int:
 def _may_change_files(item, actor) -> bool:
     """The clerk while they may edit; the editor in the states of editor_save."""
     return workflow.allows(actor, item, "edit") or (
-        workflow.allows(actor, item, "editor_save") and _issue_still_composed(item)
+        workflow.allows(actor, item, "editor_save") and issue_still_composed(item)
     )
 
 

@@ -28,7 +28,7 @@ from briefing.forms.items import (
     VersionForm,
 )
 from briefing.importing import docx_to_html, join_hard_breaks, paragraphs_to_html
-from briefing.models import Attachment, Issue, Item
+from briefing.models import Attachment, Item
 from briefing.selectors import items as selectors
 from briefing.services import items as services
 from briefing.services.errors import StaleVersionError, WorkflowError
@@ -41,7 +41,6 @@ from briefing.uploads import (
 from core import generations, roles
 
 PAGE_SIZE = 25
-FROZEN_ISSUE = "该期已送签或已签发，稿件不能再修改；如需修改请由签发人退回。"
 SESSION_IMAGES = "editor_images"
 
 
@@ -212,11 +211,7 @@ def _item_form_view(request, item=None):
     template = "briefing/items/item_form.html"
     context = {"item": item, "max_bytes": _max_bytes()}
     if request.method == "POST":
-        # A browser never refills a file input: whenever this page comes back,
-        # the files chosen are gone and the user must be told.
-        context["dropped_files"] = [
-            uploaded.name for uploaded in request.FILES.getlist("attachments")
-        ]
+        context["dropped_files"] = _dropped_files(request)
         action = request.POST.get("action", "save")
         if action in {"import_word", "merge_lines"}:
             return _helper_action(request, ItemForm, action, template, context)
@@ -255,6 +250,13 @@ def _item_form_view(request, item=None):
     return render(request, template, context)
 
 
+def _dropped_files(request) -> list[str]:
+    """The attachments chosen for this POST: a browser never refills a file
+    input, so whenever the form comes back they are gone and the user must be
+    told (includes/dropped_files.html)."""
+    return [uploaded.name for uploaded in request.FILES.getlist("attachments")]
+
+
 def _max_bytes():
     return settings.UPLOAD_MAX_BYTES
 
@@ -283,16 +285,12 @@ def item_editor_edit(request, pk):
     if request.method != "POST" and "editor_save" not in _offered_moves(
         request.user, item
     ):
-        messages.error(request, FROZEN_ISSUE)
+        messages.error(request, services.ISSUE_FROZEN)
         return redirect("briefing:item_detail", item.pk)
     context = {"item": item, "max_bytes": _max_bytes()}
     if request.method == "POST":
         form = EditorItemForm(request.POST, request.FILES)
-        # A browser never refills a file input: whenever this page comes back,
-        # the files chosen are gone and the user must be told.
-        context["dropped_files"] = [
-            uploaded.name for uploaded in request.FILES.getlist("attachments")
-        ]
+        context["dropped_files"] = _dropped_files(request)
         if form.is_valid():
             try:
                 services.editor_save_item(
@@ -332,7 +330,7 @@ def _offered_moves(user, item) -> list[str]:
     """The moves to show buttons for: the workflow's, less those the issue's
     state rules out (so nobody does the work for a move that must fail)."""
     moves = workflow.available_moves(user, item)
-    if item.status == Item.Status.ADOPTED and item.issue.status != Issue.Status.DRAFT:
+    if not services.issue_still_composed(item):
         moves = [move for move in moves if move not in COMPOSING_MOVES]
     return moves
 
