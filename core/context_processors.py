@@ -1,18 +1,50 @@
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+
+from notifications.context_processors import bell_count
+
 from . import roles
+from .kept_html import CSRF_PLACEHOLDER, KeptHTML
+
+# Every page shows it, and rendering it cost as much as all the middleware:
+# kept by what it shows, not by user (two people with the same name, role,
+# menus and unread count see the same header).
+_headers = KeptHTML(limit=1000)
 
 
 def navigation(request):
-    """What the header needs: the user's role label and which menus to show."""
+    """``site_header``: the page header, rendered when a page shows it."""
+    return {"site_header": lambda: site_header(request)}
+
+
+def site_header(request):
+    nav = header_content(request)
+    html = _headers.get(
+        tuple(nav.items()) if nav else None,
+        lambda: render_to_string(
+            "includes/site_header.html",
+            {"nav": nav, "csrf_token": CSRF_PLACEHOLDER},
+        ),
+        # The logout form's; none for a visitor not logged in.
+        get_token(request) if nav else None,
+    )
+    return html
+
+
+def header_content(request) -> dict | None:
+    """What the header shows the user: name, role, which menus, the unread
+    count; None for a visitor not logged in."""
     user = request.user
     if not user.is_authenticated:
-        return {}
+        return None
     return {
-        "nav": {
-            "role_label": roles.role_label(user),
-            "clerk": roles.membership(user) is not None,
-            "editor": roles.is_editor(user),
-            "signer": roles.is_signer(user),
-            "reader": roles.is_reader(user),
-            "admin": user.is_staff,
-        }
+        "name": user.get_full_name() or user.username,
+        "role_label": roles.role_label(user),
+        "clerk": roles.membership(user) is not None,
+        "editor": roles.is_editor(user),
+        "signer": roles.is_signer(user),
+        "reader": roles.is_reader(user),
+        "admin": user.is_staff,
+        "audit": user.has_perm("audit.view_auditevent"),
+        "unread": bell_count(request),
     }

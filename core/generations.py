@@ -63,15 +63,42 @@ def cached(
             and time.monotonic() - copy[1] < seconds
         ):
             return copy[2]
-    found = cache.get_many([_key(name), key])
-    generation = found.get(_key(name)) or current(name)
-    entry = found.get(key)
-    if entry is None or entry[0] != generation:
-        entry = (generation, build())
-        cache.set(key, entry, seconds)
+    generation, value = _read_or_build({key: (name, build, seconds)}, ())[key]
     if in_process:
-        _copies[key] = (entry[0], time.monotonic(), entry[1])
-    return entry[1]
+        _copies[key] = (generation, time.monotonic(), value)
+    return value
+
+
+def cached_many(
+    entries: dict[str, tuple[str, Callable[[], Any], int]], plain: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """``cached`` for several entries in one cache round trip: ``entries`` maps
+    each key to (generation name, build, seconds), built in that order when
+    not current (a build that raises stops the rest). ``plain`` keys are read
+    in the same round trip as they are (None when missing), with or without
+    ``SHARED_CACHE``. Returns {key: value}."""
+    if not settings.SHARED_CACHE:
+        values = cache.get_many(plain) if plain else {}
+        return {key: values.get(key) for key in plain} | {
+            key: build() for key, (_, build, _) in entries.items()
+        }
+    found = _read_or_build(entries, plain)
+    return {key: found[key] if key in plain else found[key][1] for key in found}
+
+
+def _read_or_build(entries, plain) -> dict[str, Any]:
+    """{key: (generation, value)} for ``entries``, {key: value} for ``plain``."""
+    names = dict.fromkeys(name for name, _, _ in entries.values())
+    found = cache.get_many([*map(_key, names), *entries, *plain])
+    result = {key: found.get(key) for key in plain}
+    for key, (name, build, seconds) in entries.items():
+        generation = found.get(_key(name)) or current(name)
+        entry = found.get(key)
+        if entry is None or entry[0] != generation:
+            entry = (generation, build())
+            cache.set(key, entry, seconds)
+        result[key] = entry
+    return result
 
 
 def bump(name: str) -> None:

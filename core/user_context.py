@@ -15,7 +15,8 @@ this simple.
 
 What an entry holds is what the warmers put on the user object: each app
 registers the memoised lookups it makes (``register``) with the models they
-read.
+read. Per-user cache keys every page reads as well (the bell's count) are read
+in the same round trip (``read_along``, ``take``).
 """
 
 from collections.abc import Callable
@@ -30,6 +31,7 @@ GENERATION = "user-context"
 ENTRY_SECONDS = 60 * 60
 
 _warmers: list[Callable] = []
+_along: list[Callable[[int], str]] = []
 
 
 def register(warm: Callable, *watched: type[models.Model]) -> None:
@@ -42,14 +44,30 @@ def register(warm: Callable, *watched: type[models.Model]) -> None:
     generations.bump_on_change(GENERATION, *watched)
 
 
+def read_along(key_of: Callable[[int], str]) -> None:
+    """Read the cache key ``key_of(user id)`` in the same round trip as the
+    user's entry, for ``take``."""
+    _along.append(key_of)
+
+
 def load_user(user_id):
     """The user with ``user_id`` and its warmed lookups, or None if there is none."""
-    return generations.cached(
-        GENERATION,
-        f"user-context:user:{user_id}",
-        lambda: _build(user_id),
-        ENTRY_SECONDS,
+    key = f"user-context:user:{user_id}"
+    along = tuple(key_of(user_id) for key_of in _along)
+    found = generations.cached_many(
+        {key: (GENERATION, lambda: _build(user_id), ENTRY_SECONDS)}, plain=along
     )
+    user = found[key]
+    if user is not None:  # a new object each request: nothing here is shared
+        user._read_along = {k: found[k] for k in along if found[k] is not None}
+    return user
+
+
+def take(user, key):
+    """The value ``key`` had when the user was loaded (``read_along``), for
+    the first caller only: a later one, after a change, reads the cache again.
+    None when it was missing or already taken."""
+    return getattr(user, "_read_along", {}).pop(key, None)
 
 
 def _build(user_id):

@@ -1,5 +1,7 @@
 from django.core.cache import cache
 
+from core import user_context
+
 from .models import Notification
 
 # The bell is on every page; its count is kept until the user's notifications
@@ -13,7 +15,9 @@ def unread_key(user_id) -> str:
 
 def unread(user) -> tuple[int, frozenset[str]]:
     """(how many notifications ``user`` has not read, the pages they link to)."""
-    found = cache.get(unread_key(user.pk))
+    found = user_context.take(user, unread_key(user.pk))
+    if found is None:
+        found = cache.get(unread_key(user.pk))
     if found is None:
         links = list(
             Notification.objects.filter(

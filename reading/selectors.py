@@ -28,12 +28,13 @@ from .models import (
 
 S = Issue.Status
 
-# How long the frozen part of an issue page stays cached. The key holds the
-# issue's version (a correction or a stored PDF bumps it, so they show at
-# once); a unit or section renamed afterwards shows within this time.
+# How long the issued text of an issue stays cached. The key holds the
+# issue's version (a correction bumps it, so it shows at once); a unit or
+# section renamed afterwards shows within this time (and the minute the page's
+# rendered text is kept, ``reading.views``).
 FROZEN_SECONDS = 300
-# An issue or a PDF of one saved: cached issue rows and previous/next links
-# are read again.
+# An issue or a PDF of one saved: cached issue rows, previous/next links and
+# the PDFs offered are read again.
 ISSUES_GENERATION = "reading:issues"
 # A 批示 written or deleted: the counts under the items are read again.
 INSTRUCTIONS_GENERATION = "reading:instructions"
@@ -90,25 +91,63 @@ def may_read(user, issue) -> bool:
     )
 
 
+@dataclass
+class CachedIssue:
+    """An issued issue with what its page shows of the publication and its
+    PDFs, alike for every reader; cached until an issue or a PDF is saved."""
+
+    issue: Issue
+    # (id, distribution list id, number label) of the publication's issued
+    # issues, oldest first: the previous and next links.
+    issued: list[tuple]
+    documents: list[IssueDocument]
+
+
+def _cached_issue_entry(pk):
+    key = f"reading:cached-issue:{pk}"
+    return key, (ISSUES_GENERATION, lambda: _load_issue(pk), FROZEN_SECONDS)
+
+
+def _load_issue(pk) -> CachedIssue | None:
+    issue = (
+        Issue.objects.filter(pk=pk, status=S.ISSUED)
+        .select_related("publication", "distribution_list")
+        .first()
+    )
+    if issue is None:
+        return None
+    issued = [
+        (row.pk, row.distribution_list_id, row.number_label)
+        for row in Issue.objects.filter(
+            publication_id=issue.publication_id, status=S.ISSUED
+        )
+        .only("pk", "distribution_list_id", "number", "total_number")
+        .order_by("issue_date", "id")
+    ]
+    return CachedIssue(
+        issue, issued, list(issue.documents.order_by("created_at", "id"))
+    )
+
+
+def _readable(user, cached: CachedIssue | None) -> CachedIssue:
+    if cached is None or not may_read(user, cached.issue):
+        raise Http404("没有这一期")
+    return cached
+
+
 def get_readable_issue(user, pk) -> Issue:
     """The issue if ``user`` may read it, else 404.
 
     Issued issues are frozen: the row is cached until an issue or a PDF of
     one is saved (``ISSUES_GENERATION``).
     """
-    issue = generations.cached(
-        ISSUES_GENERATION,
-        f"reading:issue:{pk}",
-        lambda: (
-            Issue.objects.filter(pk=pk, status=S.ISSUED)
-            .select_related("publication", "distribution_list")
-            .first()
-        ),
-        FROZEN_SECONDS,
-    )
-    if issue is None or not may_read(user, issue):
-        raise Http404("没有这一期")
-    return issue
+    key, (name, build, seconds) = _cached_issue_entry(pk)
+    return _readable(user, generations.cached(name, key, build, seconds)).issue
+
+
+def read_key(issue_pk, user_pk) -> str:
+    """The cache key that remembers ``user`` has a receipt for the issue."""
+    return f"reading:read:{issue_pk}:{user_pk}"
 
 
 def with_read_flag(issues, user):
@@ -191,24 +230,71 @@ class ReadingSection:
 
 
 @dataclass
-class FrozenIssue:
-    sections: list[ReadingSection]
+class IssuePage:
+    """What the issue page needs but the items' text, read in one cache round
+    trip (``issue_page``)."""
+
+    issue: Issue
+    issued: list[tuple]
     documents: list[IssueDocument]
+    # {item id: number of 批示}, cached until a 批示 is written or deleted.
+    instruction_counts: dict[int, int]
+    # The user has a receipt already (remembered in the cache).
+    read_before: bool
+
+    @property
+    def frozen_key(self) -> str:
+        """Names the issue's text as issued: its version, and its creation
+        time, so a row id used again (a restored database) never meets an old
+        entry."""
+        issue = self.issue
+        created = issue.created_at.timestamp() if issue.created_at else 0
+        return f"reading:text:{issue.pk}:{issue.version}:{created}"
 
 
-def frozen_issue(issue) -> FrozenIssue:
-    """The issue's sections with their items (bodies already cleaned) and its
-    PDFs, cached: what every reader sees alike.
-
-    The key also holds the issue's creation time, so a row id used again (a
-    restored database) never meets an old entry.
-    """
-    key = (
-        f"reading:frozen:{issue.pk}:{issue.version}:"
-        f"{issue.created_at.timestamp() if issue.created_at else 0}"
+def issue_page(user, pk) -> IssuePage:
+    """The issue page's data if ``user`` may read the issue, else 404."""
+    issue_key, issue_entry = _cached_issue_entry(pk)
+    counts_key = f"reading:instruction-counts:{pk}"
+    receipt_key = read_key(pk, user.pk)
+    found = generations.cached_many(
+        {
+            issue_key: issue_entry,
+            counts_key: (
+                INSTRUCTIONS_GENERATION,
+                lambda: _count_instructions(pk),
+                FROZEN_SECONDS,
+            ),
+        },
+        plain=(receipt_key,),
     )
-    frozen = cache.get(key)
-    if frozen is None:
+    cached = _readable(user, found[issue_key])
+    return IssuePage(
+        cached.issue,
+        cached.issued,
+        cached.documents,
+        found[counts_key],
+        bool(found[receipt_key]),
+    )
+
+
+def _count_instructions(issue_pk) -> dict[int, int]:
+    return dict(
+        Instruction.objects.filter(issue_id=issue_pk)
+        .order_by()
+        .values("item_id")
+        .annotate(n=Count("id"))
+        .values_list("item_id", "n")
+    )
+
+
+def sections_as_issued(page: IssuePage) -> list[ReadingSection]:
+    """The issue's sections with their items (bodies already cleaned), what
+    every reader sees alike; cached under ``page.frozen_key``. New objects on
+    every call: ``reading_sections`` sets per-user fields on them."""
+    sections = cache.get(page.frozen_key)
+    if sections is None:
+        issue = page.issue
         items = (
             Item.objects.filter(issue=issue)
             .select_related("department")
@@ -233,40 +319,18 @@ def frozen_issue(issue) -> FrozenIssue:
             for s in issue.issue_sections.select_related("section").order_by("position")
             if by_section.get(s.section_id)
         ]
-        frozen = FrozenIssue(
-            sections, list(issue.documents.order_by("created_at", "id"))
-        )
-        cache.set(key, frozen, FROZEN_SECONDS)
-    return frozen
+        cache.set(page.frozen_key, sections, FROZEN_SECONDS)
+    return sections
 
 
-def _instruction_counts(issue) -> dict[int, int]:
-    """{item id: number of 批示} for the issue, cached until a 批示 changes."""
-    return generations.cached(
-        INSTRUCTIONS_GENERATION,
-        f"reading:instruction-counts:{issue.pk}",
-        lambda: dict(
-            Instruction.objects.filter(issue=issue)
-            .order_by()
-            .values("item_id")
-            .annotate(n=Count("id"))
-            .values_list("item_id", "n")
-        ),
-        FROZEN_SECONDS,
-    )
-
-
-def reading_sections(issue, frozen, user) -> list[ReadingSection]:
-    """The issue's sections in order with their items (from ``frozen_issue``,
-    read once per request); each item carries the 批示 the user may see
-    (``shown_instructions``) and ``instruction_count`` (shown to editors only)."""
-    sections = frozen.sections
-    counts = _instruction_counts(issue)
+def shown_instructions(page: IssuePage, user) -> dict[int, list[Instruction]]:
+    """{item id: the 批示 on it ``user`` may see}, oldest first; no query when
+    the issue has none."""
     shown = {}
-    if counts:
+    if page.instruction_counts:
         for instruction in (
             visible_instructions(user)
-            .filter(issue=issue)
+            .filter(issue=page.issue)
             # Only what the page shows: the planner's time grows with the joins.
             .select_related(None)
             .select_related("author", "signed_by", "feedback__author")
@@ -274,10 +338,17 @@ def reading_sections(issue, frozen, user) -> list[ReadingSection]:
             .order_by("created_at", "id")
         ):
             shown.setdefault(instruction.item_id, []).append(instruction)
+    return shown
+
+
+def reading_sections(page: IssuePage, shown) -> list[ReadingSection]:
+    """``sections_as_issued`` with, on each item, the 批示 the user may see
+    (``shown``) and ``instruction_count`` (shown to editors only)."""
+    sections = sections_as_issued(page)
     for section in sections:
         for item in section.items:
             item.shown_instructions = shown.get(item.pk, [])
-            item.instruction_count = counts.get(item.pk, 0)
+            item.instruction_count = page.instruction_counts.get(item.pk, 0)
     return sections
 
 
@@ -287,33 +358,15 @@ class IssueLink:
     number_label: str
 
 
-def _issued_in_publication(publication_id) -> list[tuple]:
-    """(id, distribution list id, number label) of the publication's issued
-    issues, oldest first, cached until an issue changes."""
-    return generations.cached(
-        ISSUES_GENERATION,
-        f"reading:issued:{publication_id}",
-        lambda: [
-            (issue.pk, issue.distribution_list_id, issue.number_label)
-            for issue in Issue.objects.filter(
-                publication_id=publication_id, status=S.ISSUED
-            )
-            .only("pk", "distribution_list_id", "number", "total_number")
-            .order_by("issue_date", "id")
-        ],
-        FROZEN_SECONDS,
-    )
-
-
-def neighbours(issue, user) -> tuple[IssueLink | None, IssueLink | None]:
+def neighbours(page: IssuePage, user) -> tuple[IssueLink | None, IssueLink | None]:
     """The previous and next issue of the same publication the user may read."""
     lists = readable_lists(user)
     rows = [
         IssueLink(pk, label)
-        for pk, list_id, label in _issued_in_publication(issue.publication_id)
-        if pk == issue.pk or lists is None or list_id in lists
+        for pk, list_id, label in page.issued
+        if pk == page.issue.pk or lists is None or list_id in lists
     ]
-    index = next((i for i, link in enumerate(rows) if link.pk == issue.pk), None)
+    index = next((i for i, link in enumerate(rows) if link.pk == page.issue.pk), None)
     if index is None:
         return None, None
     previous = rows[index - 1] if index > 0 else None
@@ -321,9 +374,9 @@ def neighbours(issue, user) -> tuple[IssueLink | None, IssueLink | None]:
     return previous, following
 
 
-def documents(frozen) -> tuple[IssueDocument | None, list[IssueDocument]]:
+def documents(page: IssuePage) -> tuple[IssueDocument | None, list[IssueDocument]]:
     """The PDF to offer (the newest 更正版, else the original) and the others."""
-    docs = frozen.documents
+    docs = page.documents
     if not docs:
         return None, []
     corrections = [d for d in docs if d.is_correction]

@@ -44,7 +44,7 @@ def record_read(issue, user) -> bool:
     if issue.status != Issue.Status.ISSUED or not user.is_authenticated:
         return False
     # Receipts are never taken back: once seen, remembered (no query per view).
-    key = f"reading:read:{issue.pk}:{user.pk}"
+    key = selectors.read_key(issue.pk, user.pk)
     if cache.get(key):
         return False
     if ReadReceipt.objects.filter(issue=issue, user=user).exists():

@@ -7,7 +7,9 @@ Views parse input, call one service, render. What a user may see is decided in
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
@@ -22,6 +24,7 @@ from briefing.services.errors import WorkflowError
 from briefing.uploads import download_response
 from briefing.views.issues import verified_pdf_response
 from core import roles
+from core.kept_html import CSRF_PLACEHOLDER, KeptHTML
 
 from . import search as item_search
 from . import selectors, services
@@ -78,32 +81,77 @@ def year(request, year):
 @login_required
 @require_GET
 def issue(request, pk):
-    current = selectors.get_readable_issue(request.user, pk)
-    services.record_read(current, request.user)
-    return _render_issue(request, current)
+    page = selectors.issue_page(request.user, pk)
+    if not page.read_before:
+        services.record_read(page.issue, request.user)
+    return _render_issue(request, page)
 
 
-def _render_issue(request, current, *, form_item=None, form=None, status=200):
+def _render_issue(request, page, *, form_item=None, form=None, status=200):
     user = request.user
-    previous, following = selectors.neighbours(current, user)
-    frozen = selectors.frozen_issue(current)
-    document, other_documents = selectors.documents(frozen)
+    previous, following = selectors.neighbours(page, user)
+    document, other_documents = selectors.documents(page)
+    can_instruct = user.has_perm(roles.INSTRUCT_PERM)
+    is_editor = roles.is_editor(user)
+    shown = selectors.shown_instructions(page, user)
+    csrf_token = get_token(request)  # one for every form on the page
     context = {
-        "issue": current,
-        "date_label": date_label(current.issue_date),
-        "sections": selectors.reading_sections(current, frozen, user),
+        "issue": page.issue,
+        "date_label": date_label(page.issue.issue_date),
         "previous": previous,
         "following": following,
         "document": document,
         "other_documents": other_documents,
-        "distribution_lines": distribution_lines(current),
-        "can_instruct": user.has_perm(roles.INSTRUCT_PERM),
-        "is_editor": roles.is_editor(user),
-        "form_item_id": form_item.pk if form_item else None,
-        "instruction_form": form,
-        "blank_form": InstructionForm(),
+        "distribution_lines": distribution_lines(page.issue),
+        "can_instruct": can_instruct,
+        "is_editor": is_editor,
     }
-    return render(request, "reading/issue.html", context, status=status)
+    if form is None and not shown and not (is_editor and page.instruction_counts):
+        # Nothing of this user's own on it: the article every such reader sees.
+        article = _articles.get(
+            (
+                page.frozen_key,
+                can_instruct,
+                is_editor,
+                previous,
+                following,
+                tuple(d.pk for d in page.documents),
+            ),
+            lambda: render_to_string(
+                ARTICLE_TEMPLATE,
+                {
+                    **context,
+                    "sections": selectors.sections_as_issued(page),
+                    "csrf_token": CSRF_PLACEHOLDER,
+                },
+            ),
+            csrf_token,
+        )
+    else:
+        article = render_to_string(
+            ARTICLE_TEMPLATE,
+            {
+                **context,
+                "sections": selectors.reading_sections(page, shown),
+                "form_item_id": form_item.pk if form_item else None,
+                "instruction_form": form,
+                "csrf_token": csrf_token,
+            },
+            request,
+        )
+    return render(
+        request,
+        "reading/issue.html",
+        {"issue": page.issue, "article": article, "csrf_token": csrf_token},
+        status=status,
+    )
+
+
+ARTICLE_TEMPLATE = "includes/reading_article.html"
+# The issue's page as rendered for readers with no 批示 of their own on it.
+# Kept a minute, so a renamed unit, section or publication shows as
+# ``FROZEN_SECONDS`` says.
+_articles = KeptHTML(limit=256, seconds=60)
 
 
 @login_required
@@ -161,7 +209,8 @@ def remind(request, pk):
 @require_POST
 def instruction_create(request, pk, item_pk):
     user = request.user
-    current = selectors.get_readable_issue(user, pk)
+    page = selectors.issue_page(user, pk)
+    current = page.issue
     item = get_object_or_404(Item, pk=item_pk, issue=current)
     if not user.has_perm(roles.INSTRUCT_PERM):
         raise Http404
@@ -179,7 +228,7 @@ def instruction_create(request, pk, item_pk):
             url = reverse("reading:issue", args=[current.pk])
             return redirect(f"{url}#item-{item.pk}")
     # Show the page again with what the leader wrote.
-    return _render_issue(request, current, form_item=item, form=form, status=400)
+    return _render_issue(request, page, form_item=item, form=form, status=400)
 
 
 @login_required

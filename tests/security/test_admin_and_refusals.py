@@ -172,7 +172,9 @@ def test_error_500_page_is_chinese(client, settings):
 
     response = server_error(RequestFactory().get("/"))
     assert response.status_code == 500
-    assert "系统出错" in response.content.decode()
+    page = response.content.decode()
+    assert "系统出错" in page
+    assert "政务信息简报系统</a>" in page  # the header, for no one
 
 
 def test_auditor_is_named_in_the_header():
