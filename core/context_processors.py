@@ -13,8 +13,9 @@ _headers = KeptHTML(limit=1000)
 
 
 def navigation(request):
-    """``site_header``: the page header, rendered when a page shows it."""
-    return {"site_header": lambda: site_header(request)}
+    """``page_header``: the site header, rendered when a page shows it (not
+    ``site_header``: the admin's pages set that to their title)."""
+    return {"page_header": lambda: site_header(request)}
 
 
 def site_header(request):
@@ -34,8 +35,9 @@ def site_header(request):
 def header_content(request) -> dict | None:
     """What the header shows the user: name, role, which menus, the unread
     count; None for a visitor not logged in."""
-    user = request.user
-    if not user.is_authenticated:
+    # None before the authentication middleware ran (a refused Host header).
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
         return None
     return {
         "name": user.get_full_name() or user.username,

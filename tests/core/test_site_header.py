@@ -81,3 +81,20 @@ def test_logout_takes_the_users_own_csrf_token():
     )
     assert second.get(reverse("notifications:list")).status_code == 302  # to login
     assert header(first).xpath(".//form[@data-logout]")
+
+
+@pytest.mark.parametrize("name", ["password_change", "password_change_done"])
+def test_the_admins_password_pages_keep_the_header(client, name):
+    # The admin sets its own ``site_header`` (its title) on these pages.
+    client.force_login(factories.make_admin(first_name="系统管理员"))
+    response = client.get(reverse(f"admin:{name}"))
+    assert response.status_code == 200
+    (node,) = lxml_html.fromstring(response.content.decode()).xpath("//header")
+    assert "系统管理员" in node.text_content()
+    assert node.xpath(".//form[@data-logout]")
+
+
+def test_a_refused_host_gets_the_chinese_400_page(client):
+    response = client.get("/", HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    assert "请求无效" in response.content.decode()
