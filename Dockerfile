@@ -22,4 +22,4 @@ RUN useradd --system --home /app briefing && mkdir -p /app/media \
     && chown briefing /app/media
 USER briefing
 EXPOSE 8000
-CMD ["sh", "-c", "python manage.py migrate --noinput && gunicorn config.wsgi --bind 0.0.0.0:8000 --workers 3 --timeout 60"]
+CMD ["sh", "-c", "python manage.py migrate --noinput && gunicorn -c config/gunicorn.py config.wsgi --bind 0.0.0.0:8000"]

@@ -1,6 +1,9 @@
 """No Docker engine runs here: check the compose file against what settings read."""
 
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import yaml
@@ -50,3 +53,35 @@ def test_dockerfile_installs_fonts_and_harfbuzz_and_runs_migrations():
     for package in ["fonts-noto-cjk", "libharfbuzz-subset0"]:
         assert package in packages.split()
     assert "migrate" in dockerfile and "gunicorn" in dockerfile
+
+
+def test_gunicorn_starts_from_the_config_the_dockerfile_names():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "gunicorn -c config/gunicorn.py config.wsgi" in dockerfile
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings.dev"
+    result = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "--check-config",
+            "--print-config",
+            "-c",
+            "config/gunicorn.py",
+            "config.wsgi",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"^workers\s+= 3$", result.stdout, re.M)
+    assert re.search(r"^timeout\s+= 60$", result.stdout, re.M)
+    # Ours (gunicorn's own default prints as PostWorkerInit.post_worker_init).
+    assert re.search(
+        r"^post_worker_init\s+= <post_worker_init\(\)>$", result.stdout, re.M
+    )
