@@ -186,9 +186,7 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": "core.storage.StaticFilesStorage"
-    },
+    "staticfiles": {"BACKEND": "core.storage.StaticFilesStorage"},
 }
 # Uploaded files are private: never served by a URL of their own, only through
 # views that check who may see them.
