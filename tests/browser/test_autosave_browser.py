@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from briefing.models import Item
 from tests import factories
+from tests.briefing.item_helpers import docx_bytes
 from tests.conftest import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -120,3 +121,31 @@ def test_draft_survives_expired_session_and_is_restored(browser_context, shot):
     page.get_by_role("button", name="退出").click()
     page.wait_for_load_state()
     assert stored_copy(page, item_key) is None
+
+
+def test_text_imported_from_word_is_kept_until_saved(browser_context, tmp_path):
+    department = factories.make_department()
+    clerk = factories.make_clerk(department)
+    page = browser_context.new_page()
+    page.on("dialog", lambda dialog: dialog.accept())
+    new_key = f"jianbao:autosave:{clerk.pk}:item:new"
+    docx = tmp_path / "稿件.docx"
+    docx.write_bytes(docx_bytes(PARAGRAPHS))
+
+    login(page, clerk.username, factories.PASSWORD)
+    page.goto("/items/new/")
+    page.get_by_label("标题").fill(TITLE)
+    page.locator("summary", has_text="导入Word").click()
+    page.get_by_label("导入Word（.docx）").set_input_files(str(docx))
+    page.get_by_role("button", name="导入Word", exact=True).click()
+    expect(page.get_by_text("已从 Word 文件导入正文（尚未保存）")).to_be_visible()
+    # Kept at once, before the clerk types anything.
+    wait_for_copy(page, new_key, PARAGRAPHS[1])
+
+    # The tab is closed without saving; the next form offers the text back.
+    page.goto("/items/mine/")
+    page.goto("/items/new/")
+    notice = page.locator(".autosave-notice")
+    expect(notice).to_contain_text(TITLE)
+    notice.get_by_role("button", name="恢复").click()
+    expect(page.locator(".ck-editor__editable p")).to_have_text(PARAGRAPHS)

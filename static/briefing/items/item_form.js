@@ -232,6 +232,12 @@
       paused = true;
       showNotice(copy);
     }
+    // Text the server put in but did not save (导入Word, 合并硬换行) is a
+    // change like a typed one: kept until it is saved.
+    if (form.hasAttribute("data-autosave-unsaved") && !paused) {
+      baseline = {};
+      saveNow();
+    }
     form.addEventListener("input", saveSoon);
     form.addEventListener("change", saveSoon);
     richAreas.forEach(function (el) {
