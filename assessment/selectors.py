@@ -475,11 +475,20 @@ def countable_items():
     return Item.objects.filter(submitted_at__isnull=False)
 
 
+def may_read_bulletins(user) -> bool:
+    """Editors and admins (drafts too), unit members and readers (leaders)."""
+    return (
+        roles.sees_every_unit(user)
+        or roles.membership(user) is not None
+        or roles.is_reader(user)
+    )
+
+
 def bulletins_for(user):
     """The 通报 ``user`` may open: every one for editors and admins; the issued
     ones for unit members and readers (leaders); none for anyone else."""
     if roles.sees_every_unit(user):
         return Bulletin.objects.all()
-    if roles.membership(user) is not None or roles.is_reader(user):
+    if may_read_bulletins(user):
         return Bulletin.objects.filter(status=Bulletin.Status.ISSUED)
     return Bulletin.objects.none()

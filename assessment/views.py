@@ -482,11 +482,7 @@ def _bulletin_for(user, bulletin_id) -> Bulletin:
 def bulletins(request):
     """The 通报 the user may open; editors also make a new draft here."""
     user = request.user
-    if not (
-        roles.sees_every_unit(user)
-        or roles.membership(user) is not None
-        or roles.is_reader(user)
-    ):
+    if not selectors.may_read_bulletins(user):
         raise Http404
     may_manage = services.may_manage(user)
     form = None

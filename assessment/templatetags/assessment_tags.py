@@ -1,6 +1,7 @@
 from django import template
 
 from assessment.scoring import fmt
+from assessment.selectors import may_read_bulletins
 from core import roles
 
 register = template.Library()
@@ -13,10 +14,8 @@ def assessment_nav(context):
         "editor": roles.is_editor(user),
         "sees_all": roles.sees_every_unit(user),
         "rules_admin": roles.is_admin(user),
-        # Units and leaders read the issued 通报 there (selectors.bulletins_for).
-        "bulletins": roles.sees_every_unit(user)
-        or roles.membership(user) is not None
-        or roles.is_reader(user),
+        # Units and leaders read the issued 通报 there.
+        "bulletins": may_read_bulletins(user),
     }
 
 
