@@ -20,6 +20,8 @@ from django.utils import timezone
 
 from audit.services import record_event
 
+from .admin_log import LogDeletionsAfterEvent
+
 NO_USERNAME = "（未填用户名）"
 
 
@@ -89,7 +91,7 @@ if admin.site.is_registered(AccessAttempt):
 
 
 @admin.register(AccessAttempt)
-class AccessAttemptAdmin(admin.ModelAdmin):
+class AccessAttemptAdmin(LogDeletionsAfterEvent, admin.ModelAdmin):
     list_display = ["user_name", "ip", "failures", "last_failure", "locked"]
     list_display_links = ["user_name"]
     search_fields = ["username"]
@@ -160,13 +162,6 @@ class AccessAttemptAdmin(admin.ModelAdmin):
         )
         return super().render_delete_form(request, context)
 
-    def log_deletions(self, request, queryset):
-        # Django logs a delete before calling delete_model. That log entry would
-        # make the catch-all admin audit (core.signals.on_admin_change) write an
-        # "admin.delete" event before the unlock writes its own; unlock() logs
-        # after the event instead, and the catch-all then skips.
-        return []
-
     def delete_model(self, request, obj):
         self.unlock(request, [obj])
 
@@ -176,8 +171,7 @@ class AccessAttemptAdmin(admin.ModelAdmin):
     def unlock(self, request, attempts):
         with transaction.atomic():
             names = unlock_accounts(request.user, attempts)
-            # The rows are gone but the instances keep pk and name for the log.
-            super().log_deletions(request, attempts)
+            self.log_deleted(request, attempts)
         return names
 
     def response_delete(self, request, obj_display, obj_id):

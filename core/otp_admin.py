@@ -9,6 +9,7 @@ from django.contrib import admin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import otp
+from .admin_log import LogDeletionsAfterEvent
 from .models import OTPDevice
 
 if admin.site.is_registered(TOTPDevice):
@@ -16,7 +17,7 @@ if admin.site.is_registered(TOTPDevice):
 
 
 @admin.register(OTPDevice)
-class OTPDeviceAdmin(admin.ModelAdmin):
+class OTPDeviceAdmin(LogDeletionsAfterEvent, admin.ModelAdmin):
     list_display = [
         "owner",
         "device_name",
@@ -76,15 +77,9 @@ class OTPDeviceAdmin(admin.ModelAdmin):
         self.delete_queryset(request, queryset)
         self.message_user(request, "已重置，用户下次登录时重新启用两步验证。")
 
-    def log_deletions(self, request, queryset):
-        # Django logs a delete before delete_model runs, which would make the
-        # catch-all admin audit (core.signals) write an event besides otp_reset;
-        # delete_model logs after the reset instead, and the catch-all skips.
-        return []
-
     def delete_model(self, request, obj):
         otp.reset_device(request.user, obj)
-        super().log_deletions(request, [obj])
+        self.log_deleted(request, [obj])
 
     def delete_queryset(self, request, queryset):
         for device in queryset.select_related("user"):
