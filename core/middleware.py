@@ -1,6 +1,5 @@
 """Session and password rules that apply to every request of a logged-in user."""
 
-import time
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -9,6 +8,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 
 from . import accounts, otp
 from .paths import path_of
@@ -33,7 +33,7 @@ class SessionLimitMiddleware:
         user = request.user
         if user.is_authenticated:
             login_at = request.session.get(accounts.LOGIN_AT_KEY)
-            now = time.time()
+            now = timezone.now().timestamp()
             if login_at is None:
                 request.session[accounts.LOGIN_AT_KEY] = now
             elif now - login_at > settings.SESSION_ABSOLUTE_SECONDS:

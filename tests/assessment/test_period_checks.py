@@ -4,7 +4,6 @@ import datetime
 from urllib.parse import urlsplit
 
 import pytest
-from django.utils import timezone
 
 from assessment import services
 from assessment.models import Bulletin
@@ -20,14 +19,14 @@ def data():
     return fixed_data_set()
 
 
-def set_now(monkeypatch, when: datetime.datetime):
-    """Pin the clock; ``localdate()`` then answers in Asia/Shanghai."""
-    monkeypatch.setattr(timezone, "now", lambda: when)
+def set_now(time_machine, when: datetime.datetime):
+    """Move the whole clock; ``localdate()`` then answers in Asia/Shanghai."""
+    time_machine.move_to(when, tick=False)
 
 
 @pytest.fixture
-def nov26(monkeypatch):
-    set_now(monkeypatch, datetime.datetime(2026, 11, 26, 2, 0, tzinfo=UTC))
+def nov26(time_machine):
+    set_now(time_machine, datetime.datetime(2026, 11, 26, 2, 0, tzinfo=UTC))
 
 
 # --- 1. 通报 of a month that has not ended -----------------------------------------
@@ -61,21 +60,21 @@ def test_bulletin_of_an_ended_month_is_drafted(client, data, nov26):
     assert (bulletin.year, bulletin.month) == (2026, 10)
 
 
-def test_month_ends_by_the_date_in_shanghai(data, monkeypatch):
+def test_month_ends_by_the_date_in_shanghai(data, time_machine):
     # 23:30 on 30 November in Shanghai: November is still running.
-    set_now(monkeypatch, datetime.datetime(2026, 11, 30, 15, 30, tzinfo=UTC))
+    set_now(time_machine, datetime.datetime(2026, 11, 30, 15, 30, tzinfo=UTC))
     with pytest.raises(services.AssessmentError):
         services.create_bulletin(data["editor"], 2026, 11)
     # 00:30 on 1 December in Shanghai, still 30 November in UTC.
-    set_now(monkeypatch, datetime.datetime(2026, 11, 30, 16, 30, tzinfo=UTC))
+    set_now(time_machine, datetime.datetime(2026, 11, 30, 16, 30, tzinfo=UTC))
     assert services.create_bulletin(data["editor"], 2026, 11).month == 11
 
 
-def test_a_draft_of_a_running_month_cannot_be_issued(data, monkeypatch):
-    set_now(monkeypatch, datetime.datetime(2026, 12, 2, 2, 0, tzinfo=UTC))
+def test_a_draft_of_a_running_month_cannot_be_issued(data, time_machine):
+    set_now(time_machine, datetime.datetime(2026, 12, 2, 2, 0, tzinfo=UTC))
     draft = services.create_bulletin(data["editor"], 2026, 11)
     # A draft made for November while November was running (before this check).
-    set_now(monkeypatch, datetime.datetime(2026, 11, 26, 2, 0, tzinfo=UTC))
+    set_now(time_machine, datetime.datetime(2026, 11, 26, 2, 0, tzinfo=UTC))
     with pytest.raises(services.AssessmentError) as refused:
         services.issue_bulletin(draft, data["editor"], version=draft.version)
     assert refused.value.message == "2026年11月尚未结束，月底后才能印发本月通报。"
