@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from lxml import html as lxml_html
 
 from tests.factories import (
@@ -245,9 +246,11 @@ def test_admin_edits_rules_on_the_site(client, data):
     assert "县级：每条采用得分" in form.content.decode()
     from assessment.models import AdoptionLevel, ScoringRuleSet
 
+    # Next year's rules: a date in the past would ask for confirmation first.
+    year = timezone.localdate().year + 1
     post = {
-        "name": "2027年考核办法",
-        "valid_from": "2027-01-01",
+        "name": f"{year}年考核办法",
+        "valid_from": f"{year}-01-01",
         "monthly_quota": "3",
         "quota_penalty": "0.5",
         "quota_note": "通报点名",
@@ -257,13 +260,13 @@ def test_admin_edits_rules_on_the_site(client, data):
         post[f"instruction_{level.pk}"] = "4"
     response = client.post("/stats/rules/new/", post)
     assert response.status_code == 302
-    rule_set = ScoringRuleSet.objects.get(valid_from="2027-01-01")
+    rule_set = ScoringRuleSet.objects.get(valid_from=f"{year}-01-01")
     assert rule_set.rules.count() == AdoptionLevel.objects.count()
     assert rule_set.quota_penalty == Decimal("0.5")
     # The same date twice is refused with a message, and nothing is made.
     again = client.post("/stats/rules/new/", post)
     assert again.status_code == 200
-    assert "已有自 2027-01-01 起用的规则" in again.content.decode()
+    assert f"已有自 {year}-01-01 起用的规则" in again.content.decode()
     from audit.models import AuditEvent
 
     assert AuditEvent.objects.filter(action="assessment.rule_set_add").count() == 1
