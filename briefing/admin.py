@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from core.admin_log import HiddenIsNotFound
+
 from .models import (
     Attachment,
     DistributionList,
@@ -13,6 +15,7 @@ from .models import (
     Publication,
     Section,
 )
+from .selectors.items import visible_items
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -151,7 +154,7 @@ class AttachmentInline(ReadOnlyInline):
 
 
 @admin.register(Item)
-class ItemAdmin(ReadOnlyAdmin):
+class ItemAdmin(HiddenIsNotFound, ReadOnlyAdmin):
     list_display = ["title", "department", "status", "submitted_at", "issue", "section"]
     list_filter = [
         "status",
@@ -165,13 +168,23 @@ class ItemAdmin(ReadOnlyAdmin):
     list_select_related = ["department", "issue__publication", "section"]
     inlines = [AttachmentInline, ItemRevisionInline, ItemEventInline]
 
+    def get_queryset(self, request):
+        # The site's rule: a unit's drafts and items still in unit review are
+        # not shown here either (and answer 404).
+        return super().get_queryset(request) & visible_items(request.user)
+
 
 @admin.register(ItemEvent)
-class ItemEventAdmin(ReadOnlyAdmin):
+class ItemEventAdmin(HiddenIsNotFound, ReadOnlyAdmin):
     list_display = ["created_at", "item", "actor", "action", "from_status", "to_status"]
     list_filter = ["action", "to_status"]
     search_fields = ["item__title", "comment", "actor__username"]
     date_hierarchy = "created_at"
+
+    def get_queryset(self, request):
+        return (
+            super().get_queryset(request).filter(item__in=visible_items(request.user))
+        )
 
 
 @admin.register(IssueEvent)

@@ -54,3 +54,24 @@ class OTPDevice(TOTPDevice):
 
     def __str__(self):
         return f"{self.user} 的{self.name}"
+
+
+class PasswordHistory(models.Model):
+    """A password hash the user has had, so that a change cannot reuse it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name="用户",
+    )
+    password = models.CharField("密码哈希", max_length=128)
+    created_at = models.DateTimeField("设置时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "历史密码"
+        verbose_name_plural = "历史密码"
+        indexes = [models.Index(fields=["user", "-id"], name="core_pwhist_user_id")]
+
+    def __str__(self):
+        return f"{self.user} {self.created_at:%Y-%m-%d}"

@@ -8,8 +8,8 @@ an admin create devices for others): here an admin may only look and reset
 from django.contrib import admin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import otp
-from .admin_log import LogDeletionsAfterEvent
+from . import otp, permissions
+from .admin_log import HiddenIsNotFound, LogDeletionsAfterEvent
 from .models import OTPDevice
 
 if admin.site.is_registered(TOTPDevice):
@@ -17,7 +17,7 @@ if admin.site.is_registered(TOTPDevice):
 
 
 @admin.register(OTPDevice)
-class OTPDeviceAdmin(LogDeletionsAfterEvent, admin.ModelAdmin):
+class OTPDeviceAdmin(HiddenIsNotFound, LogDeletionsAfterEvent, admin.ModelAdmin):
     list_display = [
         "owner",
         "device_name",
@@ -64,6 +64,14 @@ class OTPDeviceAdmin(LogDeletionsAfterEvent, admin.ModelAdmin):
     @admin.display(description="连续错误次数")
     def failures(self, device):
         return device.throttling_failure_count
+
+    def get_queryset(self, request):
+        # A 管理员 may not weaken the login of an account above their own.
+        return (
+            super()
+            .get_queryset(request)
+            .filter(user__in=permissions.manageable_accounts(request.user))
+        )
 
     def has_add_permission(self, request):
         # Only the user enrolls, with their own phone.

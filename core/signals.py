@@ -1,4 +1,8 @@
-"""Framework glue: Django and django-axes signals → ``core.accounts`` and audit."""
+"""Framework glue: Django and django-axes signals → ``core.accounts`` and audit.
+
+Roles, the active flag and passwords change through ``core.accounts`` services
+(called by the admin), not from model signals here.
+"""
 
 from axes.signals import user_locked_out
 from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
@@ -10,7 +14,7 @@ from django.contrib.auth.signals import (
     user_logged_out,
     user_login_failed,
 )
-from django.db.models.signals import m2m_changed, post_save, pre_save
+from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -67,69 +71,8 @@ def on_login_failed(sender, credentials, request=None, **kwargs):
 
 @receiver(user_locked_out, dispatch_uid="core_locked_out")
 def on_locked_out(sender, request, username, ip_address, **kwargs):
-    accounts.locked_out(username)
-
-
-@receiver(pre_save, sender=User, dispatch_uid="core_user_pre_save")
-def remember_was_active(sender, instance, raw=False, **kwargs):
-    if raw or instance.pk is None:
-        instance._core_was_active = None
-        return
-    instance._core_was_active = (
-        User.objects.filter(pk=instance.pk).values_list("is_active", flat=True).first()
-    )
-
-
-@receiver(post_save, sender=User, dispatch_uid="core_user_post_save")
-def on_user_saved(sender, instance, created, raw=False, **kwargs):
-    if raw:
-        return
-    # AbstractBaseUser keeps the raw password in _password between
-    # set_password() and the end of save(): the password has just changed.
-    if getattr(instance, "_password", None) is not None or created:
-        accounts.password_set(instance)
-    was_active = getattr(instance, "_core_was_active", None)
-    if was_active and not instance.is_active:
-        ended = accounts.end_sessions(instance)
-        record_event(
-            actor=current.get().user,
-            action="account_disabled",
-            obj=instance,
-            username=instance.get_username(),
-            reason=f"停用账号，结束 {ended} 个会话",
-        )
-    elif was_active is False and instance.is_active:
-        record_event(actor=current.get().user, action="account_enabled", obj=instance)
-
-
-@receiver(m2m_changed, sender=User.groups.through, dispatch_uid="core_user_groups")
-def on_groups_changed(sender, instance, action, reverse, pk_set, **kwargs):
-    if action not in {"post_add", "post_remove", "pre_clear"}:
-        return
-    verb = {"post_add": "加入", "post_remove": "移出", "pre_clear": "移出"}[action]
-    if reverse:
-        # group.user_set.add(users…): instance is the group.
-        if action == "pre_clear":
-            users = list(instance.user_set.all())
-        else:
-            users = User.objects.filter(pk__in=pk_set or [])
-        pairs = [(user, [instance.name]) for user in users]
-    else:
-        if action == "pre_clear":
-            names = list(instance.groups.values_list("name", flat=True))
-        else:
-            names = list(
-                Group.objects.filter(pk__in=pk_set or []).values_list("name", flat=True)
-            )
-        pairs = [(instance, names)] if names else []
-    actor = current.get().user
-    for user, names in pairs:
-        record_event(
-            actor=actor,
-            action="role_change",
-            obj=user,
-            reason=f"{user.get_username()} {verb}角色：{'、'.join(sorted(names))}",
-        )
+    failures = getattr(request, "axes_failures_since_start", None)
+    accounts.locked_out(username, failures)
 
 
 ADMIN_ACTIONS = {

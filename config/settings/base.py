@@ -129,7 +129,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "core.validators.CharacterClassValidator"},
+    # Not the current password nor one of the last PASSWORD_HISTORY; its
+    # password_changed() hook also records every change (core.accounts).
+    {"NAME": "core.validators.PasswordHistoryValidator"},
 ]
+PASSWORD_HISTORY = 5
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -140,12 +144,16 @@ LOGOUT_REDIRECT_URL = "login"
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.5"))
 AXES_LOCKOUT_PARAMETERS = ["username"]
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# The Chinese lockout page, with when the lock ends and who can lift it.
+AXES_LOCKOUT_CALLABLE = "core.account_views.locked_out"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 # Accounts are locked by user name, not by address: a county office sits behind
 # one NAT address, and locking it would lock out the whole office.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# The admins are alerted (notification and audit) when one account is locked
+# this many times within 24 hours: someone may be guessing its password.
+LOCKOUT_ALERT_COUNT = 3
 
 # Sessions: 30 minutes idle; the absolute limit is enforced by core.middleware.
 # The idle expiry is renewed by core.middleware.SessionLimitMiddleware at most

@@ -6,6 +6,7 @@ from axes.models import AccessAttempt
 from django.contrib.admin.models import LogEntry
 from django.test import Client, RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 from django.views.defaults import server_error
 
 from audit.models import AuditEvent
@@ -96,7 +97,9 @@ def test_an_account_created_in_the_admin_is_one_event_not_two():
 
 def test_items_and_issues_are_read_only_in_the_admin():
     admin = factories.make_admin()
-    item = factories.make_item(title="原标题")
+    item = factories.make_item(
+        title="原标题", status=Item.Status.SUBMITTED, submitted_at=timezone.now()
+    )
     issue = factories.make_issue()
     client = client_for(admin)
     for model, obj in (("item", item), ("issue", issue)):

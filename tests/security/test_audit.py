@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from audit.models import AuditEvent
 from audit.roles import AUDITOR
 from audit.services import record_event
-from core import roles
+from core import accounts, roles
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -251,17 +251,17 @@ def test_role_change_is_an_audit_event_naming_the_admin():
     assert "加入角色：编辑" in change.reason
 
 
-def test_group_removal_and_reverse_add_are_audited():
-    user = factories.make_editor(username="xiaoli")
-    user.groups.remove(Group.objects.get(name=roles.EDITOR))
-    Group.objects.get(name=roles.SIGNER).user_set.add(user)
-    reasons = list(
-        AuditEvent.objects.filter(action="role_change", object_id=str(user.pk))
-        .order_by("id")
-        .values_list("reason", flat=True)
-    )
-    assert reasons == [
-        "xiaoli 加入角色：编辑",
-        "xiaoli 移出角色：编辑",
-        "xiaoli 加入角色：签发人",
+def test_each_role_change_through_the_service_is_one_event():
+    root = factories.make_user(username="root", is_superuser=True)
+    user = factories.make_user(username="xiaoli")
+    editor, signer = (Group.objects.get(name=n) for n in (roles.EDITOR, roles.SIGNER))
+    accounts.set_roles(user, [editor], actor=root)
+    accounts.set_roles(user, [], actor=root)
+    accounts.set_roles(user, [signer], actor=root)
+    accounts.set_roles(user, [signer], actor=root)  # no change: no event
+    events = AuditEvent.objects.filter(action="role_change", object_id=str(user.pk))
+    assert [(e.username, e.reason) for e in events.order_by("id")] == [
+        ("root", "xiaoli 加入角色：编辑"),
+        ("root", "xiaoli 移出角色：编辑"),
+        ("root", "xiaoli 加入角色：签发人"),
     ]

@@ -316,7 +316,7 @@ def test_unconfirmed_device_asks_nothing_at_login(settings):
 def test_admin_lists_devices_in_chinese_without_the_secret(settings):
     settings.OTP_REQUIRED_FOR_ROLES = []
     admin = factories.make_admin()
-    device = make_device(factories.make_signer(username="qianfa"))
+    device = make_device(factories.make_reader(username="qianfa"))
     client = login(admin)
     page = client.get(reverse("admin:core_otpdevice_changelist"))
     assert page.status_code == 200
@@ -339,7 +339,8 @@ def test_admin_lists_devices_in_chinese_without_the_secret(settings):
 
 
 def test_admin_resets_a_device_and_it_is_audited(required):
-    admin = factories.make_admin()
+    # A signer's account is managed by a superuser (core.permissions).
+    admin = factories.make_user(username="root", is_staff=True, is_superuser=True)
     admin_device = make_device(admin)
     signer = factories.make_signer(username="qianfa")
     device = make_device(signer)

@@ -129,13 +129,13 @@ def test_disabling_a_user_ends_all_their_sessions():
     office, home = logged_in_client(user), logged_in_client(user)
     keys = [office.session.session_key, home.session.session_key]
     assert Session.objects.filter(session_key__in=keys).count() == 2
-    user.is_active = False
-    user.save()
+    admin = factories.make_admin(username="guanli")
+    assert accounts.deactivate_user(user, actor=admin) == 2
     assert not Session.objects.filter(session_key__in=keys).exists()
     for client in (office, home):
         assert client.get(reverse("briefing:issue_list")).status_code == 302
     event = AuditEvent.objects.get(action="account_disabled")
-    assert event.object_id == str(user.pk)
+    assert event.object_id == str(user.pk) and event.username == "guanli"
     assert "2 个会话" in event.reason
 
 
