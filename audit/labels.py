@@ -16,6 +16,7 @@ NAMED = {
     "logout": "退出登录",
     "login_failed": "登录失败",
     "lockout": "登录锁定",
+    "repeated_lockout": "账号多次被锁定",
     "session_expired": "会话到期",
     "password_change": "修改密码",
     "password_reset": "重置密码",

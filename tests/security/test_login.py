@@ -1,6 +1,7 @@
 """Login: lockout after 5 failures for 30 minutes, one message, every try audited."""
 
 import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from axes.models import AccessAttempt
@@ -145,3 +146,58 @@ def test_lockout_page_is_chinese_and_explains_the_wait(client):
         response = post_login(client, "ghost", "Wrong#1")
     page = response.content.decode()
     assert "锁定 30 分钟" in page and "联系系统管理员" in page
+
+
+def lock(client, username):
+    for _ in range(5):
+        response = post_login(client, username, "Wrong#1")
+    assert response.status_code == 429
+    return response
+
+
+def test_lockout_page_says_when_it_ends_and_who_can_unlock(client, time_machine):
+    time_machine.move_to(
+        datetime.datetime(2027, 3, 2, 9, 15, tzinfo=ZoneInfo("Asia/Shanghai")),
+        tick=False,
+    )
+    factories.make_editor(username="zhang")
+    page = lock(client, "zhang").content.decode()
+    assert "将于 <strong>3月2日 09:45</strong> 自动解锁" in page
+    assert "联系系统管理员解锁" in page and "登录失败记录" in page
+
+
+def test_tries_while_locked_are_not_new_lockouts(client):
+    factories.make_editor(username="zhang")
+    lock(client, "zhang")
+    for _ in range(3):
+        assert post_login(client, "zhang", factories.PASSWORD).status_code == 429
+    assert AuditEvent.objects.filter(action="lockout").count() == 1
+    assert AuditEvent.objects.filter(action="login_failed").count() == 8
+
+
+def test_an_account_locked_three_times_in_a_day_alerts_the_admins(
+    client, time_machine, django_capture_on_commit_callbacks
+):
+    from notifications.models import Notification
+
+    start = datetime.datetime(2027, 3, 2, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    factories.make_editor(username="zhang")
+    admin = factories.make_admin(username="guanli")
+    root = factories.make_user(username="root", is_superuser=True)
+    factories.make_editor(username="bianji")
+    with django_capture_on_commit_callbacks(execute=True):
+        for hours in (0, 1, 2):
+            time_machine.move_to(start + datetime.timedelta(hours=hours), tick=False)
+            lock(client, "zhang")
+            if hours < 2:
+                assert not Notification.objects.exists()
+    alerts = Notification.objects.filter(title__contains="zhang")
+    assert {n.recipient for n in alerts} == {admin, root}
+    assert "24 小时内第 3 次" in alerts.first().body
+    assert "q=zhang" in alerts.first().url
+    event = AuditEvent.objects.get(action="repeated_lockout")
+    assert event.username == "zhang" and event.result == AuditEvent.Result.FAILURE
+    # A lock a day later starts the count again.
+    time_machine.move_to(start + datetime.timedelta(hours=27), tick=False)
+    lock(client, "zhang")
+    assert AuditEvent.objects.filter(action="repeated_lockout").count() == 1

@@ -174,3 +174,39 @@ def test_user_who_must_change_cannot_reach_anything_else(client):
         assert response.status_code == 302, url
         assert response["Location"] == reverse("password_change"), url
     assert client.post(reverse("logout")).status_code == 302
+
+
+def test_the_forced_change_refuses_the_password_the_admin_set():
+    user = factories.make_reader(username="leader2")
+    admin_client().post(
+        reverse("admin:auth_user_password_change", args=[user.pk]),
+        {
+            "password1": "Chong#Zhi2026",
+            "password2": "Chong#Zhi2026",
+            "usable_password": "true",
+        },
+    )
+    client = Client()
+    login(client, user, "Chong#Zhi2026")
+    response = change_password(client, old="Chong#Zhi2026", new="Chong#Zhi2026")
+    assert response.status_code == 200
+    assert (
+        "新密码不能与当前密码或最近 5 次使用过的密码相同" in response.content.decode()
+    )
+    assert PasswordState.objects.get(user=user).must_change
+    assert client.get(reverse("home"))["Location"] == reverse("password_change")
+
+
+def test_a_periodic_change_refuses_the_last_five_passwords(client):
+    user = factories.make_reader()
+    login(client, user)
+    used = [factories.PASSWORD] + [f"Xin#Mima20{n}x" for n in range(6)]
+    for old, new in zip(used, used[1:], strict=False):
+        assert change_password(client, old=old, new=new).status_code == 302
+    current = used[-1]
+    for earlier in used[1:]:  # the current one and the five before it
+        refused = change_password(client, old=current, new=earlier)
+        assert refused.status_code == 200, earlier
+        assert "最近 5 次" in refused.content.decode()
+    # The password used six changes ago may come back.
+    assert change_password(client, old=current, new=used[0]).status_code == 302
