@@ -12,15 +12,9 @@ from dataclasses import dataclass, field
 class RequestContext:
     source_ip: str | None = None
     request_id: str = ""
-    # The request itself, so that framework signals (a user's groups changed in
-    # the admin) can name who did it.
+    # The request itself, so that a catch-all event (an admin log entry, a
+    # refusal) can see that a more precise one was already written for it.
     request: object = field(default=None, compare=False, repr=False)
-
-    @property
-    def user(self):
-        """The logged-in user of the current request, or None."""
-        user = getattr(self.request, "user", None)
-        return user if user is not None and user.is_authenticated else None
 
 
 # The default is frozen, hence safe to share.
