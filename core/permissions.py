@@ -3,7 +3,8 @@
 The rule chosen for separation of duties (issue 15): the roles 签发人 and 审计员
 are granted and revoked by a superuser only. A 管理员 manages the other accounts:
 never a superuser, never an account holding 签发人 or 审计员, and never by
-granting roles to themselves. 审计员 and 管理员 are never held by one account.
+granting roles to themselves. 审计员 and 管理员 (or superuser) are never one
+account.
 """
 
 from django.contrib.auth import get_user_model
@@ -52,7 +53,8 @@ def role_change_refusal(actor, user, groups) -> str:
     wanted = {group.name for group in groups}
     held = set(user.groups.values_list("name", flat=True)) if user.pk else set()
     added, removed = wanted - held, held - wanted
-    if EXCLUSIVE_ROLES <= wanted:
+    # A superuser is a 管理员 and more.
+    if EXCLUSIVE_ROLES <= wanted | ({roles.ADMIN} if user.is_superuser else set()):
         return "审计员与管理员不能由同一账号兼任。"
     if not added and not removed:
         return ""

@@ -226,6 +226,8 @@ def test_auditor_and_manager_are_never_one_account():
     response = client.post(reverse("admin:auth_user_change", args=[target.pk]), data)
     assert "不能由同一账号兼任" in str(response.context["adminform"].form.errors)
     assert not target.groups.exists()
+    with pytest.raises(accounts.RolesRefused, match="兼任"):
+        accounts.set_roles(make_root(), [group(AUDITOR)], actor=make_root())
 
 
 def test_a_manager_still_grants_the_other_roles():
