@@ -68,6 +68,10 @@ class CommissionForm(forms.Form):
         label="逾期未报时再提醒一次", initial=True, required=False
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["chosen"].label_from_instance = lambda unit: unit.short_name
+
     def clean_reminder_hours(self):
         text = self.cleaned_data["reminder_hours"].replace("，", ",")
         minutes = []
