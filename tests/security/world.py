@@ -4,7 +4,8 @@ Two units (A needs unit review, B does not), one user per role, items of both
 units in the states that matter, issues in each state, an issued PDF. Two
 readers (领导): ``reader`` is named in the issued issue's distribution,
 ``reader_outside`` is not; a 批示 of the reader on unit A's item in the issued
-issue, one still 待签收 and one answered with a feedback file.
+issue, one still 待签收 and one answered with a feedback file; a 约稿 asking
+unit A only.
 """
 
 import datetime
