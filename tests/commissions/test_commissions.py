@@ -380,3 +380,24 @@ def factories_client(user):
     client = Client()
     client.force_login(user)
     return client
+
+
+def test_guidance_is_sanitised_through_the_real_form(clock, units, editor):
+    from tests.browser.test_xss_browser import ALL_PAYLOADS
+
+    client = factories_client(editor)
+    client.post(
+        reverse("commissions:create"),
+        {
+            "topic": "防注入",
+            "guidance": "".join(ALL_PAYLOADS),
+            "scope": "all",
+            "deadline": "2026-12-03T17:00",
+        },
+    )
+    commission = Commission.objects.get()
+    page = client.get(reverse("commissions:detail", args=[commission.pk]))
+    section = page.content.decode().split('aria-label="约稿要求">')[1]
+    section = section.split("</section>")[0].lower()
+    for bad in ("<script", "onerror", "onload", "javascript:", "<iframe", "<svg"):
+        assert bad not in section, bad
