@@ -126,10 +126,11 @@ def test_a_zero_penalty_gives_no_line(units):
     )
 
 
-def test_admin_sets_the_penalties_on_the_rules_page(client):
+def test_admin_sets_the_penalties_on_the_rules_page(client, time_machine):
     from assessment.models import AdoptionLevel
     from tests.factories import make_admin
 
+    time_machine.move_to(NOW, tick=False)  # next year's rules need no confirmation
     client.force_login(make_admin())
     page = client.get("/stats/rules/new/").content.decode()
     assert "约稿未报每次扣分" in page and "约稿迟报每次扣分" in page
