@@ -53,6 +53,7 @@ NAMED = {
     "reading.instruction_feedback": "批示·反馈落实情况",
     # 约稿与催报
     "commission.create": "约稿·发出约稿",
+    "commission.change": "约稿·修改约稿",
     "commission.answer": "约稿·写稿回应",
     "commission.remind": "约稿·催报",
     # 信息考核

@@ -72,6 +72,21 @@ class CommissionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["chosen"].label_from_instance = lambda unit: unit.short_name
 
+    @classmethod
+    def initial_for(cls, commission) -> dict:
+        hours = [f"{minutes / 60:g}" for minutes in commission.reminder_offsets]
+        return {
+            "topic": commission.topic,
+            "guidance": commission.guidance,
+            "scope": cls.CHOSEN,
+            "chosen": list(commission.departments.all()),
+            "deadline": commission.deadline,
+            "issue": commission.issue_id,
+            "section": commission.section_id,
+            "reminder_hours": ", ".join(hours),
+            "remind_when_late": commission.remind_when_late,
+        }
+
     def clean_reminder_hours(self):
         text = self.cleaned_data["reminder_hours"].replace("，", ",")
         minutes = []

@@ -73,17 +73,9 @@ def create_commission(
     """
     if not selectors.may_manage(actor):
         raise WorkflowError("只有编辑可以约稿。")
-    topic = (topic or "").strip()
-    departments = list(departments)
-    if not topic:
-        raise WorkflowError("请填写约稿主题。")
-    if not departments:
-        raise WorkflowError("请选择约稿单位。")
-    if deadline <= timezone.now():
-        raise WorkflowError("截止时间须晚于现在。")
-    offsets = Commission._meta.get_field("reminder_offsets").get_default()
-    if reminder_offsets is not None:
-        offsets = sorted({int(m) for m in reminder_offsets if int(m) > 0}, reverse=True)
+    topic, departments, offsets = _checked(
+        topic, departments, deadline, reminder_offsets
+    )
     commission = Commission.objects.create(
         topic=topic,
         guidance=clean_html(guidance or ""),
@@ -108,6 +100,95 @@ def create_commission(
         url=_url(commission),
     )
     return commission
+
+
+def _checked(topic, departments, deadline, reminder_offsets):
+    """The cleaned topic, units and offsets, or a refusal saying what is wrong."""
+    topic = (topic or "").strip()
+    departments = list(departments)
+    if not topic:
+        raise WorkflowError("请填写约稿主题。")
+    if not departments:
+        raise WorkflowError("请选择约稿单位。")
+    if deadline <= timezone.now():
+        raise WorkflowError("截止时间须晚于现在。")
+    offsets = Commission._meta.get_field("reminder_offsets").get_default()
+    if reminder_offsets is not None:
+        offsets = sorted({int(m) for m in reminder_offsets if int(m) > 0}, reverse=True)
+    return topic, departments, offsets
+
+
+@transaction.atomic
+def update_commission(
+    commission,
+    actor,
+    *,
+    topic,
+    departments,
+    deadline,
+    guidance="",
+    issue=None,
+    section=None,
+    reminder_offsets=None,
+    remind_when_late=True,
+) -> Commission:
+    """Change a 约稿 (e.g. extend its deadline, add units). Only an editor may.
+
+    A unit that has linked an item to it cannot be taken off. Units added are
+    told as at creation; if the deadline moved, every unit is told. Reminders
+    are keyed by the deadline, so a new deadline gets its own reminders.
+    """
+    if not selectors.may_manage(actor):
+        raise WorkflowError("只有编辑可以修改约稿。")
+    locked = _lock(commission)
+    topic, departments, offsets = _checked(
+        topic, departments, deadline, reminder_offsets
+    )
+    before = set(locked.departments.values_list("pk", flat=True))
+    after = {d.pk for d in departments}
+    answered = (
+        CommissionAnswer.objects.filter(commission=locked)
+        .exclude(item__department__in=after)
+        .values_list("item__department__short_name", flat=True)
+        .distinct()
+    )
+    if answered:
+        raise WorkflowError(
+            f"{'、'.join(sorted(answered))}已写稿回应本次约稿，不能移出约稿单位。"
+        )
+    moved = deadline != locked.deadline
+    old_deadline = locked.deadline
+    locked.topic = topic
+    locked.guidance = clean_html(guidance or "")
+    locked.deadline = deadline
+    locked.issue = issue
+    locked.section = section
+    locked.reminder_offsets = offsets
+    locked.remind_when_late = remind_when_late
+    locked.save()
+    locked.departments.set(departments)
+    changes = []
+    if moved:
+        changes.append(f"截止时间{_local(old_deadline)}→{_local(deadline)}")
+    if after - before:
+        changes.append(f"增加{len(after - before)}个单位")
+    if before - after:
+        changes.append(f"移出{len(before - after)}个单位")
+    record_event(
+        actor=actor,
+        action="commission.change",
+        obj=locked,
+        reason="；".join(changes) or "修改约稿内容",
+    )
+    told = after if moved else after - before
+    if told:
+        notify(
+            selectors.unit_members(told),
+            title=f"约稿：{topic}" + ("（截止时间已调整）" if moved else ""),
+            body=f"请于{_local(deadline)}前报送。",
+            url=_url(locked),
+        )
+    return locked
 
 
 def _lock(commission) -> Commission:

@@ -47,34 +47,58 @@ def commission_list(request):
 def commission_create(request):
     if not selectors.may_manage(request.user):
         raise Http404
+    return _form_view(request, None)
+
+
+@login_required
+def commission_edit(request, pk):
+    commission = _visible_or_404(request.user, pk)
+    if not selectors.may_manage(request.user):
+        raise Http404
+    return _form_view(request, commission)
+
+
+def _form_view(request, commission):
+    """新建约稿 / 修改约稿: the same form; the user's input is kept on refusal."""
     if request.method == "POST":
         form = CommissionForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
+            fields = {
+                "topic": data["topic"],
+                "guidance": data["guidance"],
+                "departments": data["departments"],
+                "deadline": data["deadline"],
+                "issue": data["issue"],
+                "section": data["section"],
+                "reminder_offsets": data["reminder_hours"],
+                "remind_when_late": data["remind_when_late"],
+            }
             try:
-                commission = services.create_commission(
-                    request.user,
-                    topic=data["topic"],
-                    guidance=data["guidance"],
-                    departments=data["departments"],
-                    deadline=data["deadline"],
-                    issue=data["issue"],
-                    section=data["section"],
-                    reminder_offsets=data["reminder_hours"],
-                    remind_when_late=data["remind_when_late"],
-                )
+                if commission is None:
+                    saved = services.create_commission(request.user, **fields)
+                else:
+                    saved = services.update_commission(
+                        commission, request.user, **fields
+                    )
             except WorkflowError as exc:
                 messages.error(request, exc.message)
             else:
-                messages.success(
-                    request, f"已约稿，已通知 {len(data['departments'])} 个单位。"
-                )
-                return redirect("commissions:detail", commission.pk)
+                if commission is None:
+                    done = f"已约稿，已通知 {len(data['departments'])} 个单位。"
+                else:
+                    done = "约稿已修改。"
+                messages.success(request, done)
+                return redirect("commissions:detail", saved.pk)
         else:
             messages.error(request, "请按提示修改后再保存。")
-    else:
+    elif commission is None:
         form = CommissionForm()
-    return render(request, "commissions/form.html", {"form": form})
+    else:
+        form = CommissionForm(initial=CommissionForm.initial_for(commission))
+    return render(
+        request, "commissions/form.html", {"form": form, "commission": commission}
+    )
 
 
 @login_required

@@ -401,3 +401,90 @@ def test_guidance_is_sanitised_through_the_real_form(clock, units, editor):
     section = section.split("</section>")[0].lower()
     for bad in ("<script", "onerror", "onload", "javascript:", "<iframe", "<svg"):
         assert bad not in section, bad
+
+
+# --- changing a commission ------------------------------------------------------
+
+
+def edit_post(commission, **changes):
+    post = {
+        "topic": commission.topic,
+        "guidance": commission.guidance,
+        "scope": "chosen",
+        "chosen": [d.pk for d in commission.departments.all()],
+        "deadline": "2026-12-03T17:00",
+        "reminder_hours": "24, 2",
+        "remind_when_late": "on",
+    }
+    post.update(changes)
+    return post
+
+
+def test_the_edit_form_shows_the_commission_as_it_is(commission, editor):
+    page = factories_client(editor).get(
+        reverse("commissions:edit", args=[commission.pk])
+    )
+    text = page.content.decode()
+    assert 'value="冬季安全生产工作情况"' in text
+    assert 'value="2026-12-03T17:00"' in text and 'value="24, 2"' in text
+    assert text.count("checked") >= 3 + 1 + 1  # 3 units, 指定单位, 逾期提醒
+
+
+def test_a_later_deadline_gets_its_own_reminders_and_tells_the_units(
+    commission, clock, units, editor, django_capture_on_commit_callbacks
+):
+    capture = django_capture_on_commit_callbacks
+    assert run_at(clock, DEADLINE - 24 * HOUR, capture) == 3
+    with capture(execute=True):
+        response = factories_client(editor).post(
+            reverse("commissions:edit", args=[commission.pk]),
+            edit_post(commission, deadline="2026-12-05T17:00"),
+        )
+    assert response.status_code == 302
+    commission.refresh_from_db()
+    later = DEADLINE + 48 * HOUR
+    assert commission.deadline == later
+    told = Notification.objects.filter(
+        title="约稿：冬季安全生产工作情况（截止时间已调整）"
+    )
+    assert told.count() == 4  # every member of the three units
+    # Not late at the old deadline; reminded again 24 hours before the new one.
+    assert run_at(clock, DEADLINE + HOUR, capture) == 0
+    assert run_at(clock, later - 24 * HOUR, capture) == 3
+    event = AuditEvent.objects.get(action="commission.change")
+    assert "截止时间12月03日 17:00→12月05日 17:00" in event.reason
+
+
+def test_added_units_are_told_and_answered_units_stay(
+    commission, clock, units, editor, django_capture_on_commit_callbacks
+):
+    capture = django_capture_on_commit_callbacks
+    found, people = units
+    answer(commission, people["county"], capture)
+    extra = factories.make_department("财政局")
+    extra_clerk = factories.make_clerk(extra)
+    client = factories_client(editor)
+    with capture(execute=True):
+        refused = client.post(
+            reverse("commissions:edit", args=[commission.pk]),
+            edit_post(commission, chosen=[found["zone"].pk], topic="改过的主题"),
+        )
+    assert "民政局已写稿回应本次约稿，不能移出约稿单位。" in refused.content.decode()
+    assert 'value="改过的主题"' in refused.content.decode()
+    chosen = [d.pk for d in found.values()] + [extra.pk]
+    with capture(execute=True):
+        client.post(
+            reverse("commissions:edit", args=[commission.pk]),
+            edit_post(commission, chosen=chosen),
+        )
+    assert commission.departments.count() == 4
+    assert Notification.objects.filter(
+        recipient=extra_clerk, title="约稿：冬季安全生产工作情况"
+    ).exists()
+    # Units already asked are not told again when the deadline stays.
+    assert (
+        Notification.objects.filter(
+            recipient=people["county"], title__startswith="约稿："
+        ).count()
+        == 1
+    )

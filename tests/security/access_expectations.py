@@ -602,6 +602,12 @@ EXPECTATIONS = {
         "args": {"pk": "commission_a"},
         "GET": R(302, 200, 404, 200, 200, 404, 404, 404, 404, 404),
     },
+    # No data sent: the editor gets the form back with errors (200).
+    "commissions:edit": {
+        "args": {"pk": "commission_a"},
+        "GET": R(302, 404, 404, 404, 200, 404, 404, 404, 404, 404),
+        "POST": R(302, 404, 404, 404, 200, 404, 404, 404, 404, 404),
+    },
     "commissions:remind": {
         "args": {"pk": "commission_a"},
         "POST": R(302, 404, 404, 404, 302, 404, 404, 404, 404, 404),
