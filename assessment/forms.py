@@ -96,7 +96,15 @@ class CreditForm(ChineseLabels, forms.Form):
 class RuleSetForm(ChineseLabels, forms.ModelForm):
     class Meta:
         model = ScoringRuleSet
-        fields = ["name", "valid_from", "monthly_quota", "quota_penalty", "quota_note"]
+        fields = [
+            "name",
+            "valid_from",
+            "monthly_quota",
+            "quota_penalty",
+            "quota_note",
+            "commission_missing_penalty",
+            "commission_late_penalty",
+        ]
         widgets = {"valid_from": DATE}
 
     confirm_past = forms.BooleanField(
@@ -105,6 +113,9 @@ class RuleSetForm(ChineseLabels, forms.ModelForm):
 
     def __init__(self, *args, levels=(), points=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # Left out (an older form, a script): the set keeps what it has.
+        for name in ("commission_missing_penalty", "commission_late_penalty"):
+            self.fields[name].required = False
         # The stored set as it was, before the ModelForm copies the input onto it.
         instance = kwargs.get("instance")
         self.instance_before = (

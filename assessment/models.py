@@ -214,6 +214,22 @@ class ScoringRuleSet(models.Model):
         default="通报点名",
         help_text="写入通报的处理说明，如“通报点名”。",
     )
+    commission_missing_penalty = models.DecimalField(
+        "约稿未报每次扣分",
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal("1"),
+        validators=[MinValueValidator(0)],
+        help_text="约稿截止后仍未报送的单位，每次扣的分数；0 表示不扣分。",
+    )
+    commission_late_penalty = models.DecimalField(
+        "约稿迟报每次扣分",
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal("0.5"),
+        validators=[MinValueValidator(0)],
+        help_text="约稿截止后才报送的单位，每次扣的分数；0 表示不扣分。",
+    )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("最后修改", auto_now=True)
 

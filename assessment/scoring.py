@@ -25,9 +25,10 @@ def fmt(number) -> str:
 
 @dataclass
 class ScoreLine:
-    """One term of a unit's score: ``count`` × ``points`` (or a quota penalty)."""
+    """One term of a unit's score: ``count`` × ``points`` (or a quota penalty,
+    or ``count`` × ``points`` taken off for 约稿 not answered or answered late)."""
 
-    kind: str  # adoption, instruction, quota
+    kind: str  # adoption, instruction, quota, commission
     label: str
     count: Decimal
     points: Decimal
@@ -38,12 +39,16 @@ class ScoreLine:
     def amount(self) -> Decimal:
         if self.kind == "quota":
             return -self.points
+        if self.kind == "commission":
+            return -self.count * self.points
         return self.count * self.points
 
     @property
     def text(self) -> str:
         if self.kind == "quota":
             return f"{self.label}扣{fmt(self.points)}分"
+        if self.kind == "commission":
+            return f"{self.label}{fmt(self.count)}次，每次扣{fmt(self.points)}分"
         return f"{self.label}{fmt(self.count)}{self.unit}×{fmt(self.points)}分"
 
 
@@ -148,10 +153,31 @@ def _add_line(lines: list, line: ScoreLine):
     lines.append(line)
 
 
+# 约稿 outcomes that cost points: (status, label, rule set attribute).
+COMMISSION_PENALTIES = [
+    ("missing", "约稿未报", "commission_missing_penalty"),
+    ("late", "约稿迟报", "commission_late_penalty"),
+]
+
+
 def build_rows(
-    *, period, today, departments, levels, rule_sets, counts, monthly, records
+    *,
+    period,
+    today,
+    departments,
+    levels,
+    rule_sets,
+    counts,
+    monthly,
+    records,
+    commissions=None,
 ) -> list[UnitRow]:
-    """One ranked row per unit: active units, and inactive ones that have figures."""
+    """One ranked row per unit: active units, and inactive ones that have figures.
+
+    ``commissions``: {(unit id, rule set id, "missing"/"late"): count} of the
+    约稿 whose deadline passed in the period, by the rule set of the deadline.
+    """
+    commissions = commissions or {}
     points = _points_table(rule_sets)
     rule_set_ids = [*(rs.pk for rs in rule_sets), None]
     county = next((level for level in levels if level.is_county), None)
@@ -207,6 +233,16 @@ def build_rows(
                             points.get((rs_id, level.pk, attribute), ZERO),
                             unit=unit,
                         ),
+                    )
+
+        for rule_set in rule_sets:
+            for status, label, attribute in COMMISSION_PENALTIES:
+                count = commissions.get((unit_id, rule_set.pk, status))
+                penalty = getattr(rule_set, attribute)
+                if count and penalty:
+                    _add_line(
+                        row.lines,
+                        ScoreLine("commission", label, Decimal(count), penalty),
                     )
 
         row.monthly = [

@@ -14,6 +14,9 @@ How the figures are defined (on the item events written by the workflow):
 - 采用率 = 采用 / 报送 of the same period (so it can pass 100 % when items
   submitted earlier are adopted now).
 - 上级采用 and 批示 count on their recorded date.
+- 约稿未报 / 迟报: each unit asked by a 约稿 whose deadline passed in the period
+  and that had not answered by then (``commissions.selectors``), scored by the
+  rule set in force on the deadline's date.
 
 An item with 合报 shares (``ItemCredit``) counts for each unit with its share;
 without them, wholly for its own unit. The number of queries does not depend on
@@ -41,6 +44,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from briefing.models import Item, ItemEvent
+from commissions.selectors import LATE, MISSING, deadline_counts
 from core import roles
 from departments.models import Department
 
@@ -327,7 +331,8 @@ def unit_statistics(
 ) -> Statistics:
     """Figures, score lines and rank of every unit in ``period``.
 
-    A constant number of queries (eight), whatever the number of units and items.
+    A constant number of queries (eight, three more when 约稿 deadlines fall in
+    the period), whatever the number of units and items.
     """
     today = today or timezone.localdate()
     levels = list(AdoptionLevel.objects.order_by("order", "id"))
@@ -359,7 +364,15 @@ def unit_statistics(
         ):
             records[(kind, row["unit"], row["level"], row["rule_set"])] += row["n"]
 
+    commissions = defaultdict(int)  # (unit, rule set, status) -> count
+    for unit, deadline, status in deadline_counts(period.start_at, period.end_before):
+        if status in (MISSING, LATE):
+            rule_set = scoring.rule_set_on(sets, timezone.localdate(deadline))
+            if rule_set is not None:
+                commissions[(unit, rule_set.pk, status)] += 1
+
     rows = scoring.build_rows(
+        commissions=commissions,
         period=period,
         today=today,
         departments=departments,

@@ -267,6 +267,8 @@ def save_rule_set(
     quota_note,
     points: dict,
     confirmed_past: bool = False,
+    commission_missing_penalty=None,
+    commission_late_penalty=None,
 ) -> ScoringRuleSet:
     """Create or change a rule set; ``points`` is {level: (adoption, instruction)}.
 
@@ -299,6 +301,10 @@ def save_rule_set(
     rule_set.monthly_quota = monthly_quota
     rule_set.quota_penalty = quota_penalty
     rule_set.quota_note = quota_note.strip()
+    if commission_missing_penalty is not None:
+        rule_set.commission_missing_penalty = commission_missing_penalty
+    if commission_late_penalty is not None:
+        rule_set.commission_late_penalty = commission_late_penalty
     rule_set.save()
     for level, (adoption, instruction) in points.items():
         ScoringRule.objects.update_or_create(
@@ -315,7 +321,8 @@ def save_rule_set(
         action=action,
         obj=rule_set,
         reason=f"{valid_from:%Y-%m-%d}起；任务{monthly_quota}条，扣{quota_penalty}分；"
-        + detail,
+        f"约稿未报扣{rule_set.commission_missing_penalty}分、"
+        f"迟报扣{rule_set.commission_late_penalty}分；" + detail,
     )
     return rule_set
 

@@ -437,6 +437,8 @@ def rule_edit(request, rule_set_id=None):
             "monthly_quota": template.monthly_quota,
             "quota_penalty": template.quota_penalty,
             "quota_note": template.quota_note,
+            "commission_missing_penalty": template.commission_missing_penalty,
+            "commission_late_penalty": template.commission_late_penalty,
         }
     form = forms.RuleSetForm(
         request.POST or None,
@@ -456,6 +458,8 @@ def rule_edit(request, rule_set_id=None):
                 monthly_quota=data["monthly_quota"],
                 quota_penalty=data["quota_penalty"],
                 quota_note=data["quota_note"],
+                commission_missing_penalty=data["commission_missing_penalty"],
+                commission_late_penalty=data["commission_late_penalty"],
                 points=form.points(),
                 confirmed_past=data["confirm_past"],
             )

@@ -51,6 +51,11 @@ NAMED = {
     "reading.instruction_write": "批示·作出批示",
     "reading.instruction_sign": "批示·签收",
     "reading.instruction_feedback": "批示·反馈落实情况",
+    # 约稿与催报
+    "commission.create": "约稿·发出约稿",
+    "commission.change": "约稿·修改约稿",
+    "commission.answer": "约稿·写稿回应",
+    "commission.remind": "约稿·催报",
     # 信息考核
     "assessment.set_credits": "信息考核·设置合报份额",
     "assessment.higher_adoption_add": "信息考核·登记上级采用",
@@ -74,6 +79,7 @@ GROUPS = [
     ("稿件", ("item.",)),
     ("期与签发文件", ("issue_", "pdf_", "publication_")),
     ("阅读与批示", ("reading.",)),
+    ("约稿与催报", ("commission.",)),
     ("信息考核", ("assessment.",)),
     ("管理后台", ("admin.",)),
     ("账号、安全与其他", ("",)),

@@ -27,7 +27,7 @@ class DepartmentAdmin(admin.ModelAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
-    list_display = ["user", "department", "role"]
+    list_display = ["user", "department", "role", "mobile"]
     list_filter = ["role", "department__kind", "department"]
     search_fields = ["user__username", "user__first_name", "department__name"]
     autocomplete_fields = ["user", "department"]

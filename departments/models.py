@@ -53,6 +53,9 @@ class Membership(models.Model):
         verbose_name="单位",
     )
     role = models.CharField("单位角色", max_length=20, choices=Role.choices)
+    mobile = models.CharField(
+        "手机号码", max_length=20, blank=True, help_text="催报等短信提醒发到这里。"
+    )
 
     class Meta:
         verbose_name = "单位成员"

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "departments",
     "briefing.apps.BriefingConfig",
     "notifications",
+    "commissions",
     "assessment",
     "reading",
 ]
@@ -303,3 +304,12 @@ CKEDITOR_5_CONFIGS = {
 
 # 批示 not answered within this many days show as overdue on the editor's list.
 INSTRUCTION_OVERDUE_DAYS = int(os.environ.get("INSTRUCTION_OVERDUE_DAYS", "7"))
+
+# Text messages (催报): a class with send_messages(numbers, text). The default
+# only logs; the office's own gateway is plugged in here (dotted path).
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "notifications.sms.LoggingSMSBackend")
+# 约稿: the late reminder is still sent this many days after the deadline (when
+# the reminder job did not run at the deadline itself), never later.
+COMMISSION_LATE_REMINDER_DAYS = int(
+    os.environ.get("COMMISSION_LATE_REMINDER_DAYS", "7")
+)

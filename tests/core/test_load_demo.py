@@ -103,6 +103,26 @@ def test_load_demo_creates_one_user_per_role(demo):
 
 
 @pytest.mark.django_db
+def test_load_demo_has_one_open_commission_to_every_unit(time_machine):
+    import datetime
+
+    from commissions.models import Commission
+    from commissions.selectors import open_for_unit
+
+    time_machine.move_to(
+        datetime.datetime(2026, 12, 1, 9, tzinfo=datetime.UTC), tick=False
+    )
+    call_command("load_demo", stdout=io.StringIO())
+    call_command("load_demo", stdout=io.StringIO())
+    commission = Commission.objects.get()
+    assert commission.departments.count() == Department.objects.count()
+    shanghai = datetime.timezone(datetime.timedelta(hours=8))
+    assert commission.deadline == datetime.datetime(2026, 12, 4, 17, tzinfo=shanghai)
+    kfq = Department.objects.get(short_name="开发区")
+    assert [c.commission for c in open_for_unit(kfq)] == [commission]
+
+
+@pytest.mark.django_db
 @override_settings(DEMO_DATA_ALLOWED=False)
 def test_load_demo_refuses_in_production():
     with pytest.raises(CommandError, match="生产环境禁止"):

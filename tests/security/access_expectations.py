@@ -590,4 +590,31 @@ EXPECTATIONS = {
     # Readers search what they may read, editors every item (the hits are
     # scoped in reading.search; tests/reading/test_search.py).
     "reading:search": {"GET": R(302, 404, 404, 404, 200, 200, 200, 200, 200, 404)},
+    # --- 约稿与催报: editors manage; the units asked see theirs ------------------
+    "commissions:list": {"GET": R(302, 404, 404, 404, 200, 404, 404, 404, 404, 404)},
+    # No data sent: the editor gets the form back with errors (200).
+    "commissions:create": {
+        "GET": R(302, 404, 404, 404, 200, 404, 404, 404, 404, 404),
+        "POST": R(302, 404, 404, 404, 200, 404, 404, 404, 404, 404),
+    },
+    # A 约稿 asking unit A only: unit A's members and editors; unit B 404.
+    "commissions:detail": {
+        "args": {"pk": "commission_a"},
+        "GET": R(302, 200, 404, 200, 200, 404, 404, 404, 404, 404),
+    },
+    # No data sent: the editor gets the form back with errors (200).
+    "commissions:edit": {
+        "args": {"pk": "commission_a"},
+        "GET": R(302, 404, 404, 404, 200, 404, 404, 404, 404, 404),
+        "POST": R(302, 404, 404, 404, 200, 404, 404, 404, 404, 404),
+    },
+    "commissions:remind": {
+        "args": {"pk": "commission_a"},
+        "POST": R(302, 404, 404, 404, 302, 404, 404, 404, 404, 404),
+    },
+    # Only a clerk of a unit asked writes an answer (a draft, then its form).
+    "commissions:answer": {
+        "args": {"pk": "commission_a"},
+        "POST": R(302, 302, 404, 404, 404, 404, 404, 404, 404, 404),
+    },
 }

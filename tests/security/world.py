@@ -4,7 +4,8 @@ Two units (A needs unit review, B does not), one user per role, items of both
 units in the states that matter, issues in each state, an issued PDF. Two
 readers (领导): ``reader`` is named in the issued issue's distribution,
 ``reader_outside`` is not; a 批示 of the reader on unit A's item in the issued
-issue, one still 待签收 and one answered with a feedback file.
+issue, one still 待签收 and one answered with a feedback file; a 约稿 asking
+unit A only.
 """
 
 import datetime
@@ -27,6 +28,7 @@ from briefing.models import (
 )
 from briefing.sanitize import search_text
 from briefing.uploads import EDITOR_IMAGE_DIR
+from commissions.models import Commission
 from notifications.models import Notification
 from reading import services as reading_services
 from tests import factories
@@ -224,8 +226,16 @@ def build():
         )
         for status, month in [(Bulletin.Status.DRAFT, 10), (Bulletin.Status.ISSUED, 9)]
     }
+    # 约稿 asking unit A only.
+    commission = Commission.objects.create(
+        topic="汛期防汛工作",
+        deadline=now + datetime.timedelta(days=7),
+        created_by=users["editor"],
+    )
+    commission.departments.set([unit_a])
     objects.update(
         {
+            "commission_a": commission,
             "higher_record": higher,
             "rule_set": ScoringRuleSet.objects.order_by("valid_from").first(),
             "bulletin_draft": bulletin[Bulletin.Status.DRAFT],

@@ -22,6 +22,7 @@ from briefing.models import (
     Section,
 )
 from briefing.seed import load_seed
+from commissions.demo import load_commission_demo
 from core import roles
 from departments.models import Department, Membership
 from reading.demo import load_reading_demo
@@ -83,6 +84,7 @@ class Command(BaseCommand):
             self.load_seed_document(publication, users)
             load_demo_items(sections, users)
             load_reading_demo(users)
+            load_commission_demo(users)
         self.stdout.write(
             self.style.SUCCESS("演示数据已就绪。演示账号（开发用密码）：")
         )
