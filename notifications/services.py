@@ -1,53 +1,230 @@
-"""Sending notifications: in-app rows and e-mail, only once the change commits."""
+"""Sending notifications: in-app rows and e-mail, by background tasks after commit.
 
+``notify`` only writes a ``Dispatch`` row in the caller's transaction; once that
+commits, ``notifications.tasks.fan_out`` creates the bell entries and
+``Delivery`` rows, and ``send_emails`` sends the mail. A ``Delivery`` is unique
+per (purpose, occasion, recipient): a retried task or a doubled periodic run
+never notifies or mails anyone twice.
+"""
+
+import datetime
 import logging
+import uuid
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.core.mail import send_mass_mail
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
-from .models import Notification
+from . import tasks
+from .models import Delivery, Dispatch, Notification
 from .selectors import forget_unread, unread_key, unread_links
 
 logger = logging.getLogger(__name__)
 
+# Mail goes out in batches of this many recipients, one SMTP connection each.
+MAIL_BATCH = 100
+# The sweep leaves alone what a task may still be working on or retrying:
+# a dispatch younger than this, a delivery whose last failure is younger than
+# the longest back-off (tasks.MAX_COUNTDOWN) plus this.
+SWEEP_GRACE = datetime.timedelta(minutes=5)
+# Mail older than this is no longer worth sending.
+MAIL_GIVE_UP = datetime.timedelta(days=2)
 
-def notify(recipients: Iterable, *, title: str, body: str = "", url: str = ""):
+
+def notify(
+    recipients: Iterable,
+    *,
+    title: str,
+    body: str = "",
+    url: str = "",
+    purpose: str = "notice",
+    occasion: str = "",
+):
     """Tell ``recipients`` (users) about something, after the transaction commits.
 
     Nothing is stored or sent if the surrounding transaction rolls back.
-    Inactive users and duplicates are skipped; e-mail only to those with an address.
+    Inactive users and duplicates are skipped; e-mail only to those with an
+    address. ``purpose`` and ``occasion`` name what this is about (e.g.
+    ``"instruction_reminder"``, ``"instruction:7:2026-12-01"``): a recipient
+    gets one notice per pair, however often it is asked for. Without an
+    occasion every call is one of its own.
     """
-    users = {user.pk: user for user in recipients if user is not None}
-    users = [user for user in users.values() if user.is_active]
-    if not users:
-        return
+    ids = sorted({u.pk for u in recipients if u is not None and u.is_active})
+    if not ids:
+        return None
+    dispatch = Dispatch.objects.create(
+        purpose=purpose,
+        occasion=occasion or uuid.uuid4().hex,
+        title=title,
+        body=body,
+        url=url,
+        recipient_ids=ids,
+    )
+    # robust: a broker outage must not fail the work that committed; the
+    # periodic sweep (requeue_pending) queues the dispatch again.
+    transaction.on_commit(lambda: _queue_fan_out(dispatch.pk), robust=True)
+    return dispatch
 
-    def send():
-        Notification.objects.bulk_create(
-            Notification(recipient=user, title=title, body=body, url=url)
-            for user in users
+
+def _queue_fan_out(dispatch_id):
+    tasks.fan_out.delay(dispatch_id)
+
+
+def fan_out(dispatch_id) -> list[list[int]]:
+    """Create the bell entries and delivery rows of a dispatch, once per
+    recipient and (purpose, occasion); return the deliveries to mail, in batches.
+
+    Runs in the worker. A dispatch already fanned out does nothing.
+    """
+    users = get_user_model().objects.only("pk", "email")
+    with transaction.atomic():
+        dispatch = Dispatch.objects.select_for_update().filter(pk=dispatch_id).first()
+        if dispatch is None or dispatch.fanned_out_at is not None:
+            return []
+        done = set(
+            Delivery.objects.filter(
+                purpose=dispatch.purpose,
+                occasion=dispatch.occasion,
+                recipient_id__in=dispatch.recipient_ids,
+            ).values_list("recipient_id", flat=True)
         )
-        cache.delete_many([unread_key(user.pk) for user in users])
-        text = body
-        if url:
-            site = getattr(settings, "SITE_URL", "").rstrip("/")
-            text = f"{body}\n\n{site}{url}".strip()
-        messages = [
-            (f"【简报系统】{title}", text, settings.DEFAULT_FROM_EMAIL, [user.email])
-            for user in users
-            if user.email
+        new = [
+            user
+            for user in users.filter(pk__in=dispatch.recipient_ids, is_active=True)
+            if user.pk not in done
         ]
-        if messages:
-            try:
-                send_mass_mail(messages, fail_silently=False)
-            except Exception:  # a mail outage must not break the work itself
-                logger.exception("通知邮件发送失败：%s", title)
+        notes = Notification.objects.bulk_create(
+            Notification(
+                recipient=user,
+                title=dispatch.title,
+                body=dispatch.body,
+                url=dispatch.url,
+            )
+            for user in new
+        )
+        deliveries = Delivery.objects.bulk_create(
+            Delivery(
+                dispatch=dispatch,
+                purpose=dispatch.purpose,
+                occasion=dispatch.occasion,
+                recipient=user,
+                notification=note,
+                email=user.email,
+            )
+            for user, note in zip(new, notes, strict=True)
+        )
+        dispatch.fanned_out_at = timezone.now()
+        dispatch.save(update_fields=["fanned_out_at"])
+        keys = [unread_key(user.pk) for user in new]
+        transaction.on_commit(lambda: cache.delete_many(keys))
+    return _batches([d.pk for d in deliveries if d.email])
 
-    transaction.on_commit(send)
+
+def _batches(ids) -> list[list[int]]:
+    return [ids[start : start + MAIL_BATCH] for start in range(0, len(ids), MAIL_BATCH)]
+
+
+def _message(delivery, connection) -> EmailMessage:
+    dispatch = delivery.dispatch
+    text = dispatch.body
+    if dispatch.url:
+        site = getattr(settings, "SITE_URL", "").rstrip("/")
+        text = f"{dispatch.body}\n\n{site}{dispatch.url}".strip()
+    return EmailMessage(
+        f"【简报系统】{dispatch.title}",
+        text,
+        settings.DEFAULT_FROM_EMAIL,
+        [delivery.email],
+        connection=connection,
+    )
+
+
+def unsent(delivery_ids) -> list[int]:
+    """Of ``delivery_ids``, those whose e-mail has not gone out."""
+    return list(
+        Delivery.objects.filter(pk__in=delivery_ids, emailed_at__isnull=True)
+        .exclude(email="")
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def send_emails(delivery_ids) -> int:
+    """Send the e-mail of each delivery not sent yet, over one connection;
+    return how many went out.
+
+    Each delivery is locked while its message is sent and marked sent in the
+    same transaction, so two workers never send one twice. A connection or
+    SMTP error propagates (the task retries what is still unsent).
+    """
+    pending = unsent(delivery_ids)
+    if not pending:
+        return 0
+    sent = 0
+    # EMAIL_TIMEOUT bounds every network wait of the SMTP backend.
+    with get_connection(fail_silently=False) as connection:
+        for pk in pending:
+            with transaction.atomic():
+                delivery = (
+                    Delivery.objects.select_for_update()
+                    .select_related("dispatch")
+                    .filter(pk=pk, emailed_at__isnull=True)
+                    .first()
+                )
+                if delivery is None:
+                    continue
+                _message(delivery, connection).send()
+                delivery.emailed_at = timezone.now()
+                delivery.save(update_fields=["emailed_at"])
+                sent += 1
+    return sent
+
+
+def record_failure(delivery_ids, error) -> None:
+    """Note a failed attempt on the deliveries still unsent (shown in the admin)."""
+    Delivery.objects.filter(pk__in=delivery_ids, emailed_at__isnull=True).update(
+        attempts=F("attempts") + 1,
+        last_attempt_at=timezone.now(),
+        last_error=f"{type(error).__name__}: {error}"[:500],
+    )
+
+
+def requeue_pending() -> tuple[int, int]:
+    """Queue again what no task is working on: dispatches not fanned out, and
+    mail not sent whose task died or gave up. Return (dispatches, deliveries).
+
+    Run periodically by celery beat; queuing twice is harmless (the tasks skip
+    what is done), so this only has to avoid piling up work.
+    """
+    now = timezone.now()
+    dispatches = list(
+        Dispatch.objects.filter(
+            fanned_out_at__isnull=True, created_at__lt=now - SWEEP_GRACE
+        ).values_list("pk", flat=True)
+    )
+    quiet = now - SWEEP_GRACE - datetime.timedelta(seconds=tasks.MAX_COUNTDOWN)
+    deliveries = list(
+        Delivery.objects.filter(
+            emailed_at__isnull=True, created_at__gte=now - MAIL_GIVE_UP
+        )
+        .exclude(email="")
+        .filter(
+            Q(last_attempt_at__isnull=True, created_at__lt=now - SWEEP_GRACE)
+            | Q(last_attempt_at__lt=quiet)
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    for pk in dispatches:
+        tasks.fan_out.delay(pk)
+    for batch in _batches(deliveries):
+        tasks.send_emails.delay(batch)
+    return len(dispatches), len(deliveries)
 
 
 def mark_read(user, notification_id=None) -> int:

@@ -214,6 +214,40 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "briefing@localhost")
+# Seconds any wait on the mail server may take (connect, each reply). Mail is
+# sent by the worker, never in a request, but a hanging server must not hold a
+# worker for ever either: the task fails and is retried with back-off.
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+
+# Background work: Celery with Redis as the broker (config/celery.py).
+CELERY_BROKER_URL = (
+    os.environ.get("CELERY_BROKER_URL") or REDIS_URL or "redis://127.0.0.1:6379/0"
+)
+# A task is acknowledged when it has finished, not when it starts: a worker
+# killed mid-task leaves it on the queue for another (every task is idempotent).
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Redis hands an unacknowledged task out again after this long: longer than the
+# longest retry countdown (notifications.tasks.MAX_COUNTDOWN, one hour).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "briefing")
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TIMEZONE = "Asia/Shanghai"
+# Periodic jobs: a static schedule, part of the code (see README: why not
+# django-celery-beat). Each job is idempotent, so a doubled beat is harmless.
+CELERY_BEAT_SCHEDULE = {
+    "requeue-pending-notifications": {
+        "task": "notifications.tasks.requeue_pending",
+        "schedule": 5 * 60,
+    },
+}
+# First retry of a failed notification task after this many seconds, then
+# doubling (notifications.tasks.countdown).
+NOTIFICATION_RETRY_SECONDS = int(os.environ.get("NOTIFICATION_RETRY_SECONDS", "30"))
 
 # Fonts for the printed briefing: an office puts its licensed fonts here.
 BRIEFING_FONTS_DIR = Path(os.environ.get("BRIEFING_FONTS_DIR", BASE_DIR / "fonts"))
