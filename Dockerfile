@@ -8,7 +8,7 @@ WORKDIR /app
 COPY scripts/ scripts/
 # Pango for WeasyPrint, libharfbuzz-subset0 (fast font subsetting), CJK fonts.
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends $(grep -v '^\s*#' scripts/system-packages.txt | grep -v -e chromium -e poppler-utils) \
+    && apt-get install -y --no-install-recommends $(grep -v '^\s*#' scripts/system-packages.txt | grep -v -e chromium -e poppler-utils -e redis-server) \
     && rm -rf /var/lib/apt/lists/*
 
 COPY requirements.txt .

@@ -1,5 +1,6 @@
 # Two commands on a fresh Debian machine with Python 3.11+:
 #   make run    set up, migrate, load the demo data, serve on 127.0.0.1:8000
+#               with Redis, a Celery worker and beat (Procfile, honcho)
 #   make test   set up and run the whole test suite
 PYTHON ?= python3
 VENV := .venv
@@ -10,7 +11,7 @@ BIN := $(VENV)/bin
 run: setup
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(BIN)/honcho start -f Procfile
 
 test: setup
 	$(BIN)/pytest

@@ -85,3 +85,30 @@ def test_gunicorn_starts_from_the_config_the_dockerfile_names():
     assert re.search(
         r"^post_worker_init\s+= <post_worker_init\(\)>$", result.stdout, re.M
     )
+
+
+def test_compose_runs_a_worker_and_beat_with_the_web_settings():
+    services = compose()["services"]
+    for name, command in [("worker", "worker"), ("beat", "beat")]:
+        service = services[name]
+        assert service["build"] == "."
+        assert service["command"][:4] == ["celery", "-A", "config", command]
+        assert service["environment"] == services["web"]["environment"]
+    assert services["web"]["environment"]["REDIS_URL"] == "redis://redis:6379/0"
+    assert "EMAIL_TIMEOUT" in settings_variables()
+
+
+def test_make_run_starts_redis_the_web_server_a_worker_and_beat():
+    makefile = (ROOT / "Makefile").read_text()
+    run = makefile[makefile.index("\nrun:") : makefile.index("\ntest:")]
+    assert "honcho start -f Procfile" in run
+    procfile = dict(
+        line.split(":", 1)
+        for line in (ROOT / "Procfile").read_text().splitlines()
+        if line and not line.startswith("#")
+    )
+    assert set(procfile) == {"redis", "web", "worker", "beat"}
+    assert "celery -A config worker" in procfile["worker"]
+    assert "celery -A config beat" in procfile["beat"]
+    assert "redis-server" in (ROOT / "scripts" / "system-packages.txt").read_text()
+    assert "honcho==" in (ROOT / "requirements-dev.txt").read_text()
