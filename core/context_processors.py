@@ -46,6 +46,7 @@ def header_content(request) -> dict | None:
         "editor": roles.is_editor(user),
         "signer": roles.is_signer(user),
         "reader": roles.is_reader(user),
+        "instruct": user.has_perm(roles.INSTRUCT_PERM),
         "admin": user.is_staff,
         "audit": user.has_perm("audit.view_auditevent"),
         "unread": bell_count(request),

@@ -520,14 +520,36 @@ def all_instructions(status=""):
     ).order_by("-created_at", "-id")
     if status:
         instructions = instructions.filter(status=status)
+    return _with_age(list(instructions))
+
+
+def my_instructions(user) -> list[Instruction]:
+    """The 批示 ``user`` (a leader) wrote, with ``days_open`` and ``is_overdue``:
+    overdue ones first, then those not fed back, each group newest first."""
+    rows = _with_age(
+        list(
+            Instruction.objects.filter(author=user)
+            .select_related("item__department", "issue__publication", "signed_by")
+            .order_by("-created_at", "-id")
+        )
+    )
+    # sorted() keeps the newest-first order within each group.
+    return sorted(
+        rows,
+        key=lambda row: (not row.is_overdue, row.status == Instruction.Status.ANSWERED),
+    )
+
+
+def _with_age(rows: list[Instruction]) -> list[Instruction]:
+    """Set ``days_open`` (until the feedback, or now) and ``is_overdue`` (not fed
+    back after INSTRUCTION_OVERDUE_DAYS) on each row."""
     now = timezone.now()
-    limit = overdue_days()
-    rows = list(instructions)
+    limit = datetime.timedelta(days=overdue_days())
     for row in rows:
         end = row.answered_at or now
         row.days_open = (end - row.created_at).days
-        row.is_overdue = row.status != Instruction.Status.ANSWERED and (
-            now - row.created_at > datetime.timedelta(days=limit)
+        row.is_overdue = (
+            row.status != Instruction.Status.ANSWERED and now - row.created_at > limit
         )
     return rows
 

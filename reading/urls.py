@@ -21,6 +21,7 @@ urlpatterns = [
     ),
     path("instructions/", views.instruction_list, name="instruction_list"),
     path("instructions/unit/", views.unit_inbox, name="unit_inbox"),
+    path("instructions/mine/", views.my_instructions, name="my_instructions"),
     path("instructions/<int:pk>/", views.instruction_detail, name="instruction_detail"),
     path(
         "instructions/<int:pk>/sign/", views.instruction_sign, name="instruction_sign"

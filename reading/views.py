@@ -246,6 +246,8 @@ def unit_inbox(request):
 @login_required
 @require_GET
 def instruction_list(request):
+    if not roles.is_editor(request.user) and request.user.has_perm(roles.INSTRUCT_PERM):
+        return redirect("reading:my_instructions")  # a leader: their own 批示
     _require_editor(request.user)
     status = request.GET.get("status", "")
     if status not in Instruction.Status.values:
@@ -257,6 +259,22 @@ def instruction_list(request):
             "instructions": selectors.all_instructions(status),
             "status": status,
             "statuses": Instruction.Status.choices,
+            "overdue_days": selectors.overdue_days(),
+        },
+    )
+
+
+@login_required
+@require_GET
+def my_instructions(request):
+    """我的批示: a leader's own 批示, overdue first."""
+    if not request.user.has_perm(roles.INSTRUCT_PERM):
+        raise Http404
+    return render(
+        request,
+        "reading/my_instructions.html",
+        {
+            "instructions": selectors.my_instructions(request.user),
             "overdue_days": selectors.overdue_days(),
         },
     )

@@ -536,9 +536,13 @@ EXPECTATIONS = {
             "POST": R(302, 404, 404, 404, 404, 404, 404, 404, 404, 404),
         },
     ],
-    # The editors' list of every 批示; the units' inbox of theirs.
+    # The editors' list of every 批示 (a leader is sent on to 我的批示); the
+    # units' inbox of theirs; 我的批示, for those who may write one.
     "reading:instruction_list": {
-        "GET": R(302, 404, 404, 404, 200, 404, 404, 404, 404, 404),
+        "GET": R(302, 404, 404, 404, 200, 404, 302, 302, 404, 404),
+    },
+    "reading:my_instructions": {
+        "GET": R(302, 404, 404, 404, 404, 404, 200, 200, 404, 404),
     },
     "reading:unit_inbox": {"GET": R(302, 200, 200, 200, 404, 404, 404, 404, 404, 404)},
     # A 批示 on unit A's item: unit A, the leader who wrote it, and those who
