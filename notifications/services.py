@@ -19,6 +19,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from kombu.exceptions import OperationalError
 
 from . import tasks
 from .models import Delivery, Dispatch, Notification
@@ -72,7 +73,10 @@ def notify(
 
 
 def _queue_fan_out(dispatch_id):
-    tasks.fan_out.delay(dispatch_id)
+    try:
+        tasks.fan_out.delay(dispatch_id)
+    except OperationalError as exc:  # the broker is down; the dispatch is stored
+        logger.warning("消息队列不可用，通知 %s 将由定时任务补发：%s", dispatch_id, exc)
 
 
 def fan_out(dispatch_id) -> list[list[int]]:
@@ -194,27 +198,28 @@ def record_failure(delivery_ids, error) -> None:
     )
 
 
-def requeue_pending() -> tuple[int, int]:
+def requeue_pending(grace=SWEEP_GRACE) -> tuple[int, int]:
     """Queue again what no task is working on: dispatches not fanned out, and
     mail not sent whose task died or gave up. Return (dispatches, deliveries).
 
-    Run periodically by celery beat; queuing twice is harmless (the tasks skip
-    what is done), so this only has to avoid piling up work.
+    Run periodically by celery beat, and with no grace when a worker starts;
+    queuing twice is harmless (the tasks skip what is done), so ``grace`` only
+    keeps it from piling up work.
     """
     now = timezone.now()
     dispatches = list(
         Dispatch.objects.filter(
-            fanned_out_at__isnull=True, created_at__lt=now - SWEEP_GRACE
+            fanned_out_at__isnull=True, created_at__lte=now - grace
         ).values_list("pk", flat=True)
     )
-    quiet = now - SWEEP_GRACE - datetime.timedelta(seconds=tasks.MAX_COUNTDOWN)
+    quiet = now - grace - datetime.timedelta(seconds=tasks.MAX_COUNTDOWN)
     deliveries = list(
         Delivery.objects.filter(
             emailed_at__isnull=True, created_at__gte=now - MAIL_GIVE_UP
         )
         .exclude(email="")
         .filter(
-            Q(last_attempt_at__isnull=True, created_at__lt=now - SWEEP_GRACE)
+            Q(last_attempt_at__isnull=True, created_at__lte=now - grace)
             | Q(last_attempt_at__lt=quiet)
         )
         .order_by("pk")

@@ -4,9 +4,11 @@ Every task may run more than once (acks_late: a worker killed mid-task leaves
 it on the queue; a retry; the sweep): each one skips what is already done.
 """
 
+import datetime
 import smtplib
 
 from celery import shared_task
+from celery.signals import worker_ready
 from django.conf import settings
 from django.db import DatabaseError
 
@@ -47,6 +49,15 @@ def send_emails(self, delivery_ids):
 
 
 @shared_task
-def requeue_pending():
+def requeue_pending(grace_seconds=None):
     """Periodic (beat): queue again dispatches and mail that no task carries."""
-    return services.requeue_pending()
+    if grace_seconds is None:
+        return services.requeue_pending()
+    return services.requeue_pending(datetime.timedelta(seconds=grace_seconds))
+
+
+@worker_ready.connect
+def sweep_when_a_worker_starts(sender, **kwargs):
+    # What was committed while no broker answered (e.g. `make run` loading the
+    # demo before Redis is up) goes out now, not at the next periodic sweep.
+    requeue_pending.delay(grace_seconds=0)

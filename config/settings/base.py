@@ -232,6 +232,15 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # longest retry countdown (notifications.tasks.MAX_COUNTDOWN, one hour).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Queuing happens after commit in the web request: with the broker down it
+# gives up within a second (the notice is stored; the sweep queues it later).
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "briefing")
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"

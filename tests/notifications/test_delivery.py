@@ -11,6 +11,7 @@ import pytest
 from django.core import mail
 from django.db import transaction
 from django.test import override_settings
+from kombu.exceptions import OperationalError
 
 from config import celery_app
 from notifications import services, tasks
@@ -109,7 +110,7 @@ def test_a_broker_outage_at_commit_loses_nothing(
     user = make_user(email="editor@example.gov.cn")
 
     def broker_down(*args, **kwargs):
-        raise ConnectionError("Error 111 connecting to 127.0.0.1:6379")
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379")
 
     with monkeypatch.context() as patch:
         patch.setattr(tasks.fan_out, "delay", broker_down)
@@ -126,6 +127,17 @@ def test_a_broker_outage_at_commit_loses_nothing(
     assert Notification.objects.filter(recipient=user).count() == 1
     assert len(mail.outbox) == 1
     assert services.requeue_pending() == (0, 0)
+
+
+def test_a_starting_worker_sweeps_at_once(monkeypatch, time_machine):
+    time_machine.move_to(datetime.datetime(2026, 12, 1, 9, 0, tzinfo=TZ), tick=False)
+    user = make_user(email="editor@example.gov.cn")
+    with monkeypatch.context() as patch:
+        patch.setattr(tasks.fan_out, "delay", lambda *a: None)  # lost on the way
+        services.notify([user], title="有一期待签发")
+    tasks.sweep_when_a_worker_starts(sender=None)
+    assert Notification.objects.filter(recipient=user).count() == 1
+    assert len(mail.outbox) == 1
 
 
 def test_the_sweep_sends_mail_whose_retries_gave_up(
