@@ -83,6 +83,9 @@ class Delivery(models.Model):
     # The address when the notice went out; empty: no e-mail to send.
     email = models.EmailField("邮箱", blank=True)
     emailed_at = models.DateTimeField("邮件发出时间", null=True, blank=True)
+    # The task sending it now, until when (notifications.services.send_emails).
+    claimed_by = models.UUIDField("发送任务", null=True, blank=True)
+    claimed_until = models.DateTimeField("发送占用至", null=True, blank=True)
     attempts = models.PositiveIntegerField("发送失败次数", default=0)
     last_attempt_at = models.DateTimeField("最近失败时间", null=True, blank=True)
     last_error = models.CharField("最近错误", max_length=500, blank=True)

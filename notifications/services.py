@@ -35,6 +35,9 @@ MAIL_BATCH = 100
 SWEEP_GRACE = datetime.timedelta(minutes=5)
 # Mail older than this is no longer worth sending.
 MAIL_GIVE_UP = datetime.timedelta(days=2)
+# A task sending mail holds its deliveries at most this long; after that (its
+# worker died mid-batch) another task may send them.
+CLAIM = datetime.timedelta(minutes=30)
 
 
 def notify(
@@ -162,30 +165,34 @@ def send_emails(delivery_ids) -> int:
     """Send the e-mail of each delivery not sent yet, over one connection;
     return how many went out.
 
-    Each delivery is locked while its message is sent and marked sent in the
-    same transaction, so two workers never send one twice. A connection or
-    SMTP error propagates (the task retries what is still unsent).
+    The deliveries are claimed in one statement first (those another task
+    holds are left to it), and each is marked sent as soon as its message is
+    out: a retry or a second task never sends one twice. A connection or SMTP
+    error propagates (the task retries what is still unsent).
     """
-    pending = unsent(delivery_ids)
-    if not pending:
+    token = uuid.uuid4()
+    now = timezone.now()
+    mine = Delivery.objects.filter(pk__in=delivery_ids, emailed_at__isnull=True)
+    claimed = (
+        mine.exclude(email="")
+        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+        .update(claimed_by=token, claimed_until=now + CLAIM)
+    )
+    if not claimed:
         return 0
+    mine = mine.filter(claimed_by=token)
     sent = 0
-    # EMAIL_TIMEOUT bounds every network wait of the SMTP backend.
-    with get_connection(fail_silently=False) as connection:
-        for pk in pending:
-            with transaction.atomic():
-                delivery = (
-                    Delivery.objects.select_for_update()
-                    .select_related("dispatch")
-                    .filter(pk=pk, emailed_at__isnull=True)
-                    .first()
-                )
-                if delivery is None:
-                    continue
+    try:
+        # EMAIL_TIMEOUT bounds every network wait of the SMTP backend.
+        with get_connection(fail_silently=False) as connection:
+            for delivery in mine.select_related("dispatch").order_by("pk"):
                 _message(delivery, connection).send()
-                delivery.emailed_at = timezone.now()
-                delivery.save(update_fields=["emailed_at"])
+                Delivery.objects.filter(pk=delivery.pk).update(
+                    emailed_at=timezone.now(), claimed_until=None
+                )
                 sent += 1
+    finally:
+        mine.update(claimed_until=None)  # what is unsent, for the retry
     return sent
 
 

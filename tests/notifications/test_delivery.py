@@ -201,3 +201,24 @@ def test_a_mail_server_that_never_answers_times_out(settings):
         server.close()
     assert time.monotonic() - started < 3
     assert Delivery.objects.get().emailed_at is None
+
+
+def test_mail_another_task_is_sending_is_left_to_it(time_machine):
+    start = datetime.datetime(2026, 12, 1, 9, 0, tzinfo=TZ)
+    time_machine.move_to(start, tick=False)
+    user = make_user(email="a@example.gov.cn")
+    dispatch = Dispatch.objects.create(
+        purpose="notice", occasion="x", title="甲", recipient_ids=[user.pk]
+    )
+    (batch,) = services.fan_out(dispatch.pk)
+    # A task took it and its worker died mid-batch.
+    Delivery.objects.update(claimed_until=start + services.CLAIM)
+    assert services.send_emails(batch) == 0 and not mail.outbox
+    time_machine.move_to(start + services.CLAIM, tick=False)
+    assert services.send_emails(batch) == 0
+    time_machine.move_to(start + services.CLAIM + datetime.timedelta(seconds=1))
+    assert services.send_emails(batch) == 1
+    assert services.send_emails(batch) == 0
+    assert [m.to for m in mail.outbox] == [["a@example.gov.cn"]]
+    delivery = Delivery.objects.get()
+    assert delivery.emailed_at is not None and delivery.claimed_until is None
