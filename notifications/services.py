@@ -17,7 +17,7 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Max, Q
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
@@ -35,9 +35,6 @@ MAIL_BATCH = 100
 SWEEP_GRACE = datetime.timedelta(minutes=5)
 # Mail older than this is no longer worth sending.
 MAIL_GIVE_UP = datetime.timedelta(days=2)
-# A task sending mail holds its deliveries at most this long; after that (its
-# worker died mid-batch) another task may send them.
-CLAIM = datetime.timedelta(minutes=30)
 
 
 def notify(
@@ -171,12 +168,14 @@ def send_emails(delivery_ids) -> int:
     error propagates (the task retries what is still unsent).
     """
     token = uuid.uuid4()
+    claim = claim_length()
     now = timezone.now()
+    held_until = now + claim
     mine = Delivery.objects.filter(pk__in=delivery_ids, emailed_at__isnull=True)
     claimed = (
         mine.exclude(email="")
         .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
-        .update(claimed_by=token, claimed_until=now + CLAIM)
+        .update(claimed_by=token, claimed_until=held_until)
     )
     if not claimed:
         return 0
@@ -186,6 +185,9 @@ def send_emails(delivery_ids) -> int:
         # EMAIL_TIMEOUT bounds every network wait of the SMTP backend.
         with get_connection(fail_silently=False) as connection:
             for delivery in mine.select_related("dispatch").order_by("pk"):
+                if held_until - timezone.now() < claim / 2:  # renew before it lapses
+                    held_until = timezone.now() + claim
+                    mine.update(claimed_until=held_until)
                 _message(delivery, connection).send()
                 Delivery.objects.filter(pk=delivery.pk).update(
                     emailed_at=timezone.now(), claimed_until=None
@@ -194,6 +196,21 @@ def send_emails(delivery_ids) -> int:
     finally:
         mine.update(claimed_until=None)  # what is unsent, for the retry
     return sent
+
+
+def claim_length() -> datetime.timedelta:
+    """How long a task holds the mail it is sending, renewed as it goes: what one
+    message may take, generously, when every wait runs to EMAIL_TIMEOUT. A
+    worker killed mid-batch leaves its claim to lapse this soon."""
+    return datetime.timedelta(seconds=10 * settings.EMAIL_TIMEOUT)
+
+
+def held_elsewhere(delivery_ids) -> datetime.datetime | None:
+    """When the last claim another task holds on these unsent deliveries lapses
+    (None: no other task holds any)."""
+    return Delivery.objects.filter(
+        pk__in=delivery_ids, emailed_at__isnull=True, claimed_until__gt=timezone.now()
+    ).aggregate(until=Max("claimed_until"))["until"]
 
 
 def record_failure(delivery_ids, error) -> None:

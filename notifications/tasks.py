@@ -11,6 +11,7 @@ from celery import shared_task
 from celery.signals import worker_ready
 from django.conf import settings
 from django.db import DatabaseError
+from django.utils import timezone
 
 from . import services
 
@@ -37,7 +38,8 @@ def fan_out(self, dispatch_id):
 @shared_task(bind=True, max_retries=MAX_RETRIES)
 def send_emails(self, delivery_ids):
     """Send the e-mail of these deliveries; on a mail server error, retry the
-    ones still unsent with back-off."""
+    ones still unsent with back-off; those another task holds, once its claim
+    lapses."""
     try:
         services.send_emails(delivery_ids)
     except (OSError, smtplib.SMTPException) as exc:  # refused, timed out, 4xx
@@ -46,6 +48,12 @@ def send_emails(self, delivery_ids):
         raise self.retry(
             args=[left], exc=exc, countdown=countdown(self.request.retries)
         ) from exc
+    until = services.held_elsewhere(delivery_ids)
+    if until is not None:
+        # Another task is sending some of them; should its worker have died,
+        # they are ours once its claim lapses (if not, the retry finds them sent).
+        wait = (until - timezone.now()).total_seconds() + 1
+        raise self.retry(args=[services.unsent(delivery_ids)], countdown=wait)
 
 
 @shared_task

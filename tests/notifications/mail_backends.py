@@ -1,6 +1,7 @@
 """E-mail backends for tests whose mail server is down for a while."""
 
 import os
+import time
 
 from django.core.mail.backends import filebased
 from django.core.mail.backends.locmem import EmailBackend
@@ -21,9 +22,12 @@ class FlakyBackend(EmailBackend):
 
 class FilesUnlessDown(filebased.EmailBackend):
     """Writes mail to files in EMAIL_FILE_PATH (visible to another process),
-    refusing the connection while a file named DOWN is there."""
+    refusing the connection while a file named DOWN is there, and hanging
+    while one named HANG is."""
 
     def open(self):
         if os.path.exists(os.path.join(self.file_path, "DOWN")):
             raise ConnectionRefusedError(111, "Connection refused")
+        while os.path.exists(os.path.join(self.file_path, "HANG")):
+            time.sleep(0.2)
         return super().open()

@@ -203,7 +203,9 @@ def test_a_mail_server_that_never_answers_times_out(settings):
     assert Delivery.objects.get().emailed_at is None
 
 
-def test_mail_another_task_is_sending_is_left_to_it(time_machine):
+def test_mail_another_task_is_sending_is_left_to_it(
+    time_machine, django_capture_on_commit_callbacks
+):
     start = datetime.datetime(2026, 12, 1, 9, 0, tzinfo=TZ)
     time_machine.move_to(start, tick=False)
     user = make_user(email="a@example.gov.cn")
@@ -212,13 +214,49 @@ def test_mail_another_task_is_sending_is_left_to_it(time_machine):
     )
     (batch,) = services.fan_out(dispatch.pk)
     # A task took it and its worker died mid-batch.
-    Delivery.objects.update(claimed_until=start + services.CLAIM)
+    lapses = start + services.claim_length()
+    Delivery.objects.update(claimed_until=lapses)
     assert services.send_emails(batch) == 0 and not mail.outbox
-    time_machine.move_to(start + services.CLAIM, tick=False)
+    assert services.held_elsewhere(batch) == lapses
+    time_machine.move_to(lapses, tick=False)
     assert services.send_emails(batch) == 0
-    time_machine.move_to(start + services.CLAIM + datetime.timedelta(seconds=1))
+    time_machine.move_to(lapses + datetime.timedelta(seconds=1), tick=False)
+    assert services.held_elsewhere(batch) is None
     assert services.send_emails(batch) == 1
     assert services.send_emails(batch) == 0
     assert [m.to for m in mail.outbox] == [["a@example.gov.cn"]]
     delivery = Delivery.objects.get()
     assert delivery.emailed_at is not None and delivery.claimed_until is None
+
+
+def test_a_long_batch_renews_its_claim(settings, monkeypatch, time_machine):
+    settings.EMAIL_TIMEOUT = 1  # a claim of 10 s
+    start = datetime.datetime(2026, 12, 1, 9, 0, tzinfo=TZ)
+    time_machine.move_to(start, tick=False)
+    users = [make_user(email=f"u{n}@example.gov.cn") for n in range(3)]
+    dispatch = Dispatch.objects.create(
+        purpose="notice", occasion="x", title="甲", recipient_ids=[u.pk for u in users]
+    )
+    (batch,) = services.fan_out(dispatch.pk)
+    seen = []
+    send = services.EmailMessage.send
+
+    def slow_send(message, *args, **kwargs):  # each message takes 4 s
+        seen.append(
+            sorted(
+                Delivery.objects.filter(emailed_at__isnull=True).values_list(
+                    "claimed_until", flat=True
+                )
+            )
+        )
+        time_machine.shift(datetime.timedelta(seconds=4))
+        return send(message, *args, **kwargs)
+
+    monkeypatch.setattr(services.EmailMessage, "send", slow_send)
+    assert services.send_emails(batch) == 3
+    second = datetime.timedelta(seconds=1)
+    assert seen == [
+        [start + 10 * second] * 3,
+        [start + 10 * second] * 2,  # 6 s left: kept
+        [start + 18 * second],  # 2 s left: renewed for those unsent
+    ]

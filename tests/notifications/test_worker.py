@@ -47,53 +47,81 @@ def _database_url() -> str:
     return f"postgres://{auth}@{host}/{db['NAME']}"
 
 
+class Workers:
+    """Celery worker processes for one test, all on a queue of its own."""
+
+    def __init__(self, tmp_path):
+        self.queue = f"test-worker-{uuid.uuid4().hex[:8]}"
+        self.mail_dir = tmp_path / "mail"
+        self.mail_dir.mkdir()
+        self.log_path = tmp_path / "worker.log"
+        self.log = open(self.log_path, "a")
+        self.processes = []
+
+    def start(self) -> subprocess.Popen:
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "tests.notifications.worker_settings",
+            "DATABASE_URL": _database_url(),
+            "CELERY_BROKER_URL": BROKER,
+            "CELERY_QUEUE": self.queue,
+            "WORKER_MAIL_DIR": str(self.mail_dir),
+            "NOTIFICATION_RETRY_SECONDS": "1",
+            "EMAIL_TIMEOUT": "1",  # a claim on mail being sent lasts 10 s
+        }
+        name = f"{self.queue}-{len(self.processes)}@%h"
+        process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "config", "worker"]
+            + ["--queues", self.queue, "--concurrency", "1", "--hostname", name]
+            + ["--without-mingle", "--without-gossip", "--loglevel", "INFO"],
+            cwd=settings.BASE_DIR,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group, pool included
+        )
+        self.processes.append(process)
+        return process
+
+    def stop(self):
+        for process in self.processes:
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for process in self.processes:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+        self.log.close()
+
+
 @pytest.fixture
-def worker(tmp_path):
+def workers(tmp_path):
     if connection.vendor != "postgresql":
         pytest.skip("the worker process cannot open the in-memory SQLite database")
-    queue = f"test-worker-{uuid.uuid4().hex[:8]}"
-    mail_dir = tmp_path / "mail"
-    mail_dir.mkdir()
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tests.notifications.worker_settings",
-        "DATABASE_URL": _database_url(),
-        "CELERY_BROKER_URL": BROKER,
-        "CELERY_QUEUE": queue,
-        "WORKER_MAIL_DIR": str(mail_dir),
-        "NOTIFICATION_RETRY_SECONDS": "1",
-    }
-    log = open(tmp_path / "worker.log", "w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker"]
-        + ["--queues", queue, "--concurrency", "1", "--hostname", f"{queue}@%h"]
-        + ["--without-mingle", "--without-gossip", "--loglevel", "INFO"],
-        cwd=settings.BASE_DIR,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    # This process queues tasks for that worker, instead of running them itself.
+    workers = Workers(tmp_path)
+    # This process queues tasks for those workers, instead of running them itself.
     saved = {
         key: celery_app.conf[key]
         for key in ("broker_url", "task_default_queue", "task_always_eager")
     }
     celery_app.conf.update(
-        broker_url=BROKER, task_default_queue=queue, task_always_eager=False
+        broker_url=BROKER, task_default_queue=workers.queue, task_always_eager=False
     )
     try:
-        yield mail_dir
+        yield workers
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
+        workers.stop()
         celery_app.conf.update(saved)
-        redis.Redis.from_url(BROKER).delete(queue)
-        print((tmp_path / "worker.log").read_text())  # shown when the test fails
+        redis.Redis.from_url(BROKER).delete(workers.queue, "unacked", "unacked_index")
+        print(workers.log_path.read_text())  # shown when the test fails
+
+
+@pytest.fixture
+def worker(workers):
+    workers.start()
+    return workers.mail_dir
 
 
 def _wait_for(check, seconds=60):
@@ -136,3 +164,22 @@ def test_a_failed_task_is_retried_by_the_worker(worker):
     delivery = Delivery.objects.get()
     assert delivery.attempts >= 1 and "Connection refused" in delivery.last_error
     assert "To: leader@example.gov.cn" in _mail_text(worker)
+
+
+def test_mail_a_killed_worker_was_sending_goes_out_once(workers):
+    (workers.mail_dir / "HANG").touch()  # the mail server never answers
+    first = workers.start()
+    user = make_user(email="signer@example.gov.cn")
+    notify([user], title="有一期待签发")
+    assert _wait_for(
+        lambda: Delivery.objects.filter(claimed_until__isnull=False).exists()
+    ), "the worker did not start sending"
+    os.killpg(first.pid, signal.SIGKILL)  # the worker and its pool, mid-send
+    first.wait()
+    (workers.mail_dir / "HANG").unlink()
+    # Another worker sweeps when it starts; the dead one's claim lapses in 10 s.
+    workers.start()
+    assert _wait_for(
+        lambda: Delivery.objects.filter(emailed_at__isnull=False).exists(), 90
+    ), "the mail was lost with the worker"
+    assert _mail_text(workers.mail_dir).count("To: signer@example.gov.cn") == 1
