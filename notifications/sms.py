@@ -3,6 +3,8 @@
 The office's SMS gateway is local to each county, so the sender is a class
 named in ``settings.SMS_BACKEND`` (dotted path) with one method,
 ``send_messages(numbers, text)``. The default backend only writes a log line.
+The gateway is called by the worker (notifications.tasks.send_sms), never in
+the request.
 """
 
 import logging
@@ -11,6 +13,9 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.db import transaction
 from django.utils.module_loading import import_string
+from kombu.exceptions import OperationalError
+
+from . import tasks
 
 logger = logging.getLogger(__name__)
 
@@ -28,16 +33,26 @@ def get_backend():
 
 
 def send_sms(numbers: Iterable[str], text: str) -> None:
-    """Send ``text`` to ``numbers`` once the transaction commits (blank and
-    duplicate numbers skipped); a gateway failure is logged, never raised."""
+    """Send ``text`` to ``numbers`` from the worker once the transaction commits
+    (blank and duplicate numbers skipped)."""
     wanted = sorted({n.strip() for n in numbers if n and n.strip()})
     if not wanted:
         return
+    transaction.on_commit(lambda: _queue(wanted, text))
 
-    def send():
-        try:
-            get_backend().send_messages(wanted, text)
-        except Exception:  # a gateway outage must not break the work itself
-            logger.exception("短信发送失败：%s", text)
 
-    transaction.on_commit(send)
+def _queue(numbers, text):
+    try:
+        tasks.send_sms.delay(numbers, text)
+    except OperationalError as exc:  # no broker: send it here, as before
+        logger.warning("消息队列不可用，短信在请求中发送：%s", exc)
+        deliver(numbers, text)
+
+
+def deliver(numbers: list[str], text: str) -> None:
+    """Hand one message to the gateway; a failure is logged, never raised, and
+    not retried (a gateway may have sent to some numbers already)."""
+    try:
+        get_backend().send_messages(numbers, text)
+    except Exception:  # a gateway outage must not break the work itself
+        logger.exception("短信发送失败：%s", text)

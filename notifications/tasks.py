@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import DatabaseError
 from django.utils import timezone
 
-from . import services
+from . import services, sms
 
 # Back-off: NOTIFICATION_RETRY_SECONDS × 2^n, at most an hour, 10 tries.
 MAX_COUNTDOWN = 60 * 60
@@ -54,6 +54,12 @@ def send_emails(self, delivery_ids):
         # they are ours once its claim lapses (if not, the retry finds them sent).
         wait = (until - timezone.now()).total_seconds() + 1
         raise self.retry(args=[services.unsent(delivery_ids)], countdown=wait)
+
+
+@shared_task
+def send_sms(numbers, text):
+    """One text message to these numbers, through settings.SMS_BACKEND."""
+    sms.deliver(numbers, text)
 
 
 @shared_task

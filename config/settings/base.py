@@ -253,6 +253,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.requeue_pending",
         "schedule": 5 * 60,
     },
+    # 约稿 reminders at the offsets each 约稿 sets: at most two minutes late.
+    "commission-reminders": {
+        "task": "commissions.tasks.send_due_reminders",
+        "schedule": 2 * 60,
+    },
 }
 # First retry of a failed notification task after this many seconds, then
 # doubling (notifications.tasks.countdown).
