@@ -260,3 +260,13 @@ def test_a_long_batch_renews_its_claim(settings, monkeypatch, time_machine):
         [start + 10 * second] * 2,  # 6 s left: kept
         [start + 18 * second],  # 2 s left: renewed for those unsent
     ]
+
+
+def test_every_periodic_job_is_a_task_the_worker_knows(settings):
+    celery_app.loader.import_default_modules()  # what the worker imports
+    jobs = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert jobs == {
+        "notifications.tasks.requeue_pending",
+        "commissions.tasks.send_due_reminders",
+    }
+    assert jobs <= set(celery_app.tasks)

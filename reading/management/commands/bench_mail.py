@@ -9,11 +9,9 @@ Starts a real Celery worker (a queue of its own on the local Redis, database
 14) whose SMTP server is a local socket that accepts connections and never
 answers. Signs off an issue sent to 60 readers and times the call; then the
 server starts answering (aiosmtpd on the same port) and the time until every
-mail is out is printed. Then a reminder run: 600 notices (200 units × 3 open
-requests; 约稿 does not exist yet, so these are plain notifications to each
-unit's clerk, one notice per request to the clerks of the units that have not
-answered), run twice as a doubled beat would, timed until every bell entry and
-mail is there.
+mail is out is printed. Then the 约稿 reminder job (send_due_reminders) over
+200 units × 3 open 约稿 whose 24-hour reminder is due, run twice as a doubled
+beat would, timed until every bell entry and mail is there.
 
 Empties the database first: refuses one whose name does not contain "bench".
 """
@@ -34,7 +32,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 from briefing.models import (
@@ -48,11 +46,12 @@ from briefing.models import (
 from briefing.pdf import render_pdf
 from briefing.selectors import issues as issue_selectors
 from briefing.services import issues as issue_services
+from commissions.models import Commission
+from commissions.services import send_due_reminders
 from config import celery_app
 from core import roles
 from departments.models import Department, Membership
 from notifications.models import Delivery, Notification
-from notifications.services import notify
 from reading.models import DistributionRecipients
 
 BROKER = "redis://127.0.0.1:6379/14"
@@ -270,41 +269,36 @@ class Command(BaseCommand):
             Membership(user=u, department=d, role=Membership.Role.CLERK)
             for u, d in zip(clerks, departments, strict=True)
         )
+        editor = users.create(username="bench_editor", password="!")
+        editor.groups.add(Group.objects.get(name=roles.EDITOR))
+        # 约稿 written two days ago, due in 23 hours: the 24-hour reminder is due.
+        now = timezone.now()
+        for n in range(requests):
+            commission = Commission.objects.create(
+                topic=f"约稿{n + 1}：冬季安全生产",
+                deadline=now + datetime.timedelta(hours=23),
+                created_by=editor,
+            )
+            commission.departments.set(departments)
+        Commission.objects.update(created_at=now - datetime.timedelta(days=2))
         before_mail = _sent()
         before_bell = Notification.objects.count()
         total = units * requests
-        deadline = timezone.localtime() + datetime.timedelta(hours=24)
-
-        late = {n: clerks for n in range(requests)}  # every unit late everywhere
-
-        def run():
-            # As the reminder job does: per request, one notice to the clerks of
-            # the units that have not answered; the occasion names the request
-            # and the reminder, so each clerk gets it once.
-            with transaction.atomic():
-                for request, recipients in late.items():
-                    notify(
-                        recipients,
-                        title=f"约稿{request + 1}还有 24 小时截止",
-                        body=f"截止时间 {deadline:%Y-%m-%d %H:%M}。",
-                        url="/items/",
-                        purpose="request_reminder",
-                        occasion=f"request:{request}:24h",
-                    )
 
         started = time.perf_counter()
-        run()
-        queued = time.perf_counter() - started
-        run()  # beat doubled: the same occasions again
+        reminded = send_due_reminders()
+        run = time.perf_counter() - started
+        again = send_due_reminders()  # beat doubled
         self._wait(lambda: _sent() - before_mail >= total, "催报邮件")
         done = time.perf_counter() - started
         time.sleep(2)  # anything the doubled run would add shows by now
         bell = Notification.objects.count() - before_bell
         mailed = _sent() - before_mail
         self.stdout.write(
-            f"催报 {units} 个单位 × {requests} 个约稿 = {total} 条（跑两遍）：入队 "
-            f"{queued:.2f} 秒；站内通知与邮件全部完成 {done:.1f} 秒；"
-            f"站内通知 {bell} 条、邮件 {mailed} 封（不重复）"
+            f"催报（send_due_reminders）{units} 个单位 × {requests} 个约稿："
+            f"催报 {reminded} 个单位次，用时 {run:.2f} 秒（含审计事件）；"
+            f"再跑一遍催报 {again} 个；站内通知与邮件全部完成 {done:.1f} 秒；"
+            f"站内通知 {bell} 条、邮件 {mailed} 封"
         )
 
 
