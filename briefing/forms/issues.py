@@ -5,6 +5,7 @@ from django.utils import timezone
 from django_ckeditor_5.widgets import CKEditor5Widget
 
 from briefing.models import DistributionList, Publication, Section
+from briefing.services.issues import DEFAULT_SIGN_OFF_OPINION
 
 
 class DateInput(forms.DateInput):
@@ -71,6 +72,19 @@ class MoveForm(forms.Form):
 class ItemSectionForm(forms.Form):
     section = forms.ModelChoiceField(
         label="移到栏目", queryset=Section.objects.filter(is_active=True)
+    )
+
+
+class SignOffForm(forms.Form):
+    # Not required here: a blank opinion is refused by the service, after the
+    # signer check (a non-signer's attempt is audited whatever it carries).
+    opinion = forms.CharField(
+        label="签发意见",
+        max_length=200,
+        required=False,
+        initial=DEFAULT_SIGN_OFF_OPINION,
+        help_text="记入本期记录。",
+        error_messages={"max_length": "签发意见不能超过 %(limit_value)d 字。"},
     )
 
 

@@ -211,6 +211,14 @@ def issue_timeline(issue) -> list:
     return events
 
 
+def sign_off_opinion(issue) -> str:
+    """The signer's 签发意见 (from the timeline), "" before sign-off."""
+    if issue.status != Issue.Status.ISSUED:
+        return ""
+    event = issue.events.filter(action="sign_off").order_by("-created_at", "-id")
+    return event.values_list("comment", flat=True).first() or ""
+
+
 def issue_documents(issue):
     """The issue's PDFs, oldest first: the original, then each 更正版."""
     return issue.documents.select_related("created_by").order_by("created_at", "id")

@@ -87,7 +87,11 @@ def _bump_version(issue):
     issue.version += 1
 
 
-def _event(issue, actor, action, *, from_status="", to_status="", comment=""):
+def _event(
+    issue, actor, action, *, from_status="", to_status="", comment="", audit_reason=""
+):
+    """The issue's timeline row and its audit event (``audit_reason`` when the
+    audit log should say more than the timeline, else ``comment``)."""
     IssueEvent.objects.create(
         issue=issue,
         actor=actor,
@@ -96,7 +100,12 @@ def _event(issue, actor, action, *, from_status="", to_status="", comment=""):
         to_status=to_status,
         comment=comment,
     )
-    record_event(actor=actor, action=f"issue_{action}", obj=issue, reason=comment)
+    record_event(
+        actor=actor,
+        action=f"issue_{action}",
+        obj=issue,
+        reason=audit_reason or comment,
+    )
 
 
 def _refuse(actor, action, issue, message):
@@ -483,16 +492,23 @@ def _render(html: str, outcome="本期未签发，期号未占用，可修复后
         raise WorkflowError(f"{exc}（{outcome}）") from exc
 
 
-def sign_off_issue(issue, actor) -> IssueDocument:
+DEFAULT_SIGN_OFF_OPINION = "同意印发"
+
+
+def sign_off_issue(issue, actor, opinion=DEFAULT_SIGN_OFF_OPINION) -> IssueDocument:
     """签发: number, render, store with SHA-256, freeze, publish items — one
     transaction.
 
-    Only signers; the issue must be 待签发. The publication row is locked, so
+    Only signers; the issue must be 待签发; ``opinion`` (签发意见) is required
+    and kept on the issue's timeline. The publication row is locked, so
     numbers are unique and gapless under concurrent sign-offs; when rendering
     fails nothing is used up and a retry gets the same number.
     """
     if not roles.is_signer(actor):
         _refuse(actor, "sign_off", issue, "只有签发人可以签发简报。")
+    opinion = (opinion or "").strip()
+    if not opinion:
+        raise WorkflowError("请填写签发意见，如“同意印发”。")
     document = None
     try:
         with transaction.atomic():
@@ -557,7 +573,9 @@ def sign_off_issue(issue, actor) -> IssueDocument:
                 "sign_off",
                 from_status=S.PENDING_SIGNOFF,
                 to_status=S.ISSUED,
-                comment=f"{locked.number_label}，PDF SHA-256 {document.sha256}",
+                comment=opinion,
+                audit_reason=f"{opinion}（{locked.number_label}，"
+                f"PDF SHA-256 {document.sha256}）",
             )
             notify(
                 selectors.reader_recipients(locked),

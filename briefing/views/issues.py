@@ -25,6 +25,7 @@ from briefing.forms.issues import (
     ItemSectionForm,
     MoveForm,
     SendBackForm,
+    SignOffForm,
 )
 from briefing.models import Issue, IssueSection, Item, Section
 from briefing.pdf import PdfRenderError, render_pdf
@@ -34,6 +35,7 @@ from briefing.services.errors import StaleVersionError, WorkflowError
 from core import roles
 
 S = Issue.Status
+VIEWPORT_META = '<meta name="viewport" content="width=device-width, initial-scale=1">'
 
 
 def _detail(issue, anchor=""):
@@ -125,6 +127,8 @@ def _render_detail(
         "all_sections": Section.objects.filter(is_active=True),
         "settings_form": settings_form or IssueSettingsForm.for_issue(issue),
         "send_back_form": send_back_form or SendBackForm(),
+        "sign_off_form": SignOffForm(),
+        "sign_off_opinion": selectors.sign_off_opinion(issue),
         "unsent": unsent,
         "documents": documents,
         "current_document": selectors.current_document(documents),
@@ -313,7 +317,9 @@ def _preview_issue(request, pk) -> Issue:
 def preview_html(request, pk):
     issue = _preview_issue(request, pk)
     html = selectors.issue_html(issue, preview=issue.status != S.ISSUED)
-    return HttpResponse(html)
+    # A browser page, not only a PDF source: a phone lays it out at its own
+    # width (print.css narrows the sheet on small screens).
+    return HttpResponse(html.replace("<head>", "<head>" + VIEWPORT_META, 1))
 
 
 @login_required
@@ -349,17 +355,17 @@ def issue_submit(request, pk):
 @require_POST
 def issue_sign_off(request, pk):
     issue = selectors.get_visible_issue(request.user, pk)
+    form = SignOffForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["opinion"]))
+        return _detail(issue, "sign-off")
     try:
-        document = services.sign_off_issue(issue, request.user)
+        services.sign_off_issue(issue, request.user, form.cleaned_data["opinion"])
     except WorkflowError as exc:
         messages.error(request, exc.message)
     else:
         issue.refresh_from_db()
-        messages.success(
-            request,
-            f"已签发：{issue.number_label}，PDF 已生成"
-            f"（SHA-256 {document.sha256[:12]}…）。",
-        )
+        messages.success(request, f"已签发，{issue.number_label}已生成 PDF。")
     return _detail(issue)
 
 

@@ -283,9 +283,20 @@ def test_signer_signs_and_sends_back_through_the_page(people, fake_pdf):
         reverse("briefing:issue_send_back", args=[issue.pk]), {"comment": ""}
     )
     assert response.status_code == 400 and "请填写退回意见" in response.content.decode()
-    client.post(reverse("briefing:issue_sign_off", args=[issue.pk]))
+    sign = reverse("briefing:issue_sign_off", args=[issue.pk])
+    refused = client.post(sign, {"opinion": " "}, follow=True).content.decode()
+    assert "请填写签发意见" in refused
+    issue.refresh_from_db()
+    assert issue.status == S.PENDING_SIGNOFF
+    response = client.post(sign, {"opinion": "同意印发，请抓紧分发。"}, follow=True)
+    page = response.content.decode()
     issue.refresh_from_db()
     assert issue.status == S.ISSUED
+    [message] = [str(m) for m in response.context["messages"]]
+    assert message == "已签发，第1期（总第1期）已生成 PDF。"
+    # The opinion is on the issue's timeline and beside the signer's name.
+    assert issue.events.get(action="sign_off").comment == "同意印发，请抓紧分发。"
+    assert page.count("同意印发，请抓紧分发。") == 2
 
 
 @pytest.mark.django_db

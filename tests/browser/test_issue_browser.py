@@ -116,8 +116,10 @@ def test_compose_reorder_preview_submit_sign_and_download(browser_context, shot)
     page.get_by_role("link", name="审阅并签发").click()
     expect(page.get_by_text("签发后将编为第12期（总第345期）")).to_be_visible()
     shot(page, "signer-review")
+    expect(page.get_by_label("签发意见")).to_have_value("同意印发")
+    page.once("dialog", lambda dialog: dialog.accept())  # 确定签发吗？
     page.get_by_role("button", name="签发", exact=True).click()
-    expect(page.get_by_text(re.compile("已签发：第12期（总第345期）"))).to_be_visible()
+    expect(page.get_by_text("已签发，第12期（总第345期）已生成 PDF。")).to_be_visible()
     shot(page, "signed")
 
     document = issue.documents.get()

@@ -1,0 +1,108 @@
+"""Issue 19, walked through as each role would, at 1280 px and 375 px:
+the signer reads the whole issue and signs with an opinion; the clerk sees
+why an item came back; the admin has a home page; phones fold the filters."""
+
+import pytest
+from playwright.sync_api import expect
+
+from briefing.models import Issue
+from tests import factories
+from tests.briefing.issue_factories import place_item
+from tests.conftest import login
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+WIDE = {"width": 1280, "height": 900}
+PHONE = {"width": 375, "height": 740}
+
+
+def no_sideways_scroll(page):
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= page.viewport_size["width"], width
+
+
+def test_signer_reads_the_whole_issue_confirms_and_signs_with_an_opinion(
+    browser_context, shot
+):
+    publication = factories.make_publication(
+        name="工作简报", number_year=2026, last_number=11, last_total_number=344
+    )
+    issue = factories.make_issue(
+        publication,
+        distribution_list=factories.make_distribution(
+            name="县领导", lines="本期发：县委常委，副县长。"
+        ),
+        status=Issue.Status.PENDING_SIGNOFF,
+    )
+    section = factories.make_section(name="项目建设")
+    place_item(
+        issue,
+        section,
+        department=factories.make_department(short_name="开发区"),
+        title="开发区项目集中开工",
+        body="<p>开发区十二个重点项目今日集中开工，总投资八亿元。</p>",
+    )
+    factories.make_signer(username="qianfa", first_name="刘主任")
+
+    page = browser_context.new_page()
+    page.set_viewport_size(WIDE)
+    login(page, "qianfa", factories.PASSWORD)
+    page.goto(f"/issues/{issue.pk}/")
+    # The text itself, as the reader will see it, not only the titles.
+    text = page.get_by_role("article", name="本期全文")
+    expect(text.get_by_text("总投资八亿元")).to_be_visible()
+    expect(text.get_by_text("【项目建设】")).to_be_visible()
+    expect(text.get_by_text("（开发区）")).to_be_visible()
+    expect(text.get_by_text("本期发：县委常委，副县长。")).to_be_visible()
+    opinion = page.get_by_label("签发意见")
+    expect(opinion).to_have_value("同意印发")
+    shot(page, "signing-1280")
+    page.set_viewport_size(PHONE)
+    no_sideways_scroll(page)
+    shot(page, "signing-375")
+    page.set_viewport_size(WIDE)
+
+    # Signing asks first; saying no leaves the issue as it was.
+    questions = []
+
+    def answer_no(dialog):
+        questions.append(dialog.message)
+        dialog.dismiss()
+
+    page.once("dialog", answer_no)
+    page.get_by_role("button", name="签发", exact=True).click()
+    page.wait_for_timeout(300)
+    assert "第12期（总第345期）" in questions[0]
+    issue.refresh_from_db()
+    assert issue.status == Issue.Status.PENDING_SIGNOFF
+
+    opinion.fill("同意印发，请尽快分送。")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="签发", exact=True).click()
+    message = page.locator(".message.success")
+    expect(message).to_have_text("已签发，第12期（总第345期）已生成 PDF。")
+    expect(page.locator(".issue-meta")).to_contain_text("同意印发，请尽快分送。")
+    timeline = page.locator(".timeline")
+    expect(timeline).to_contain_text("签发")
+    expect(timeline).to_contain_text("同意印发，请尽快分送。")
+    shot(page, "signed-1280")
+    issue.refresh_from_db()
+    assert issue.status == Issue.Status.ISSUED
+
+
+def test_html_preview_is_laid_out_at_the_phone_width(browser, live_server, shot):
+    issue = factories.make_issue(distribution_list=factories.make_distribution())
+    place_item(issue, factories.make_section(), title="预览稿件")
+    factories.make_editor(username="bianji")
+    # A phone (is_mobile): the viewport meta tag decides the layout width.
+    context = browser.new_context(
+        base_url=live_server.url, viewport=PHONE, is_mobile=True, locale="zh-CN"
+    )
+    page = context.new_page()
+    login(page, "bianji", factories.PASSWORD)
+    page.goto(f"/issues/{issue.pk}/preview/")
+    expect(page.get_by_text("预览稿件")).to_be_visible()
+    # Without a viewport tag a phone lays the page out 980 px wide and shrinks it.
+    assert page.evaluate("window.innerWidth") == 375
+    shot(page, "preview-375")
+    context.close()
