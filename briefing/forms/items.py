@@ -128,6 +128,17 @@ class ReturnForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
+class ApproveForm(forms.Form):
+    comment = forms.CharField(
+        label="审核意见（可不填）",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        required=False,
+        help_text="信息员和编辑都能看到。",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
 class NotUseForm(forms.Form):
     reason = forms.CharField(
         label="不采用原因", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000

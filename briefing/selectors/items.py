@@ -1,6 +1,6 @@
 """Read queries on items: what a user may see, the inbox, counts, timelines."""
 
-from django.db.models import Count, prefetch_related_objects
+from django.db.models import Count, OuterRef, Subquery, prefetch_related_objects
 
 from briefing.models import Issue, Item, ItemEvent, ItemRevision, Section
 from briefing.permissions import visible_items_q
@@ -76,6 +76,40 @@ def unit_items(user):
     if m is None:
         return Item.objects.none()
     return _list_columns(visible_items(user).filter(department_id=m.department_id))
+
+
+# Events whose comment is an opinion on the text, for the clerk to act on:
+# 退回意见 and the unit reviewer's 审核意见.
+OPINION_ACTIONS = ("return", "approve")
+OPINION_LABELS = {"return": "退回意见", "approve": "审核意见"}
+
+
+def with_latest_opinion(items):
+    """``items`` annotated with the last 退回/审核通过's comment and action
+    (``opinion``, ``opinion_action``), in the same query. Shown as
+    ``latest_opinion`` decides (templates/briefing/items/my_items.html)."""
+    last = ItemEvent.objects.filter(
+        item=OuterRef("pk"), action__in=OPINION_ACTIONS
+    ).order_by("-created_at", "-id")
+    return items.annotate(
+        opinion=Subquery(last.values("comment")[:1]),
+        opinion_action=Subquery(last.values("action")[:1]),
+    )
+
+
+def latest_opinion(item, events):
+    """The last 退回 or 审核通过 event among ``events`` (oldest first) when it
+    carries a comment, else None; with ``label`` (退回意见 / 审核意见). A
+    退回意见 counts only while the item is 已退回 (once resubmitted it is done)."""
+    for event in reversed(list(events)):
+        if event.action in OPINION_ACTIONS:
+            if not event.comment or (
+                event.action == "return" and item.status != Item.Status.RETURNED
+            ):
+                return None
+            event.label = OPINION_LABELS[event.action]
+            return event
+    return None
 
 
 def inbox_items(user):

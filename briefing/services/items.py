@@ -279,12 +279,14 @@ def submit_item(item, actor, *, version=None) -> Item:
 
 
 @transaction.atomic
-def approve_item(item, actor, *, version=None) -> Item:
-    """Unit reviewer's sign-off: the item goes on to the editors."""
+def approve_item(item, actor, comment="", *, version=None) -> Item:
+    """Unit reviewer's sign-off: the item goes on to the editors, with an
+    optional opinion (审核意见) that the clerk and the editors see."""
     locked = _lock(item)
     _check(locked, actor, "approve", version)
     locked.submitted_at = timezone.now()
-    _move(locked, actor, "approve", S.SUBMITTED, ["submitted_at"])
+    comment = (comment or "").strip()
+    _move(locked, actor, "approve", S.SUBMITTED, ["submitted_at"], comment)
     notify(
         editors(),
         title=f"新稿件：{locked.title}",

@@ -21,6 +21,7 @@ from briefing.diff import diff_rows
 from briefing.filters import InboxFilter
 from briefing.forms.items import (
     AdoptForm,
+    ApproveForm,
     EditorItemForm,
     ItemForm,
     NotUseForm,
@@ -85,7 +86,10 @@ def my_items(request):
         request,
         "briefing/items/my_items.html",
         {
-            "page": _page(request, items.order_by("-updated_at", "-id")),
+            "page": _page(
+                request,
+                selectors.with_latest_opinion(items).order_by("-updated_at", "-id"),
+            ),
             "query": _query_without_page(request),
             "tabs": tabs,
             "total": sum(counts.values()),
@@ -346,18 +350,21 @@ def _render_item(request, item, *, bound=None, unsent=None, status=200):
     ``unsent`` is (what, text) typed for a move no longer offered."""
     moves = _offered_moves(request.user, item)
     revisions = list(selectors.revisions(item))
+    events = list(selectors.timeline(item))
     bound = bound or {}
     initial = {"version": item.version}
     context = {
         "item": item,
         "moves": moves,
         "button_moves": [move for move in moves if move in SIMPLE_MOVES],
-        "events": selectors.timeline(item),
+        "events": events,
+        "opinion": selectors.latest_opinion(item, events),
         "revisions": revisions,
         "attachments": item.attachments.select_related("uploaded_by"),
         "next_step": workflow.NEXT_STEP.get(item.status, ""),
         "return_form": bound.get("return") or ReturnForm(initial=initial),
         "not_use_form": bound.get("not_use") or NotUseForm(initial=initial),
+        "approve_form": bound.get("approve") or ApproveForm(initial=initial),
         "version_form": VersionForm(initial=initial),
         "unsent": unsent,
     }
@@ -399,12 +406,20 @@ def _text_kept(request, pk, move, status):
     )
 
 
-MOVE_FORMS = {"return": ReturnForm, "not_use": NotUseForm, "adopt": AdoptForm}
+MOVE_FORMS = {
+    "return": ReturnForm,
+    "not_use": NotUseForm,
+    "adopt": AdoptForm,
+    "approve": ApproveForm,
+}
 # Moves whose form carries the user's own words: its field and what it is called.
-TEXT_MOVES = {"return": ("comment", "退回意见"), "not_use": ("reason", "不采用原因")}
+TEXT_MOVES = {
+    "return": ("comment", "退回意见"),
+    "not_use": ("reason", "不采用原因"),
+    "approve": ("comment", "审核意见"),
+}
 SIMPLE_MOVES = {
     "submit": services.submit_item,
-    "approve": services.approve_item,
     "withdraw": services.withdraw_item,
     "claim": services.claim_item,
     "release": services.release_item,
@@ -442,6 +457,8 @@ def item_move(request, pk, move):
     try:
         if move == "return":
             services.return_item(item, request.user, data["comment"], version=version)
+        elif move == "approve":
+            services.approve_item(item, request.user, data["comment"], version=version)
         elif move == "not_use":
             services.not_use_item(
                 item,
@@ -458,7 +475,8 @@ def item_move(request, pk, move):
             SIMPLE_MOVES[move](item, request.user, version=version)
     except WorkflowError as exc:
         messages.error(request, exc.message)
-        if move in TEXT_MOVES:
+        # Words typed come back (an optional 审核意见 left blank: nothing to keep).
+        if move in TEXT_MOVES and data.get(TEXT_MOVES[move][0]):
             return _text_kept(request, item.pk, move, status=409)
     else:
         messages.success(request, DONE[move])

@@ -756,3 +756,26 @@ def test_deleting_an_attachment_asks_first(client):
     page = client.get(reverse("briefing:item_edit", args=[item.pk])).content.decode()
     assert 'data-confirm="确定删除附件“会议纪要.pdf”吗？删除后不能恢复。"' in page
     assert "core/confirm.js" in page
+
+
+def test_my_items_shows_the_last_return_comment_in_the_row_at_a_fixed_query_count(
+    client,
+):
+    cast = make_cast()
+    client.force_login(cast.clerk)
+    counts = {}
+    for n in (1, 6):
+        while Item.objects.filter(status=S.RETURNED).count() < n:
+            item = item_in_state(cast, S.SUBMITTED)
+            services.return_item(item, cast.editor, f"请补充第{item.pk}篇的数据。")
+        client.get(reverse("briefing:my_items"))  # the session and caches settle
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(reverse("briefing:my_items")).content.decode()
+        counts[n] = len(queries)
+    assert counts[1] == counts[6]
+    for item in Item.objects.filter(status=S.RETURNED):
+        assert f"退回意见：请补充第{item.pk}篇的数据。" in page
+    # Once resubmitted, the old comment is done with and leaves the row.
+    services.submit_item(item, cast.clerk)
+    page = client.get(reverse("briefing:my_items")).content.decode()
+    assert f"退回意见：请补充第{item.pk}篇的数据。" not in page

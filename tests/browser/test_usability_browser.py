@@ -5,7 +5,7 @@ why an item came back; the admin has a home page; phones fold the filters."""
 import pytest
 from playwright.sync_api import expect
 
-from briefing.models import Issue
+from briefing.models import Issue, Item
 from tests import factories
 from tests.briefing.issue_factories import place_item
 from tests.conftest import login
@@ -106,3 +106,63 @@ def test_html_preview_is_laid_out_at_the_phone_width(browser, live_server, shot)
     assert page.evaluate("window.innerWidth") == 375
     shot(page, "preview-375")
     context.close()
+
+
+def test_clerk_sees_the_return_comment_and_the_reviewers_opinion_where_they_look(
+    browser_context, shot
+):
+    from briefing.services.items import return_item
+
+    unit = factories.make_department(short_name="开发区", requires_unit_review=True)
+    clerk = factories.make_clerk(unit, username="kfq_xxy", first_name="王信息")
+    factories.make_reviewer(unit, username="kfq_sh", first_name="李审核")
+    editor = factories.make_editor(username="bianji", first_name="张编辑")
+    returned = factories.make_item(
+        department=unit,
+        author=clerk,
+        title="开发区项目集中开工",
+        status=Item.Status.PENDING_REVIEW,
+    )
+    approved = factories.make_item(
+        department=unit,
+        author=clerk,
+        title="开发区招商引资签约",
+        status=Item.Status.PENDING_REVIEW,
+    )
+
+    # The unit reviewer approves both, one with an opinion.
+    page = browser_context.new_page()
+    page.set_viewport_size(WIDE)
+    login(page, "kfq_sh", factories.PASSWORD)
+    for item, opinion in ((returned, ""), (approved, "数据已核实，可报送。")):
+        page.goto(f"/items/{item.pk}/")
+        page.get_by_label("审核意见（可不填）").fill(opinion)
+        page.get_by_role("button", name="审核通过").click()
+        expect(page.get_by_text("已审核通过")).to_be_visible()
+    page.get_by_role("button", name="退出").click()
+    returned.refresh_from_db()
+    return_item(returned, editor, "请补充项目投资额和开工时间。")
+
+    login(page, "kfq_xxy", factories.PASSWORD)
+    page.goto("/items/mine/")
+    row = page.get_by_role("row").filter(has_text="开发区项目集中开工")
+    expect(row).to_contain_text("退回意见：请补充项目投资额和开工时间。")
+    other = page.get_by_role("row").filter(has_text="开发区招商引资签约")
+    expect(other).to_contain_text("审核意见：数据已核实，可报送。")
+    shot(page, "clerk-list-1280")
+    page.set_viewport_size(PHONE)
+    expect(row).to_contain_text("退回意见：请补充项目投资额和开工时间。")
+    shot(page, "clerk-list-375")
+    page.set_viewport_size(WIDE)
+
+    # On the item page it comes first, above the text, not at the foot of 处理记录.
+    row.get_by_role("link", name="开发区项目集中开工").click()
+    note = page.get_by_role("note", name="退回意见")
+    expect(note).to_contain_text("张编辑")
+    expect(note).to_contain_text("请补充项目投资额和开工时间。")
+    note_top = note.bounding_box()["y"]
+    assert (
+        note_top
+        < page.get_by_role("heading", name="开发区项目集中开工").bounding_box()["y"]
+    )
+    shot(page, "clerk-item-1280")
