@@ -2,14 +2,19 @@
 管理员 sees only the accounts they may manage (core.permissions); roles and
 the active flag change through the core.accounts services."""
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.models import Group
 from django.db import transaction
 
+from audit.roles import AUDITOR
 from audit.services import record_event
+from departments.models import Department, Membership
 
-from . import accounts, permissions
+from . import accounts, permissions, roles
 from .admin_log import HiddenIsNotFound
 
 User = get_user_model()
@@ -20,7 +25,70 @@ User = get_user_model()
 admin.site.disable_action("delete_selected")
 
 
+FIRST_LOGIN_NOTE = (
+    "该人员首次登录时，须先把这里设置的初始密码改为自己的新密码，才能使用系统。"
+    "请把用户名和初始密码当面或电话告知本人。"
+)
+# A new person's role: a unit role (信息员, 单位审核人: the unit is required)
+# or one of the role groups (no unit).
+UNIT_ROLES = {choice.value: choice.label for choice in Membership.Role}
+GROUP_ROLES = [roles.EDITOR, roles.SIGNER, roles.READER, AUDITOR, roles.ADMIN]
+
+
+class PersonCreationForm(UserCreationForm):
+    """One form for a new person: account, name, unit and role together."""
+
+    first_name = forms.CharField(label="姓名", max_length=150)
+    role = forms.ChoiceField(
+        label="角色",
+        choices=[("", "——请选择——")]
+        + list(UNIT_ROLES.items())
+        + [(name, name) for name in GROUP_ROLES],
+    )
+    department = forms.ModelChoiceField(
+        label="单位",
+        queryset=Department.objects.filter(is_active=True),
+        required=False,
+        help_text="信息员和单位审核人必须选择所在单位；其他角色不属于单位，留空。",
+    )
+
+    class Meta(UserCreationForm.Meta):
+        fields = ("username", "first_name")
+
+    def clean(self):
+        data = super().clean()
+        role, department = data.get("role"), data.get("department")
+        if role in UNIT_ROLES and department is None:
+            self.add_error("department", f"{UNIT_ROLES[role]}必须选择所在单位。")
+        if role and role not in UNIT_ROLES and department is not None:
+            self.add_error("department", f"{role}不属于单位，请把“单位”留空。")
+        return data
+
+    def role_groups(self) -> list[Group]:
+        role = self.cleaned_data.get("role")
+        return [] if role in UNIT_ROLES else list(Group.objects.filter(name=role))
+
+
 class UserAdmin(HiddenIsNotFound, DjangoUserAdmin):
+    add_form = PersonCreationForm
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "description": FIRST_LOGIN_NOTE,
+                "fields": (
+                    "username",
+                    "first_name",
+                    "role",
+                    "department",
+                    "password1",
+                    "password2",
+                ),
+            },
+        ),
+    )
+
     def get_readonly_fields(self, request, obj=None):
         # Only a superuser may hand out superuser status or single permissions;
         # the 管理员 role manages people through the role groups.
@@ -49,6 +117,13 @@ class UserAdmin(HiddenIsNotFound, DjangoUserAdmin):
                         accounts.check_roles(self.instance, groups, actor=actor)
                     except accounts.RolesRefused as refused:
                         self.add_error("groups", str(refused))
+                if isinstance(self, PersonCreationForm) and cleaned.get("role"):
+                    # The account does not exist yet: nothing to audit.
+                    refusal = permissions.role_change_refusal(
+                        actor, self.instance, self.role_groups()
+                    )
+                    if refusal:
+                        self.add_error("role", refusal)
                 return cleaned
 
         return RolesCheckedForm
@@ -77,6 +152,26 @@ class UserAdmin(HiddenIsNotFound, DjangoUserAdmin):
         super().save_related(request, form, formsets, change)
         if groups is not None:
             accounts.set_roles(form.instance, groups, actor=request.user)
+        if not change and isinstance(form, PersonCreationForm):
+            self._give_role(request, form.instance, form)
+
+    def _give_role(self, request, user, form):
+        role = form.cleaned_data["role"]
+        if role in UNIT_ROLES:
+            department = form.cleaned_data["department"]
+            Membership.objects.create(user=user, department=department, role=role)
+            record_event(
+                actor=request.user,
+                action="role_change",
+                obj=user,
+                reason=f"{user.get_username()} 成为{department.short_name}"
+                f"{UNIT_ROLES[role]}",
+            )
+            return
+        if role == roles.ADMIN:
+            user.is_staff = True  # the admin site is where they work
+            user.save(update_fields=["is_staff"])
+        accounts.set_roles(user, form.role_groups(), actor=request.user)
 
     def user_change_password(self, request, id, form_url=""):
         with transaction.atomic():

@@ -6,6 +6,7 @@ from . import account_views, otp_views, views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("manage/", views.manage_home, name="manage_home"),
     path(
         "login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

@@ -2,6 +2,8 @@
 the signer reads the whole issue and signs with an opinion; the clerk sees
 why an item came back; the admin has a home page; phones fold the filters."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -166,3 +168,57 @@ def test_clerk_sees_the_return_comment_and_the_reviewers_opinion_where_they_look
         < page.get_by_role("heading", name="开发区项目集中开工").bounding_box()["y"]
     )
     shot(page, "clerk-item-1280")
+
+
+def test_admin_has_a_home_the_rules_in_the_menu_and_one_form_for_a_new_person(
+    browser_context, shot
+):
+    from core.models import PasswordState
+    from departments.models import Membership
+
+    factories.make_admin(username="guanli", first_name="赵管理")
+    factories.make_department(short_name="开发区", name="县经济开发区管委会")
+    page = browser_context.new_page()
+    page.set_viewport_size(WIDE)
+    login(page, "guanli", factories.PASSWORD)
+    expect(page).to_have_url(re.compile(r"/manage/$"))
+    expect(page.get_by_role("heading", name="管理首页")).to_be_visible()
+    for heading in ("人员与角色", "单位与刊物", "信息考核"):
+        expect(page.get_by_role("heading", name=heading)).to_be_visible()
+    shot(page, "admin-home-1280")
+    page.set_viewport_size(PHONE)
+    no_sideways_scroll(page)
+    shot(page, "admin-home-375")
+    page.set_viewport_size(WIDE)
+
+    # 计分规则 is in the menu.
+    page.get_by_role("navigation", name="主菜单").get_by_role(
+        "link", name="计分规则"
+    ).click()
+    expect(page).to_have_url(re.compile(r"/stats/rules/$"))
+
+    # From the admin, 查看站点 leads back to this home, not round to /admin/.
+    page.goto("/admin/")
+    page.get_by_role("link", name="查看站点").click()
+    expect(page).to_have_url(re.compile(r"/manage/$"))
+
+    # One form: account, name, unit and role; it says the password is temporary.
+    page.get_by_role("link", name="新增人员（账号、单位与角色）").click()
+    expect(page.get_by_text("首次登录时，须先把这里设置的初始密码改为")).to_be_visible()
+    page.get_by_label("用户名").fill("kfq_new")
+    page.get_by_label("姓名").fill("孙新人")
+    page.get_by_label("角色").select_option(label="信息员")
+    page.get_by_label("密码:", exact=True).fill("Chushi@2026x")
+    page.get_by_label("密码确认").fill("Chushi@2026x")
+    page.get_by_role("button", name="保存", exact=True).click()
+    expect(page.get_by_text("信息员必须选择所在单位。")).to_be_visible()
+    page.get_by_label("单位").select_option(label="县经济开发区管委会")
+    page.get_by_label("密码:", exact=True).fill("Chushi@2026x")
+    page.get_by_label("密码确认").fill("Chushi@2026x")
+    shot(page, "admin-new-person")
+    page.get_by_role("button", name="保存", exact=True).click()
+    expect(page.get_by_text("成功")).to_be_visible()
+    membership = Membership.objects.get(user__username="kfq_new")
+    assert (membership.department.short_name, membership.role) == ("开发区", "clerk")
+    assert membership.user.first_name == "孙新人"
+    assert PasswordState.objects.get(user=membership.user).must_change

@@ -48,7 +48,7 @@ def test_healthz_answers_503_when_database_fails(client, db):
         ("editor", "/inbox/"),
         ("signer", "/issues/"),
         ("leader", "/read/"),
-        ("admin", "/admin/"),
+        ("admin", "/manage/"),
         ("auditor", "/audit/"),
     ],
 )

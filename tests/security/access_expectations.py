@@ -64,6 +64,8 @@ EXPECTATIONS = {
     # --- core: routing, health, login, password -----------------------------
     "home": {"GET": R(302, 302, 302, 302, 302, 302, 302, 302, 302, 302)},
     "healthz": {"GET": R(200, 200, 200, 200, 200, 200, 200, 200, 200, 200)},
+    # The admin's home on the site (links to what they manage).
+    "manage_home": {"GET": R(302, 404, 404, 404, 404, 404, 404, 404, 200, 404)},
     # Logged-in users are sent on from the login page (redirect_authenticated_user).
     "login": {
         "GET": R(200, 302, 302, 302, 302, 302, 302, 302, 302, 302),
