@@ -6,12 +6,18 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test test-later setup system-deps lint bench check-deploy
+.PHONY: run run-debug test test-later setup system-deps lint bench check-deploy
 
 run: setup
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
 	$(BIN)/honcho start -f Procfile
+
+# `make run` serves with DEBUG off (config/settings/dev.py): the product's own
+# Chinese error pages, static files through whitenoise. Django's debug pages
+# only when asked for: `make run-debug`, or DEBUG=1 in the environment.
+run-debug:
+	DEBUG=1 $(MAKE) run
 
 test: setup
 	$(BIN)/pytest

@@ -112,3 +112,30 @@ def test_make_run_starts_redis_the_web_server_a_worker_and_beat():
     assert "celery -A config beat" in procfile["beat"]
     assert "redis-server" in (ROOT / "scripts" / "system-packages.txt").read_text()
     assert "honcho==" in (ROOT / "requirements-dev.txt").read_text()
+
+
+def test_the_demo_runs_with_debug_off_unless_asked_for():
+    """`make run` shows the product's Chinese error pages; DEBUG=1 (make
+    run-debug) brings Django's debug pages back."""
+
+    def debug_with(**extra):
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.dev"}
+        env.pop("DEBUG", None)
+        env.update(extra)
+        code = "import django; django.setup(); from django.conf import settings;"
+        result = subprocess.run(
+            [sys.executable, "-c", code + "print(settings.DEBUG)"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return result.stdout.strip()
+
+    assert debug_with() == "False"
+    assert debug_with(DEBUG="1") == "True"
+    recipe = subprocess.run(
+        ["make", "-n", "run-debug"], cwd=ROOT, capture_output=True, text=True
+    ).stdout
+    assert "DEBUG=1" in recipe

@@ -219,3 +219,9 @@ def test_admin_role_cannot_redefine_roles_or_make_superusers(client, demo):
     assert 'name="is_superuser"' not in page
     assert 'name="user_permissions"' not in page
     assert 'name="groups"' in page
+
+
+def test_the_browsers_icon_is_served_at_the_root(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"\x00\x00\x01\x00")
