@@ -6,6 +6,7 @@ from django_ckeditor_5.widgets import CKEditor5Widget
 
 from briefing.models import DistributionList, Publication, Section
 from briefing.services.issues import DEFAULT_SIGN_OFF_OPINION
+from core.widgets import limited_text_field
 
 
 class DateInput(forms.DateInput):
@@ -113,7 +114,7 @@ class CorrectionForm(forms.Form):
 class CorrectedItemForm(forms.Form):
     """One item's printed text on the correction page (prefix: item-<id>)."""
 
-    title = forms.CharField(label="标题", max_length=200)
+    title = limited_text_field("标题", 200)
     body = forms.CharField(
         label="正文", required=False, widget=CKEditor5Widget(config_name="item")
     )

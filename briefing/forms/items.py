@@ -4,8 +4,10 @@ from django import forms
 from django_ckeditor_5.widgets import CKEditor5Widget
 
 from briefing.models import Item, Section
+from briefing.selectors.issues import expected_number_labels
 from briefing.selectors.items import open_issues
 from briefing.uploads import ATTACHMENT_TYPES, check_upload
+from core.widgets import limited_text_field
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -47,7 +49,7 @@ class AttachmentsFormMixin(forms.Form):
 class ItemForm(AttachmentsFormMixin, forms.Form):
     """The clerk's form. ``version`` is the version it was loaded at."""
 
-    title = forms.CharField(label="标题", max_length=200)
+    title = limited_text_field("标题", 200)
     body = forms.CharField(
         label="正文",
         required=False,
@@ -111,7 +113,7 @@ class ItemForm(AttachmentsFormMixin, forms.Form):
 class EditorItemForm(AttachmentsFormMixin, forms.Form):
     """The editor's copy-edit of title and body, and files to attach."""
 
-    title = forms.CharField(label="标题", max_length=200)
+    title = limited_text_field("标题", 200)
     body = forms.CharField(
         label="正文", required=False, widget=CKEditor5Widget(config_name="item")
     )
@@ -123,7 +125,13 @@ class EditorItemForm(AttachmentsFormMixin, forms.Form):
 
 class ReturnForm(forms.Form):
     comment = forms.CharField(
-        label="退回意见", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+        label="退回意见",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={
+            "required": "请填写退回意见：告诉信息员哪里需要修改、怎样修改，"
+            "意见会随退回通知发给信息员。"
+        },
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -141,7 +149,10 @@ class ApproveForm(forms.Form):
 
 class NotUseForm(forms.Form):
     reason = forms.CharField(
-        label="不采用原因", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+        label="不采用原因",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": "请填写不采用原因，信息员会收到这条原因。"},
     )
     keep_for_later = forms.BooleanField(label="存档备用", required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -156,9 +167,12 @@ class AdoptForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["issue"].queryset = open_issues()
+        issues = open_issues()
+        self.fields["issue"].queryset = issues
+        numbers = expected_number_labels(list(issues))
         self.fields["issue"].label_from_instance = lambda issue: (
-            f"{issue.publication.name}（{issue.issue_date:%Y-%m-%d}，组稿中）"
+            f"{issue.publication.name} {numbers.get(issue.pk, '')}"
+            f"（{issue.issue_date:%Y-%m-%d}，组稿中）"
         )
 
 

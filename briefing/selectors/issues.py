@@ -142,6 +142,42 @@ def expected_number_label(issue) -> str:
         return "第　期（总第　期）"
 
 
+def expected_number_labels(issues) -> dict[int, str]:
+    """The number each unnumbered issue of ``issues`` will get (by pk), if the
+    issues awaiting sign-off are signed first and the open ones then in date
+    order: two open issues of one publication read differently. Two queries.
+    """
+    publication_ids = {issue.publication_id for issue in issues}
+    queue = sorted(
+        Issue.objects.filter(
+            publication_id__in=publication_ids,
+            status__in=[Issue.Status.PENDING_SIGNOFF, Issue.Status.DRAFT],
+        ).only("id", "publication_id", "status", "issue_date"),
+        key=lambda i: (i.status != Issue.Status.PENDING_SIGNOFF, i.issue_date, i.pk),
+    )
+    counters = {
+        p.pk: SimpleNamespace(
+            name=p.name,
+            number_year=p.number_year,
+            last_number=p.last_number,
+            last_total_number=p.last_total_number,
+        )
+        for p in Publication.objects.filter(pk__in=publication_ids)
+    }
+    labels = {}
+    for issue in queue:
+        counter = counters[issue.publication_id]
+        try:
+            number, total = next_numbers(counter, issue.issue_date.year)
+        except WorkflowError:
+            labels[issue.pk] = "期号待定"
+            continue
+        labels[issue.pk] = number_label(number, total)
+        counter.number_year = issue.issue_date.year
+        counter.last_number, counter.last_total_number = number, total
+    return labels
+
+
 def date_label(day) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 

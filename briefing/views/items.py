@@ -30,7 +30,9 @@ from briefing.forms.items import (
 )
 from briefing.importing import docx_to_html, join_hard_breaks, paragraphs_to_html
 from briefing.models import Attachment, Item
+from briefing.selectors import issues as issue_selectors
 from briefing.selectors import items as selectors
+from briefing.services import issues as issue_services
 from briefing.services import items as services
 from briefing.services.errors import StaleVersionError, WorkflowError
 from briefing.uploads import (
@@ -280,10 +282,25 @@ def item_edit(request, pk):
     return _item_form_view(request, item)
 
 
+PUBLISHED_NOT_EDITABLE = (
+    "这篇稿件已随《{name}》{number}签发，不能再编辑修改。"
+    "如需改正文字，请由签发人或管理员在该期页面发布更正版。"
+)
+
+
 @login_required
 def item_editor_edit(request, pk):
     """The editor's copy-edit (稿件在编辑中且由本人领取，或已采用未签发)."""
     item = _visible_or_404(request.user, pk)
+    if item.status == Item.Status.PUBLISHED and roles.is_editor(request.user):
+        # An old link (a notification, a bookmark): say why, and where 更正 is.
+        messages.error(
+            request,
+            PUBLISHED_NOT_EDITABLE.format(
+                name=item.issue.publication.name, number=item.issue.number_label
+            ),
+        )
+        return redirect("briefing:item_detail", item.pk)
     if not permissions.can_edit_as_editor(request.user, item):
         raise Http404
     if request.method != "POST" and "editor_save" not in _offered_moves(
@@ -368,6 +385,9 @@ def _render_item(request, item, *, bound=None, unsent=None, status=200):
         "version_form": VersionForm(initial=initial),
         "unsent": unsent,
     }
+    if item.status == Item.Status.PUBLISHED and item.issue_id:
+        context["may_correct"] = issue_services.may_correct(request.user)
+        context["sees_issue"] = issue_selectors.can_see_all_issues(request.user)
     if "adopt" in moves:
         initial = {"version": item.version, "section": item.suggested_section_id}
         context["adopt_form"] = AdoptForm(initial=initial)

@@ -326,6 +326,9 @@ CKEDITOR_5_CONFIGS = {
     },
     "item": {
         "language": "zh-cn",
+        # What a screen reader announces for the editing area (CKEditor's own
+        # is "富文本编辑器。编辑区域：main").
+        "label": "正文",
         "toolbar": {
             "items": [
                 "undo", "redo", "|", "bold", "|", "bulletedList", "numberedList",

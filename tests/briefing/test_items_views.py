@@ -2,7 +2,7 @@
 
 import json
 import re
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 from django.core import mail
@@ -779,3 +779,58 @@ def test_my_items_shows_the_last_return_comment_in_the_row_at_a_fixed_query_coun
     services.submit_item(item, cast.clerk)
     page = client.get(reverse("briefing:my_items")).content.decode()
     assert f"退回意见：请补充第{item.pk}篇的数据。" not in page
+
+
+def test_messages_say_what_is_needed(client):
+    cast = make_cast()
+    client.force_login(cast.clerk)
+    response = client.post(
+        reverse("briefing:item_create"), {"title": "长" * 201, "action": "save"}
+    )
+    assert "标题不能超过 200 字（现有 201 字）。" in response.content.decode()
+    client.force_login(cast.editor)
+    item = item_in_state(cast, S.SUBMITTED)
+    url = reverse("briefing:item_move", args=[item.pk, "return"])
+    page = client.post(url, {"comment": " ", "version": item.version})
+    assert "请填写退回意见：告诉信息员哪里需要修改" in page.content.decode()
+
+
+def test_adopt_list_names_the_number_each_open_issue_will_get(client):
+    from briefing.services.issues import create_issue
+
+    cast = make_cast()
+    publication = cast.issue.publication
+    publication.number_year, publication.last_number = 2026, 11
+    publication.last_total_number = 344
+    publication.save()
+    Issue.objects.filter(pk=cast.issue.pk).update(issue_date="2026-11-20")
+    create_issue(
+        actor=cast.editor, publication=publication, issue_date=date(2026, 11, 27)
+    )
+    item = item_in_state(cast, S.SUBMITTED)
+    client.force_login(cast.editor)
+    page = client.get(reverse("briefing:item_detail", args=[item.pk])).content.decode()
+    name = publication.name
+    assert f"{name} 第12期（总第345期）（2026-11-20，组稿中）" in page
+    assert f"{name} 第13期（总第346期）（2026-11-27，组稿中）" in page
+
+
+def test_an_issued_items_edit_link_says_it_is_issued_and_where_to_correct(client):
+    cast = make_cast()
+    item = item_in_state(cast, S.PUBLISHED)
+    Issue.objects.filter(pk=item.issue_id).update(
+        status=Issue.Status.ISSUED, number=3, total_number=30, year=2026
+    )
+    client.force_login(cast.editor)
+    response = client.get(
+        reverse("briefing:item_editor_edit", args=[item.pk]), follow=True
+    )
+    page = response.content.decode()
+    assert response.redirect_chain[-1][0] == reverse(
+        "briefing:item_detail", args=[item.pk]
+    )
+    assert "已随《" in page and "第3期（总第30期）签发，不能再编辑修改" in page
+    assert reverse("briefing:issue_detail", args=[item.issue_id]) in page
+    client.force_login(cast.admin)  # who may correct sees the way there
+    page = client.get(reverse("briefing:item_detail", args=[item.pk])).content.decode()
+    assert reverse("briefing:issue_correct", args=[item.issue_id]) in page

@@ -222,3 +222,21 @@ def test_admin_has_a_home_the_rules_in_the_menu_and_one_form_for_a_new_person(
     assert (membership.department.short_name, membership.role) == ("开发区", "clerk")
     assert membership.user.first_name == "孙新人"
     assert PasswordState.objects.get(user=membership.user).must_change
+
+
+def test_item_form_counts_the_title_and_names_the_text_box(browser_context, shot):
+    unit = factories.make_department(short_name="开发区")
+    factories.make_clerk(unit, username="kfq_xxy")
+    page = browser_context.new_page()
+    login(page, "kfq_xxy", factories.PASSWORD)
+    page.goto("/items/new/")
+    # A screen reader announces the editing area as 正文, not "编辑区域：main".
+    body = page.get_by_role("textbox", name="正文")
+    expect(body).to_be_visible()
+    title = page.get_by_label("标题")
+    expect(page.get_by_text("0/200 字")).to_be_visible()
+    title.fill("开发区项目集中开工")
+    expect(page.get_by_text("9/200 字")).to_be_visible()
+    title.fill("长" * 250)  # cut at the limit by the browser: now it says so
+    expect(page.get_by_text("200/200 字（已到上限）")).to_be_visible()
+    shot(page, "title-counter")

@@ -180,6 +180,11 @@ EXPECTATIONS = {
             "args": {"pk": "item_a_submitted"},
             "GET": R(302, 404, 404, 404, 404, 404, 404, 404, 404, 404),
         },
+        # An issued item: editors are told it is issued and where 更正 is.
+        {
+            "args": {"pk": "item_a_published"},
+            "GET": R(302, 404, 404, 404, 302, 404, 404, 404, 404, 404),
+        },
     ],
     # Moves: whoever sees the item gets the service's answer (a message and a
     # redirect back); whoever does not, 404.
