@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit.services import record_event
@@ -133,6 +134,8 @@ def statistics(request):
             "stats": stats,
             "table": [(row, _links(row, query)) for row in rows],
             "sort": sort if sort in SORT_KEYS else "rank",
+            # No month of the period is over yet: nobody has missed a quota.
+            "quota_open": not period.closed_months(timezone.localdate()),
             "higher_levels": [lv for lv in stats.levels if not lv.is_county],
             "bar_chart": charts.bar_chart(
                 (row.department.short_name, row.score) for row in stats.rows

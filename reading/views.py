@@ -19,6 +19,7 @@ from briefing.selectors.issues import (
     can_see_all_issues,
     date_label,
     distribution_lines,
+    with_headlines,
 )
 from briefing.services.errors import WorkflowError
 from briefing.uploads import download_response
@@ -54,7 +55,7 @@ def home(request):
         request,
         "reading/home.html",
         {
-            "shelves": selectors.latest_by_publication(user),
+            "shelves": _with_headlines(selectors.latest_by_publication(user)),
             "years": selectors.archive_years(user),
             "search_form": SearchForm(),
             # The county's monthly 信息工作通报, once one is issued.
@@ -63,13 +64,19 @@ def home(request):
     )
 
 
+def _with_headlines(shelves):
+    """Each shelf's issues with their headlines, one query for all shelves."""
+    with_headlines(issue for shelf in shelves for issue in shelf.issues)
+    return shelves
+
+
 @login_required
 @require_GET
 def year(request, year):
     user = request.user
     if not _may_read(user):
         raise Http404
-    issues = list(selectors.issues_of_year(user, year))
+    issues = with_headlines(selectors.issues_of_year(user, year))
     if not issues:
         raise Http404
     return render(request, "reading/year.html", {"year": year, "issues": issues})

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404
 
 from briefing.models import Issue, IssueDocument, IssueSection, Item, Publication
@@ -237,6 +237,27 @@ def issue_html(issue, *, number_label=None, is_correction=False, preview=False):
         html = html.replace("</head>", PREVIEW_STYLE + "</head>", 1)
         html = html.replace("<body>", "<body>" + PREVIEW_MARK, 1)
     return html
+
+
+def with_headlines(issues) -> list[Issue]:
+    """``issues`` (a list) with ``headlines``: their items' titles in print
+    order (目录), read for all of them in one query."""
+    issues = list(issues)
+    section_position = IssueSection.objects.filter(
+        issue=OuterRef("issue_id"), section=OuterRef("section_id")
+    ).values("position")[:1]
+    rows = (
+        Item.objects.filter(issue__in=[issue.pk for issue in issues])
+        .annotate(section_position=Subquery(section_position))
+        .order_by("issue_id", "section_position", "position", "id")
+        .values_list("issue_id", "title")
+    )
+    titles: dict[int, list[str]] = {}
+    for issue_id, title in rows:
+        titles.setdefault(issue_id, []).append(title)
+    for issue in issues:
+        issue.headlines = titles.get(issue.pk, [])
+    return issues
 
 
 def issue_timeline(issue) -> list:

@@ -168,6 +168,7 @@ def _render_inbox(request) -> str:
             "tabs": tabs,
             "total": sum(counts.values()),
             "current_status": data.get("status", ""),
+            "params": request.GET,
         },
     )
 

@@ -104,6 +104,10 @@ def test_pdf_is_a4_with_embedded_fonts_and_reads_back(data, draft):
         text = "".join(p.extract_text() or "" for p in pdf.pages)
         # Page numbers (— 1 —) fall between the lines of running text.
         text = re.sub(r"—\d+—", "", text.replace(" ", "").replace("\n", ""))
+        # A draft says so at the top of every page (the mark may split a line
+        # that runs over a page break).
+        assert all("草稿（未印发）" in (p.extract_text() or "") for p in pdf.pages)
+        text = text.replace("草稿（未印发）", "")
         chars = page.chars
     for expected in (
         "信息工作通报",
@@ -175,6 +179,7 @@ def test_issuing_stores_the_pdf_with_its_sha256(data, draft, fake_pdf):
     document = bulletin.document
     assert len(fake_pdf.html) == 1
     assert bulletin.title in fake_pdf.html[0]
+    assert "草稿（未印发）" not in fake_pdf.html[0]
     with document.file.open("rb") as handle:
         stored = handle.read()
     assert stored == b"%PDF-1.7\n% fake\n1"

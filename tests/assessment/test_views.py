@@ -350,3 +350,20 @@ def test_editor_and_admin_pages_render(client, data):
     client.force_login(make_admin())
     assert client.get("/stats/rules/").status_code == 200
     assert client.get("/stats/").status_code == 200
+
+
+def test_a_running_month_says_it_is_not_over_not_that_nobody_missed(
+    client, data, time_machine
+):
+    import datetime
+    import zoneinfo
+
+    time_machine.move_to(
+        datetime.datetime(2026, 7, 15, 10, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai")),
+        tick=False,
+    )
+    editor = client_for(client, data["editor"])
+    running = editor.get("/stats/?period=month&year=2026&month=7").content.decode()
+    assert "本月尚未结束" in running and "个单位有月份未完成报送任务" not in running
+    over = editor.get("/stats/?period=month&year=2026&month=6").content.decode()
+    assert "个单位有月份未完成报送任务" in over and "本月尚未结束" not in over

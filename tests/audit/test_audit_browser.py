@@ -66,6 +66,7 @@ def test_audit_log_reads_on_a_desktop_and_a_phone(browser_context, shot):
     assert scroller.evaluate("el => el.scrollWidth > el.clientWidth")
     shot(page, "phone-audit")
 
+    page.locator("summary", has_text="筛选").click()  # folded on a phone
     page.get_by_label("起始日期").fill("2026-02-01")
     page.get_by_label("截止日期").fill("2026-01-01")
     page.get_by_role("button", name="筛选").click()

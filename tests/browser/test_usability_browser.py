@@ -240,3 +240,49 @@ def test_item_form_counts_the_title_and_names_the_text_box(browser_context, shot
     title.fill("长" * 250)  # cut at the limit by the browser: now it says so
     expect(page.get_by_text("200/200 字（已到上限）")).to_be_visible()
     shot(page, "title-counter")
+
+
+def test_phone_folds_the_filters_behind_a_button_and_shows_them_as_chips(
+    browser_context, shot
+):
+    unit = factories.make_department(short_name="开发区")
+    for title in ("开发区项目集中开工", "民政救助全覆盖"):
+        factories.make_item(department=unit, title=title, status=Item.Status.SUBMITTED)
+    factories.make_editor(username="bianji")
+    factories.make_user(username="shenji", group="审计员")
+    page = browser_context.new_page()
+    page.set_viewport_size(PHONE)
+    login(page, "bianji", factories.PASSWORD)
+    page.goto("/inbox/")
+    keyword = page.get_by_label("关键词")
+    expect(keyword).to_be_hidden()  # the first screen shows the items
+    fold = page.locator("summary", has_text="筛选")
+    expect(fold).to_be_visible()
+    shot(page, "inbox-375-folded")
+    fold.click()
+    keyword.fill("开工")
+    page.get_by_role("button", name="筛选", exact=True).click()
+    chip = page.get_by_role("link", name="去掉筛选条件：关键词：开工")
+    expect(chip).to_be_visible()
+    expect(fold).to_contain_text("（1）")
+    expect(page.get_by_role("link", name="民政救助全覆盖")).to_have_count(0)
+    no_sideways_scroll(page)
+    shot(page, "inbox-375-chip")
+    chip.click()
+    expect(page.get_by_role("link", name="民政救助全覆盖")).to_be_visible()
+
+    # On a wide screen the form is simply there, and no extra button.
+    page.set_viewport_size(WIDE)
+    expect(page.get_by_label("关键词")).to_be_visible()
+    expect(fold).to_be_hidden()
+    page.get_by_role("button", name="退出").click()
+
+    # The audit log's wide table scrolls inside its box at 1280 px: the
+    # 来源地址 column can be reached, the page itself does not scroll sideways.
+    login(page, "shenji", factories.PASSWORD)
+    page.goto("/audit/")
+    header = page.get_by_role("columnheader", name="来源地址")
+    header.scroll_into_view_if_needed()
+    expect(header).to_be_in_viewport()
+    no_sideways_scroll(page)
+    shot(page, "audit-1280")

@@ -105,7 +105,14 @@ def test_workflow_in_the_browser(demo, browser_context, shot):
     expect(page.locator("table.diff ins")).to_have_text("总投资369.95亿元。")
     shot(page, "editor-diff")
     page.get_by_role("link", name="返回稿件").click()
-    page.get_by_label("采用到期").select_option(label="工作简报（2026-11-24，组稿中）")
+    # Each open issue is named with the number it will get.
+    adopt_to = page.get_by_label("采用到期")
+    [label] = [
+        text
+        for text in adopt_to.locator("option").all_inner_texts()
+        if text.startswith("工作简报 第") and "（2026-11-24，组稿中）" in text
+    ]
+    adopt_to.select_option(label=label)
     page.get_by_label("栏目").select_option(label="项目建设")
     page.get_by_role("button", name="采用", exact=True).click()
     expect(page.get_by_text("采用于")).to_be_visible()
