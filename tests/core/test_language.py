@@ -30,6 +30,6 @@ def test_django_texts_missing_from_its_catalogue_are_chinese_too(client):
 
     client.force_login(factories.make_admin())
     add_user = client.get(reverse("admin:auth_user_add")).content.decode()
-    assert "创建用户后" in add_user and "After you" not in add_user
+    assert "创建后还可以继续修改" in add_user and "After you" not in add_user
     catalog = client.get(reverse("admin:jsi18n")).content.decode()
     assert "\\u9009\\u62e9\\u5168\\u90e8" in catalog or "选择全部" in catalog

@@ -84,9 +84,10 @@ def test_an_account_created_in_the_admin_is_one_event_not_two():
         reverse("admin:auth_user_add"),
         {
             "username": "new_leader",
+            "first_name": "王领导",
+            "role": "领导",
             "password1": "Xinmima#2026",
             "password2": "Xinmima#2026",
-            "usable_password": "true",
         },
     )
     assert response.status_code == 302

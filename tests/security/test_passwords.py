@@ -119,9 +119,11 @@ def test_account_created_by_admin_must_change_password_at_first_login():
         reverse("admin:auth_user_add"),
         {
             "username": "newclerk",
+            "first_name": "孙新人",
+            "role": "clerk",
+            "department": factories.make_department().pk,
             "password1": "Chu#Shi2026pw",
             "password2": "Chu#Shi2026pw",
-            "usable_password": "true",
         },
     )
     assert response.status_code == 302, response.context["adminform"].form.errors
