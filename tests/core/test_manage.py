@@ -48,3 +48,10 @@ def test_a_new_editor_is_one_form_and_must_set_a_password(client):
     assert roles.is_editor(user) and not Membership.objects.filter(user=user).exists()
     assert PasswordState.objects.get(user=user).must_change
     assert AuditEvent.objects.filter(action="role_change", object_id=str(user.pk))
+
+
+def test_a_signer_is_not_created_by_a_manager_who_may_not_grant_it(client):
+    client.force_login(factories.make_admin())
+    refused = client.post(ADD, person(role=roles.SIGNER)).content.decode()
+    assert "须由超级管理员操作" in refused
+    assert not get_user_model().objects.filter(username="xinren").exists()
