@@ -286,3 +286,24 @@ def test_phone_folds_the_filters_behind_a_button_and_shows_them_as_chips(
     expect(header).to_be_in_viewport()
     no_sideways_scroll(page)
     shot(page, "audit-1280")
+
+
+def test_statistics_period_form_folds_on_a_phone_naming_the_period(
+    browser_context, shot
+):
+    factories.make_editor(username="bianji")
+    page = browser_context.new_page()
+    page.set_viewport_size(PHONE)
+    login(page, "bianji", factories.PASSWORD)
+    page.goto("/stats/?period=month&year=2026&month=7")
+    fold = page.locator("summary", has_text="统计期间：2026年7月")
+    expect(fold).to_be_visible()
+    expect(page.get_by_label("统计周期")).to_be_hidden()
+    fold.click()
+    page.get_by_label("统计周期").select_option(label="年度")
+    page.get_by_role("button", name="查询").click()
+    expect(page.locator("summary", has_text="统计期间：2026年")).to_be_visible()
+    no_sideways_scroll(page)
+    shot(page, "statistics-375")
+    page.set_viewport_size(WIDE)
+    expect(page.get_by_label("统计周期")).to_be_visible()
