@@ -16,6 +16,21 @@ def empty_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def role_groups(request):
+    """The role groups come from migrations, and a transactional test empties
+    every table when it ends: make them again before each such test, so none
+    depends on the order the tests run in."""
+    marker = request.node.get_closest_marker("django_db")
+    if "live_server" in request.fixturenames or (
+        marker is not None and marker.kwargs.get("transaction")
+    ):
+        request.getfixturevalue("transactional_db")
+        from core.roles import ensure_role_groups
+
+        ensure_role_groups()
+
+
 @pytest.fixture
 def demo(db):
     """The demo data set, as `make run` loads it."""

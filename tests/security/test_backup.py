@@ -1,7 +1,6 @@
 """Backup and restore: every row, every PDF and attachment, the audit trigger."""
 
 import hashlib
-import importlib
 import os
 import subprocess
 import sys
@@ -37,28 +36,12 @@ def manage(*args, **env):
     )
 
 
-def ensure_roles():
-    """The role groups, made by data migrations, are gone after an earlier
-    transactional test flushed the tables: make them again (idempotent)."""
-    from django.apps import apps
-
-    for module in [
-        "briefing.migrations.0002_roles",
-        "audit.migrations.0003_auditor_role",
-    ]:
-        migration = importlib.import_module(module)
-        for name in ["create_roles", "create_auditor"]:
-            if hasattr(migration, name):
-                getattr(migration, name)(apps, None)
-
-
 def issued_issue_with_files():
     """The demo's issued issue, with its PDF stored as sign-off stores it, and
     an attachment on one of its items."""
     from briefing.pdf import render_pdf
     from briefing.selectors.issues import issue_html
 
-    ensure_roles()
     call_command("load_demo", stdout=open(os.devnull, "w"))
     issue = Issue.objects.get(status=Issue.Status.ISSUED)
     pdf = render_pdf(issue_html(issue))
