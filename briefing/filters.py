@@ -7,7 +7,6 @@ from django.utils.html import conditional_escape, escape
 from django.utils.safestring import mark_safe
 
 from briefing.models import Item, Section
-from briefing.selectors.items import units_and_sections
 from departments.models import Department
 
 
@@ -46,24 +45,6 @@ def _attributes(attrs) -> str:
         for name, value in attrs.items()
         if value is not False
     )
-
-
-class InboxFilterForm(forms.Form):
-    """Lists the active units and sections from the cache instead of a query per
-    page; the one chosen is still looked up in the database (ModelChoiceField)."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        units, sections = units_and_sections()
-        for name, rows in (("department", units), ("suggested_section", sections)):
-            field = self.fields[name]
-            # What the field would list: its empty label, then each row of its
-            # queryset (the active ones, in the model's order).
-            field.widget.choices = [("", field.empty_label)] + [
-                (row.pk, field.label_from_instance(row))
-                for row in rows
-                if row.is_active
-            ]
 
 
 class InboxFilter(django_filters.FilterSet):
@@ -124,7 +105,28 @@ class InboxFilter(django_filters.FilterSet):
     class Meta:
         model = Item
         fields = ["q", "status", "department", "suggested_section"]
-        form = InboxFilterForm
+
+    def __init__(self, data, queryset, *, units, sections):
+        """``units``, ``sections``: every unit and section as the page read
+        them (``selectors.items.units_and_sections``), listed instead of a
+        query per field; the one chosen is still looked up in the database."""
+        super().__init__(data, queryset=queryset)
+        self._choices = {"department": units, "suggested_section": sections}
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            form = super().form
+            for name, rows in self._choices.items():
+                field = form.fields[name]
+                # What the field would list: its empty label, then each row of
+                # its queryset (the active ones, in the model's order).
+                field.widget.choices = [("", field.empty_label)] + [
+                    (row.pk, field.label_from_instance(row))
+                    for row in rows
+                    if row.is_active
+                ]
+        return self._form
 
     def filter_keyword(self, queryset, name, value):
         words = value.split()

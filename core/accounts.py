@@ -25,7 +25,7 @@ from audit.models import AuditEvent
 from audit.services import record_event
 from notifications.services import notify
 
-from . import permissions, roles
+from . import otp, permissions, roles
 from .models import PasswordHistory, PasswordState, UserSession
 
 LOGIN_AT_KEY = "core_login_at"
@@ -165,10 +165,11 @@ def require_password_change(user) -> None:
 
 
 def password_state(user) -> PasswordState | None:
-    """The user's password state (memoised on the user object)."""
-    if not hasattr(user, "_password_state"):
-        user._password_state = PasswordState.objects.filter(user=user).first()
-    return user._password_state
+    """The user's password state (read with the user: ``core.backends``)."""
+    try:
+        return user.password_state
+    except PasswordState.DoesNotExist:
+        return None
 
 
 def password_change_reason(user) -> str:
@@ -195,6 +196,7 @@ def change_own_password(request, form) -> None:
 def logged_in(request, user) -> None:
     """Remember the session for ``user`` and when the login happened."""
     request.session[LOGIN_AT_KEY] = timezone.now().timestamp()
+    otp.remember_enrollment(request, user)
     if request.session.session_key is None:
         request.session.save()
     UserSession.objects.update_or_create(

@@ -1,19 +1,20 @@
-"""Django's model backend, reading the logged-in user through ``core.user_context``."""
+"""Django's model backend, reading with the user what every page asks of them."""
 
-from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
-from . import user_context
 
-
-class CachedModelBackend(ModelBackend):
-    """Passwords are checked as by ``ModelBackend``; only ``get_user`` (every
-    request of a logged-in user) reads the user and their lookups from the
-    cache. Without ``SHARED_CACHE`` there is no entry to fill: the lookups stay
-    lazy, made by the pages that need them."""
+class UserBackend(ModelBackend):
+    """Passwords are checked as by ``ModelBackend``. ``get_user`` (every request
+    of a logged-in user) reads the user with their unit membership, its unit and
+    their password state in one query, and their groups in a second."""
 
     def get_user(self, user_id):
-        if not settings.SHARED_CACHE:
-            return super().get_user(user_id)
-        user = user_context.load_user(user_id)
+        user = (
+            get_user_model()
+            ._default_manager.select_related("membership__department", "password_state")
+            .prefetch_related("groups")
+            .filter(pk=user_id)
+            .first()
+        )
         return user if user is not None and self.user_can_authenticate(user) else None

@@ -1,35 +1,15 @@
-from django.middleware.csrf import get_token
-from django.template.loader import render_to_string
+import functools
 
 from notifications.context_processors import bell_count
 
 from . import roles
-from .kept_html import CSRF_PLACEHOLDER, KeptHTML
-
-# Every page shows it, and rendering it cost as much as all the middleware:
-# kept by what it shows, not by user (two people with the same name, role,
-# menus and unread count see the same header).
-_headers = KeptHTML(limit=1000)
 
 
 def navigation(request):
-    """``page_header``: the site header, rendered when a page shows it (not
-    ``site_header``: the admin's pages set that to their title)."""
-    return {"page_header": lambda: site_header(request)}
-
-
-def site_header(request):
-    nav = header_content(request)
-    html = _headers.get(
-        tuple(nav.items()) if nav else None,
-        lambda: render_to_string(
-            "includes/site_header.html",
-            {"nav": nav, "csrf_token": CSRF_PLACEHOLDER},
-        ),
-        # The logout form's; none for a visitor not logged in.
-        get_token(request) if nav else None,
-    )
-    return html
+    """``site_nav``: what the site header (base.html) shows the user, worked out
+    when a page shows it (not ``site_header``: the admin's pages set that to
+    their title)."""
+    return {"site_nav": functools.cache(lambda: header_content(request))}
 
 
 def header_content(request) -> dict | None:

@@ -11,7 +11,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from . import accounts, otp
-from .paths import path_of
 
 RENEWED_AT_KEY = "core_renewed_at"
 
@@ -73,7 +72,7 @@ class OTPRequiredMiddleware:
     @staticmethod
     def allowed_paths():
         return {
-            path_of(name)
+            reverse(name)
             for name in ("otp_verify", "otp_setup", "logout", "login", "healthz")
         }
 
@@ -108,7 +107,7 @@ class PasswordChangeRequiredMiddleware:
     @staticmethod
     def allowed_paths():
         return {
-            path_of(name)
+            reverse(name)
             for name in (
                 "password_change",
                 "password_change_done",

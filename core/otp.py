@@ -30,6 +30,8 @@ from audit.services import record_event
 from . import roles
 
 DEVICE_NAME = "手机动态口令"
+# In the session: the user had a confirmed device when they logged in.
+ENROLLED_KEY = "core_otp_enrolled"
 
 
 class OTPError(Exception):
@@ -56,12 +58,14 @@ def confirmed_device(user) -> TOTPDevice | None:
 
 
 def has_confirmed_device(user) -> bool:
-    """Whether ``user`` enrolled a device (memoised on the user object)."""
-    if not hasattr(user, "_has_confirmed_device"):
-        user._has_confirmed_device = TOTPDevice.objects.filter(
-            user=user, confirmed=True
-        ).exists()
-    return user._has_confirmed_device
+    """Whether ``user`` enrolled a device."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def remember_enrollment(request, user) -> None:
+    """At login: whether ``user`` enrolled a device, kept in the session, so
+    the pages after the second factor need not ask the database."""
+    request.session[ENROLLED_KEY] = has_confirmed_device(user)
 
 
 def pending_device(user) -> TOTPDevice | None:
@@ -91,8 +95,14 @@ def step_pending(request) -> str:
     user = request.user
     if not user.is_authenticated or is_verified(request):
         return ""
-    if has_confirmed_device(user):
-        return "verify"
+    # Not yet verified: a device enrolled at login is looked up again (it may
+    # have been reset since); a session from before the flag asks once.
+    if request.session.get(ENROLLED_KEY, True):
+        enrolled = has_confirmed_device(user)
+        if request.session.get(ENROLLED_KEY) != enrolled:
+            request.session[ENROLLED_KEY] = enrolled
+        if enrolled:
+            return "verify"
     if required_for(user):
         return "enroll"
     return ""
@@ -230,6 +240,7 @@ def confirm_enrollment(request, token: str) -> TOTPDevice:
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         django_otp.login(request, device)
+        request.session[ENROLLED_KEY] = True
         record_event(actor=user, action="otp_enrolled", obj=user)
     return device
 

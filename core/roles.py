@@ -5,6 +5,8 @@ declared on ``briefing.Issue``; clerk and unit reviewer are per-unit
 memberships (``departments.Membership``).
 """
 
+from django.db.models import prefetch_related_objects
+
 from audit.roles import AUDITOR
 from departments.models import Membership
 
@@ -81,12 +83,11 @@ def is_reader(user) -> bool:
 
 
 def group_names(user) -> frozenset[str]:
-    """The names of the user's groups, read once per request's user object."""
+    """The names of the user's groups (read with the user: ``core.backends``)."""
     if not user.is_authenticated:
         return frozenset()
-    if not hasattr(user, "_group_names"):
-        user._group_names = frozenset(user.groups.values_list("name", flat=True))
-    return user._group_names
+    prefetch_related_objects([user], "groups")  # once per user object
+    return frozenset(group.name for group in user.groups.all())
 
 
 def is_admin(user) -> bool:

@@ -7,8 +7,7 @@ Roles, the active flag and passwords change through ``core.accounts`` services
 from axes.signals import user_locked_out
 from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
 from django.contrib.auth import get_user_model
-from django.contrib.auth.backends import ModelBackend
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.contrib.auth.signals import (
     user_logged_in,
     user_logged_out,
@@ -16,40 +15,13 @@ from django.contrib.auth.signals import (
 )
 from django.db.models.signals import post_save
 from django.dispatch import receiver
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.context import current
 from audit.services import record_event
-from departments.models import Department, Membership
 
-from . import accounts, otp, roles, user_context
-from .models import PasswordState
+from . import accounts
 
 User = get_user_model()
-
-
-def warm_user(user):
-    """What the middleware and the role checks read on every request."""
-    ModelBackend().get_all_permissions(user)
-    roles.group_names(user)
-    roles.membership(user)
-    accounts.password_state(user)
-    otp.has_confirmed_device(user)
-
-
-user_context.register(
-    warm_user,
-    User,
-    User.groups.through,
-    User.user_permissions.through,
-    Group,
-    Group.permissions.through,
-    Permission,
-    PasswordState,
-    TOTPDevice,
-    Membership,
-    Department,
-)
 
 
 @receiver(user_logged_in, dispatch_uid="core_logged_in")

@@ -3,7 +3,7 @@ from .selectors import unread_count
 
 def bell_count(request) -> int:
     """The unread count for the bell in the header, read once a request (the
-    middleware has mostly read it already; cached, see selectors)."""
+    middleware has mostly read it already)."""
     count = getattr(request, "unread_notifications", None)
     if count is None:
         count = request.unread_notifications = unread_count(request.user)

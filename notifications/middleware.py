@@ -24,6 +24,6 @@ class MarkReadOnOpenMiddleware:
             count, links = selectors.unread(user)
             if not services.mark_read_for_page(user, request.path, links):
                 # Nothing marked: the bell on this page shows the count just
-                # read (context_processors), with no second cache round trip.
+                # read (context_processors), with no second query.
                 request.unread_notifications = count
         return None

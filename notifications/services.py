@@ -14,7 +14,6 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import F, Max, Q
@@ -23,7 +22,7 @@ from kombu.exceptions import OperationalError
 
 from . import tasks
 from .models import Delivery, Dispatch, Notification
-from .selectors import forget_unread, unread_key, unread_links
+from .selectors import unread_links
 
 logger = logging.getLogger(__name__)
 
@@ -124,8 +123,6 @@ def fan_out(dispatch_id) -> list[list[int]]:
         )
         dispatch.fanned_out_at = timezone.now()
         dispatch.save(update_fields=["fanned_out_at"])
-        keys = [unread_key(user.pk) for user in new]
-        transaction.on_commit(lambda: cache.delete_many(keys))
     return _batches([d.pk for d in deliveries if d.email])
 
 
@@ -261,9 +258,7 @@ def mark_read(user, notification_id=None) -> int:
     unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if notification_id is not None:
         unread = unread.filter(pk=notification_id)
-    marked = unread.update(read_at=timezone.now())
-    forget_unread(user)
-    return marked
+    return unread.update(read_at=timezone.now())
 
 
 def mark_read_for_page(user, path: str, links=None) -> int:
@@ -272,16 +267,14 @@ def mark_read_for_page(user, path: str, links=None) -> int:
     Opening the item or 批示 a notification points to is reading it, however
     the user got there (inbox, e-mail, bookmark). A link may end in a
     ``#fragment`` on that page, which browsers never send to the server.
-    ``links``: the pages the unread ones link to, if already read from the
-    cache (``selectors.unread``).
+    ``links``: the pages the unread ones link to, if already read
+    (``selectors.unread``).
     """
     if links is None:
-        links = unread_links(user)  # cached: most pages are no notification's
+        links = unread_links(user)
     here = [link for link in links if link == path or link.startswith(f"{path}#")]
     if not here:
         return 0
-    marked = Notification.objects.filter(
+    return Notification.objects.filter(
         url__in=here, recipient=user, read_at__isnull=True
     ).update(read_at=timezone.now())
-    forget_unread(user)
-    return marked

@@ -13,11 +13,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from briefing.models import Issue, IssueDocument, Item
+from briefing.models import Issue, IssueDocument, Item, Section
 from briefing.sanitize import clean_html
 from briefing.selectors.issues import can_see_all_issues
-from core import generations, roles
-from departments.models import Membership
+from core import roles
+from departments.models import Department, Membership
 
 from .models import (
     DistributionRecipients,
@@ -28,16 +28,9 @@ from .models import (
 
 S = Issue.Status
 
-# How long the issued text of an issue stays cached. The key holds the
-# issue's version (a correction bumps it, so it shows at once); a unit or
-# section renamed afterwards shows within this time (and the minute the page's
-# rendered text is kept, ``reading.views``).
-FROZEN_SECONDS = 300
-# An issue or a PDF of one saved: cached issue rows, previous/next links and
-# the PDFs offered are read again.
-ISSUES_GENERATION = "reading:issues"
-# A 批示 written or deleted: the counts under the items are read again.
-INSTRUCTIONS_GENERATION = "reading:instructions"
+# How long an issue's text as issued and a publication's list of issued issues
+# stay cached: a bound on memory only, as their keys change with what they hold.
+CACHE_SECONDS = 60 * 60
 
 
 def reader_list_ids(user) -> list[int]:
@@ -74,7 +67,7 @@ def readable_issues(user) -> QuerySet[Issue]:
 
     The list ids go in as a literal list: the planner estimates the rows well;
     as a subquery with an OR over two joins it guessed one row and then
-    computed the search function for every item (SEARCH.md).
+    computed the search function for every item.
     """
     issues = Issue.objects.filter(status=S.ISSUED).select_related("publication")
     lists = readable_lists(user)
@@ -83,66 +76,14 @@ def readable_issues(user) -> QuerySet[Issue]:
     return issues.filter(distribution_list_id__in=sorted(lists))
 
 
-def may_read(user, issue) -> bool:
-    """``readable_issues``'s rule for one issue already loaded."""
-    lists = readable_lists(user)
-    return issue.status == S.ISSUED and (
-        lists is None or issue.distribution_list_id in lists
-    )
-
-
-@dataclass
-class CachedIssue:
-    """An issued issue with what its page shows of the publication and its
-    PDFs, alike for every reader; cached until an issue or a PDF is saved."""
-
-    issue: Issue
-    # (id, distribution list id, number label) of the publication's issued
-    # issues, oldest first: the previous and next links.
-    issued: list[tuple]
-    documents: list[IssueDocument]
-
-
-def _cached_issue_entry(pk):
-    key = f"reading:cached-issue:{pk}"
-    return key, (ISSUES_GENERATION, lambda: _load_issue(pk), FROZEN_SECONDS)
-
-
-def _load_issue(pk) -> CachedIssue | None:
+def get_readable_issue(user, pk) -> Issue:
+    """The issue if ``user`` may read it, else 404."""
     issue = (
-        Issue.objects.filter(pk=pk, status=S.ISSUED)
-        .select_related("publication", "distribution_list")
-        .first()
+        readable_issues(user).select_related("distribution_list").filter(pk=pk).first()
     )
     if issue is None:
-        return None
-    issued = [
-        (row.pk, row.distribution_list_id, row.number_label)
-        for row in Issue.objects.filter(
-            publication_id=issue.publication_id, status=S.ISSUED
-        )
-        .only("pk", "distribution_list_id", "number", "total_number")
-        .order_by("issue_date", "id")
-    ]
-    return CachedIssue(
-        issue, issued, list(issue.documents.order_by("created_at", "id"))
-    )
-
-
-def _readable(user, cached: CachedIssue | None) -> CachedIssue:
-    if cached is None or not may_read(user, cached.issue):
         raise Http404("没有这一期")
-    return cached
-
-
-def get_readable_issue(user, pk) -> Issue:
-    """The issue if ``user`` may read it, else 404.
-
-    Issued issues are frozen: the row is cached until an issue or a PDF of
-    one is saved (``ISSUES_GENERATION``).
-    """
-    key, (name, build, seconds) = _cached_issue_entry(pk)
-    return _readable(user, generations.cached(name, key, build, seconds)).issue
+    return issue
 
 
 def read_key(issue_pk, user_pk) -> str:
@@ -210,8 +151,8 @@ def issues_of_year(user, year):
 
 @dataclass
 class ReadingItem:
-    """An item of an issued issue as every reader sees it (cached); the 批示
-    the user may see and their count are set per request."""
+    """An item of an issued issue as every reader sees it; the 批示 the user
+    may see and their count are set per request."""
 
     pk: int
     title: str
@@ -231,50 +172,24 @@ class ReadingSection:
 
 @dataclass
 class IssuePage:
-    """What the issue page needs but the items' text, read in one cache round
-    trip (``issue_page``)."""
+    """What the issue page needs but the items' text (``issue_page``)."""
 
     issue: Issue
-    issued: list[tuple]
     documents: list[IssueDocument]
-    # {item id: number of 批示}, cached until a 批示 is written or deleted.
+    # {item id: number of 批示}
     instruction_counts: dict[int, int]
     # The user has a receipt already (remembered in the cache).
     read_before: bool
 
-    @property
-    def frozen_key(self) -> str:
-        """Names the issue's text as issued: its version, and its creation
-        time, so a row id used again (a restored database) never meets an old
-        entry."""
-        issue = self.issue
-        created = issue.created_at.timestamp() if issue.created_at else 0
-        return f"reading:text:{issue.pk}:{issue.version}:{created}"
-
 
 def issue_page(user, pk) -> IssuePage:
     """The issue page's data if ``user`` may read the issue, else 404."""
-    issue_key, issue_entry = _cached_issue_entry(pk)
-    counts_key = f"reading:instruction-counts:{pk}"
-    receipt_key = read_key(pk, user.pk)
-    found = generations.cached_many(
-        {
-            issue_key: issue_entry,
-            counts_key: (
-                INSTRUCTIONS_GENERATION,
-                lambda: _count_instructions(pk),
-                FROZEN_SECONDS,
-            ),
-        },
-        plain=(receipt_key,),
-    )
-    cached = _readable(user, found[issue_key])
+    issue = get_readable_issue(user, pk)
     return IssuePage(
-        cached.issue,
-        cached.issued,
-        cached.documents,
-        found[counts_key],
-        bool(found[receipt_key]),
+        issue,
+        list(issue.documents.order_by("created_at", "id")),
+        _count_instructions(pk),
+        bool(cache.get(read_key(pk, user.pk))),
     )
 
 
@@ -288,39 +203,74 @@ def _count_instructions(issue_pk) -> dict[int, int]:
     )
 
 
-def sections_as_issued(page: IssuePage) -> list[ReadingSection]:
-    """The issue's sections with their items (bodies already cleaned), what
-    every reader sees alike; cached under ``page.frozen_key``. New objects on
-    every call: ``reading_sections`` sets per-user fields on them."""
-    sections = cache.get(page.frozen_key)
-    if sections is None:
-        issue = page.issue
+def _text_as_issued(issue) -> list[tuple[int, int, list[tuple]]]:
+    """[(issue section id, section id, [(item id, title, cleaned body, unit
+    id), …]), …] in the issue's order: the issue's text as issued, cached
+    under its version (a correction moves it on) and its creation time (so a
+    row id used again, in a restored database, never meets an old entry)."""
+    created = issue.created_at.timestamp() if issue.created_at else 0
+    key = f"reading:text:{issue.pk}:{issue.version}:{created}"
+    text = cache.get(key)
+    if text is None:
         items = (
             Item.objects.filter(issue=issue)
-            .select_related("department")
-            .only("pk", "title", "body", "section_id", "department__short_name")
+            .only("pk", "title", "body", "section_id", "department_id")
             .order_by("position", "id")
         )
-        by_section: dict[int, list[ReadingItem]] = {}
+        by_section: dict[int, list[tuple]] = {}
         for item in items:
             by_section.setdefault(item.section_id, []).append(
-                ReadingItem(
-                    pk=item.pk,
-                    title=item.title,
-                    body_html=mark_safe(clean_html(item.body or "")),
-                    unit=item.department.short_name,
-                    instruct_url=reverse(
-                        "reading:instruction_create", args=[issue.pk, item.pk]
-                    ),
+                (
+                    item.pk,
+                    item.title,
+                    clean_html(item.body or ""),
+                    item.department_id,
                 )
             )
-        sections = [
-            ReadingSection(s.pk, s.section.name, by_section[s.section_id])
-            for s in issue.issue_sections.select_related("section").order_by("position")
-            if by_section.get(s.section_id)
+        text = [
+            (pk, section_id, by_section[section_id])
+            for pk, section_id in issue.issue_sections.order_by("position").values_list(
+                "pk", "section_id"
+            )
+            if by_section.get(section_id)
         ]
-        cache.set(page.frozen_key, sections, FROZEN_SECONDS)
-    return sections
+        cache.set(key, text, CACHE_SECONDS)
+    return text
+
+
+def sections_as_issued(issue) -> list[ReadingSection]:
+    """The issue's sections with their items (bodies already cleaned), as
+    every reader sees them, with the units' and sections' names as they are
+    now. New objects on every call: ``reading_sections`` sets per-user fields
+    on them."""
+    text = _text_as_issued(issue)
+    section_ids = {section_id for _, section_id, _ in text}
+    unit_ids = {row[3] for _, _, rows in text for row in rows}
+    section_names = dict(
+        Section.objects.filter(pk__in=section_ids).values_list("pk", "name")
+    )
+    unit_names = dict(
+        Department.objects.filter(pk__in=unit_ids).values_list("pk", "short_name")
+    )
+    return [
+        ReadingSection(
+            pk,
+            section_names[section_id],
+            [
+                ReadingItem(
+                    pk=item_pk,
+                    title=title,
+                    body_html=mark_safe(body),
+                    unit=unit_names[unit_id],
+                    instruct_url=reverse(
+                        "reading:instruction_create", args=[issue.pk, item_pk]
+                    ),
+                )
+                for item_pk, title, body, unit_id in rows
+            ],
+        )
+        for pk, section_id, rows in text
+    ]
 
 
 def shown_instructions(page: IssuePage, user) -> dict[int, list[Instruction]]:
@@ -344,7 +294,7 @@ def shown_instructions(page: IssuePage, user) -> dict[int, list[Instruction]]:
 def reading_sections(page: IssuePage, shown) -> list[ReadingSection]:
     """``sections_as_issued`` with, on each item, the 批示 the user may see
     (``shown``) and ``instruction_count`` (shown to editors only)."""
-    sections = sections_as_issued(page)
+    sections = sections_as_issued(page.issue)
     for section in sections:
         for item in section.items:
             item.shown_instructions = shown.get(item.pk, [])
@@ -358,15 +308,36 @@ class IssueLink:
     number_label: str
 
 
+def issued_numbers(publication) -> list[tuple[int, int | None, str]]:
+    """(id, distribution list id, number label) of the publication's issued
+    issues, oldest first; cached under the publication's numbering, which each
+    sign-off moves on."""
+    key = (
+        f"reading:issued:{publication.pk}:{publication.number_year}:"
+        f"{publication.last_number}:{publication.last_total_number}"
+    )
+    rows = cache.get(key)
+    if rows is None:
+        rows = [
+            (row.pk, row.distribution_list_id, row.number_label)
+            for row in Issue.objects.filter(publication=publication, status=S.ISSUED)
+            .only("pk", "distribution_list_id", "number", "total_number")
+            .order_by("issue_date", "id")
+        ]
+        cache.set(key, rows, CACHE_SECONDS)
+    return rows
+
+
 def neighbours(page: IssuePage, user) -> tuple[IssueLink | None, IssueLink | None]:
     """The previous and next issue of the same publication the user may read."""
     lists = readable_lists(user)
+    issue = page.issue
     rows = [
         IssueLink(pk, label)
-        for pk, list_id, label in page.issued
-        if pk == page.issue.pk or lists is None or list_id in lists
+        for pk, list_id, label in issued_numbers(issue.publication)
+        if pk == issue.pk or lists is None or list_id in lists
     ]
-    index = next((i for i, link in enumerate(rows) if link.pk == page.issue.pk), None)
+    index = next((i for i, link in enumerate(rows) if link.pk == issue.pk), None)
     if index is None:
         return None, None
     previous = rows[index - 1] if index > 0 else None

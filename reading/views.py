@@ -7,9 +7,7 @@ Views parse input, call one service, render. What a user may see is decided in
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
@@ -25,7 +23,6 @@ from briefing.services.errors import WorkflowError
 from briefing.uploads import download_response
 from briefing.views.issues import verified_pdf_response
 from core import roles
-from core.kept_html import CSRF_PLACEHOLDER, KeptHTML
 
 from . import search as item_search
 from . import selectors, services
@@ -98,67 +95,26 @@ def _render_issue(request, page, *, form_item=None, form=None, status=200):
     user = request.user
     previous, following = selectors.neighbours(page, user)
     document, other_documents = selectors.documents(page)
-    can_instruct = user.has_perm(roles.INSTRUCT_PERM)
-    is_editor = roles.is_editor(user)
     shown = selectors.shown_instructions(page, user)
-    csrf_token = get_token(request)  # one for every form on the page
-    context = {
-        "issue": page.issue,
-        "date_label": date_label(page.issue.issue_date),
-        "previous": previous,
-        "following": following,
-        "document": document,
-        "other_documents": other_documents,
-        "distribution_lines": distribution_lines(page.issue),
-        "can_instruct": can_instruct,
-        "is_editor": is_editor,
-    }
-    if form is None and not shown and not (is_editor and page.instruction_counts):
-        # Nothing of this user's own on it: the article every such reader sees.
-        article = _articles.get(
-            (
-                page.frozen_key,
-                can_instruct,
-                is_editor,
-                previous,
-                following,
-                tuple(d.pk for d in page.documents),
-            ),
-            lambda: render_to_string(
-                ARTICLE_TEMPLATE,
-                {
-                    **context,
-                    "sections": selectors.sections_as_issued(page),
-                    "csrf_token": CSRF_PLACEHOLDER,
-                },
-            ),
-            csrf_token,
-        )
-    else:
-        article = render_to_string(
-            ARTICLE_TEMPLATE,
-            {
-                **context,
-                "sections": selectors.reading_sections(page, shown),
-                "form_item_id": form_item.pk if form_item else None,
-                "instruction_form": form,
-                "csrf_token": csrf_token,
-            },
-            request,
-        )
     return render(
         request,
         "reading/issue.html",
-        {"issue": page.issue, "article": article, "csrf_token": csrf_token},
+        {
+            "issue": page.issue,
+            "date_label": date_label(page.issue.issue_date),
+            "previous": previous,
+            "following": following,
+            "document": document,
+            "other_documents": other_documents,
+            "distribution_lines": distribution_lines(page.issue),
+            "can_instruct": user.has_perm(roles.INSTRUCT_PERM),
+            "is_editor": roles.is_editor(user),
+            "sections": selectors.reading_sections(page, shown),
+            "form_item_id": form_item.pk if form_item else None,
+            "instruction_form": form,
+        },
         status=status,
     )
-
-
-ARTICLE_TEMPLATE = "includes/reading_article.html"
-# The issue's page as rendered for readers with no 批示 of their own on it.
-# Kept a minute, so a renamed unit, section or publication shows as
-# ``FROZEN_SECONDS`` says.
-_articles = KeptHTML(limit=256, seconds=60)
 
 
 @login_required

@@ -4,18 +4,8 @@ from django.db.models import Count, OuterRef, Subquery, prefetch_related_objects
 
 from briefing.models import Issue, Item, ItemEvent, ItemRevision, Section
 from briefing.permissions import visible_items_q
-from core import generations, roles
+from core import roles
 from departments.models import Department
-
-# Cache generations (core.generations), bumped by the saves that change them
-# (see BriefingConfig.ready). A write that sends no signal (bulk_create, raw
-# SQL) is seen within CACHE_SECONDS.
-INBOX_COUNTS = "briefing:inbox-counts"
-# The editors' inbox page as rendered (views.items): any item, and any name
-# its rows show (unit, section, issue, publication, the holder's name).
-INBOX_PAGE = "briefing:inbox-page"
-UNITS_AND_SECTIONS = "briefing:units-and-sections"
-CACHE_SECONDS = 10 * 60
 
 # What templates/briefing/items/inbox.html shows of an item (any other column
 # would be read one row at a time).
@@ -123,17 +113,17 @@ def inbox_items(user):
     return visible_items(user).only(*INBOX_COLUMNS)
 
 
-def with_list_relations(items) -> list[Item]:
+def with_list_relations(items, units, sections) -> list[Item]:
     """The inbox rows of one page with their unit, sections, holder and issue.
 
-    Units and sections come from the cache; holders and issues are read (one
+    ``units`` and ``sections``: every unit and section, as the page read them
+    for its filters (``units_and_sections``); holders and issues are read (one
     query each) only when a row on the page has one.
     """
     items = list(items)
-    units, sections = units_and_sections()
     unit_by_id = {unit.pk: unit for unit in units}
     section_by_id = {section.pk: section for section in sections}
-    # A row missing from the cache (added without a signal) loads when shown.
+    # A row added since they were read loads when shown.
     for item in items:
         if item.department_id in unit_by_id:
             item.department = unit_by_id[item.department_id]
@@ -156,36 +146,10 @@ def status_counts(queryset) -> dict[str, int]:
     return {row["status"]: row["n"] for row in rows}
 
 
-def inbox_status_counts(user) -> dict[str, int]:
-    """Items per status in ``user``'s inbox, cached while none changes status.
-
-    Editors and admins without a unit all see the same items, so they share one
-    cached count; one who is also a member of a unit sees the unit's items too
-    (``visible_items_q``) and is counted live.
-    """
-    if not roles.sees_every_unit(user):
-        return {}
-    if roles.membership(user) is not None:
-        return status_counts(inbox_items(user))
-    return generations.cached(
-        INBOX_COUNTS,
-        INBOX_COUNTS,
-        lambda: status_counts(inbox_items(user)),
-        CACHE_SECONDS,
-    )
-
-
 def units_and_sections() -> tuple[list[Department], list[Section]]:
-    """Every unit and every section, each in its order, cached until one is saved."""
-    return generations.cached(
-        UNITS_AND_SECTIONS,
-        UNITS_AND_SECTIONS,
-        lambda: (list(Department.objects.all()), list(Section.objects.all())),
-        CACHE_SECONDS,
-        # Asked twice a page (filter choices, row names); unpickling every
-        # unit and section each time cost more than the rest of the rows.
-        in_process=True,
-    )
+    """Every unit and every section, each in its order: a list page reads them
+    once, for its filter choices and the names on its rows."""
+    return list(Department.objects.all()), list(Section.objects.all())
 
 
 def timeline(item):

@@ -26,10 +26,9 @@ from briefing.models import (
 )
 from briefing.pdf import PdfRenderError, render_pdf
 from briefing.selectors import issues as selectors
-from briefing.selectors.items import INBOX_PAGE
 from briefing.services.items import correct_item_text, publish_items_of_issue
 from briefing.uploads import save_pdf
-from core import generations, roles
+from core import roles
 from notifications.services import notify
 
 from .errors import StaleVersionError, WorkflowError
@@ -206,8 +205,6 @@ def update_issue(
             raise StaleVersionError(
                 "本期设置已被他人修改，请核对后重新保存（您填写的内容仍保留在表单中）。"
             )
-        # The UPDATE sent no signal; the inbox names unnumbered issues by date.
-        generations.bump(INBOX_PAGE)
         locked.refresh_from_db()
         parts = [f"印发日期 {issue_date:%Y-%m-%d}", f"印数 {copies} 份"]
         if distribution_list:

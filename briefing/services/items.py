@@ -25,10 +25,9 @@ from briefing.models import (
     ItemRevision,
 )
 from briefing.sanitize import clean_html, html_to_text, search_text
-from briefing.selectors.items import INBOX_PAGE
 from briefing.services.errors import StaleVersionError, WorkflowError
 from briefing.uploads import ATTACHMENT_TYPES, check_upload
-from core import generations, roles
+from core import roles
 from departments.models import Membership
 from notifications.services import notify
 
@@ -226,7 +225,6 @@ def update_item(
             "保存失败：稿件在您打开之后已被修改（可能是您在另一个窗口保存过）。"
             "您填写的内容仍在下方，请复制保留后刷新页面再合并修改。"
         )
-    generations.bump(INBOX_PAGE)  # the UPDATE sent no signal
     locked.refresh_from_db()
     record_event(actor=actor, action="item.edit", obj=locked)
     return locked
@@ -420,7 +418,6 @@ def editor_save_item(item, actor, *, version, title, body, note="", files=()) ->
             "保存失败：稿件在您打开之后已被他人修改。"
             "您的修改仍在下方，请复制保留后刷新页面再合并修改。"
         )
-    generations.bump(INBOX_PAGE)  # the UPDATE sent no signal
     locked.refresh_from_db()
     _store_revision(locked, actor, (note or "编辑修改").strip()[:100])
     ItemEvent.objects.create(

@@ -5,7 +5,6 @@ from django.utils.safestring import mark_safe
 
 from briefing import workflow
 from briefing.sanitize import clean_html
-from core.paths import path_of
 
 register = template.Library()
 
@@ -43,9 +42,3 @@ def strftime(value, fmt):
     if not isinstance(value, datetime.datetime):
         return ""
     return value.strftime(fmt)
-
-
-@register.simple_tag
-def item_url(item):
-    """``{% url 'briefing:item_detail' item.pk %}``, remembered (core.paths)."""
-    return path_of("briefing:item_detail", item.pk)

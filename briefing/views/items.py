@@ -1,8 +1,6 @@
 """Item pages: the clerk's list and form, the editors' inbox, item detail, moves."""
 
-import hashlib
 import re
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -12,7 +10,6 @@ from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
@@ -41,7 +38,7 @@ from briefing.uploads import (
     download_response,
     store_editor_image,
 )
-from core import generations, roles
+from core import roles
 
 PAGE_SIZE = 25
 SESSION_IMAGES = "editor_images"
@@ -110,34 +107,17 @@ def inbox(request):
     """收稿箱: items that reached the editors, filtered, sorted and paginated."""
     if not roles.sees_every_unit(request.user):
         raise Http404
-    return render(request, "briefing/items/inbox.html", {"inbox": _inbox_html(request)})
-
-
-def _inbox_html(request) -> str:
-    """The inbox below its heading: status tabs, filters, rows and pages.
-
-    Editors and admins without a unit all see the same inbox, so theirs is
-    rendered once per query and kept until an item or a name it shows changes
-    (``selectors.INBOX_PAGE``). One who is also in a unit sees the unit's own
-    items too and gets a page rendered for them alone.
-    """
-    if roles.membership(request.user) is not None:
-        return _render_inbox(request)
-    query = urlencode(sorted(request.GET.lists()), doseq=True)
-    return generations.cached(
-        selectors.INBOX_PAGE,
-        "inbox-page:" + hashlib.sha256(query.encode()).hexdigest(),
-        lambda: _render_inbox(request),
-        selectors.CACHE_SECONDS,
-    )
-
-
-def _render_inbox(request) -> str:
-    counts = selectors.inbox_status_counts(request.user)
+    units, sections = selectors.units_and_sections()
+    counts = selectors.status_counts(selectors.inbox_items(request.user))
     data = request.GET.copy()
     if "status" not in data:
         data["status"] = Item.Status.SUBMITTED
-    filterset = InboxFilter(data, queryset=selectors.inbox_items(request.user))
+    filterset = InboxFilter(
+        data,
+        selectors.inbox_items(request.user),
+        units=units,
+        sections=sections,
+    )
     items = filterset.qs
     if not data.get("ordering"):
         items = items.order_by("-submitted_at", "-id")
@@ -157,10 +137,10 @@ def _render_inbox(request) -> str:
         status = filterset.form.cleaned_data.get("status")
         paginator.count = counts.get(status, 0) if status else sum(counts.values())
     page = paginator.get_page(request.GET.get("page"))
-    page.object_list = selectors.with_list_relations(page.object_list)
-    # No request: nothing of the user who happens to build it gets in.
-    return render_to_string(
-        "briefing/items/inbox_list.html",
+    page.object_list = selectors.with_list_relations(page.object_list, units, sections)
+    return render(
+        request,
+        "briefing/items/inbox.html",
         {
             "filter": filterset,
             "page": page,

@@ -110,13 +110,8 @@ if REDIS_URL:
 AUTHENTICATION_BACKENDS = [
     # First, so a locked-out user is refused before the password is even checked.
     "axes.backends.AxesStandaloneBackend",
-    "core.backends.CachedModelBackend",
+    "core.backends.UserBackend",
 ]
-# The default cache is shared by every worker (Redis): entries checked against a
-# generation number (core.generations: the per-user context, the inbox counts,
-# issued issues) are kept only then, since a per-process cache would never see
-# another worker's new generation.
-SHARED_CACHE = bool(REDIS_URL)
 
 AUTH_PASSWORD_VALIDATORS = [
     {

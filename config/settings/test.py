@@ -16,6 +16,3 @@ STORAGES = {
 }
 
 DEMO_DATA_ALLOWED = True
-# One process: the local-memory cache is shared by every request of a test, so
-# the whole suite runs through the generation-checked caches (core.generations).
-SHARED_CACHE = True

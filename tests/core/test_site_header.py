@@ -1,8 +1,6 @@
-"""The site header is rendered once for what it shows and kept: each user still
-sees their own name, menus and unread count, changes show on the next page,
-and the logout form carries the user's own CSRF token."""
-
-import re
+"""The site header: each user sees their own name, menus and unread count,
+changes show on the next page, and the logout form carries the user's own
+CSRF token."""
 
 import pytest
 from django.contrib.auth.models import Group
@@ -63,7 +61,7 @@ def test_the_bell_counts_the_users_own_unread_notifications(
 def test_logout_takes_the_users_own_csrf_token():
     first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
     first.force_login(factories.make_reader(first_name="陈副县长"))
-    second.force_login(factories.make_reader(first_name="陈副县长"))  # same header
+    second.force_login(factories.make_reader(first_name="陈副县长"))
 
     def token(client):
         form = header(client).xpath(".//form[@data-logout]")[0]
@@ -72,7 +70,6 @@ def test_logout_takes_the_users_own_csrf_token():
     first_token = token(first)
     second_token = token(second)
     assert first_token != second_token
-    assert not re.fullmatch(r"[0-9a-f]{32}", second_token)  # not the placeholder
     assert (
         second.post(
             reverse("logout"), {"csrfmiddlewaretoken": second_token}

@@ -53,6 +53,13 @@ def make_issue(
         total_number=number if issued else None,
         **kwargs,
     )
+    if issued:  # as the sign-off numbers it
+        publication = issue.publication
+        publication.number_year, publication.last_number = 2026, number
+        publication.last_total_number = number
+        publication.save(
+            update_fields=["number_year", "last_number", "last_total_number"]
+        )
     section = section or factories.make_section()
     for _ in range(items):
         item = place_item(issue, section, department=department)

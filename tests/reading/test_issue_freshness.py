@@ -1,6 +1,6 @@
-"""The issue page caches the issued text (keyed by the issue's version) and
-keeps it rendered for readers with no 批示 of their own: a correction and a new
-批示 still show at once, and nothing of one reader reaches another."""
+"""The issue page caches only the issued text, under the issue's version: a
+correction, a new 批示, a renamed unit or section and a newly issued issue
+show on the very next request, and nothing of one reader reaches another."""
 
 import re
 
@@ -86,7 +86,7 @@ def _instruction_form_token(text, item):
     return token
 
 
-def test_the_kept_text_takes_each_readers_own_csrf_token():
+def test_each_reader_gets_their_own_csrf_token():
     first, second = factories.make_reader(), factories.make_reader()
     issue = make_issue(make_distribution(groups=[make_group(first, second)]))
     item = issue.items.get()
@@ -95,7 +95,7 @@ def test_the_kept_text_takes_each_readers_own_csrf_token():
         browser = Client(enforce_csrf_checks=True)
         browser.force_login(reader)
         pages[reader] = (browser, page(browser, issue))
-    browser, text = pages[second]  # from the text the first reader's page kept
+    browser, text = pages[second]
     assert not _csrf_tokens(text) & _csrf_tokens(pages[first][1])
     response = browser.post(
         reverse("reading:instruction_create", args=[issue.pk, item.pk]),
@@ -113,7 +113,7 @@ def test_one_leaders_instruction_is_not_in_another_leaders_page(client):
     issue = make_issue(make_distribution(groups=[make_group(author, other)]))
     item = issue.items.get()
     client.force_login(other)
-    page(client, issue)  # the text every reader sees is kept
+    page(client, issue)  # the issued text is cached
     write_instruction(item, issue, author, "请抓好落实。")
     client.force_login(author)
     assert "请抓好落实。" in page(client, issue)
@@ -144,3 +144,21 @@ def test_a_newly_issued_issue_is_linked_at_once(client):
     assert "下载 PDF" not in text
     make_document(first)
     assert "下载 PDF" in page(client, first)
+
+
+def test_a_renamed_unit_section_and_publication_show_at_once(client):
+    reader = factories.make_reader()
+    issue = make_issue(make_distribution(groups=[make_group(reader)]))
+    item = issue.items.select_related("department", "section").get()
+    client.force_login(reader)
+    page(client, issue)  # the issued text is cached
+    item.department.short_name = "新名称局"
+    item.department.save()
+    item.section.name = "改名栏目"
+    item.section.save()
+    issue.publication.name = "改名刊物"
+    issue.publication.save()
+    text = page(client, issue)
+    assert "（新名称局）" in text
+    assert "【改名栏目】" in text
+    assert "改名刊物" in text
