@@ -31,12 +31,28 @@ def role_groups(request):
         ensure_role_groups()
 
 
+# The seed issue's PDF as load_demo renders it, by its HTML: rendered once a
+# test session, not once a test (each test still gets its own rows and file).
+_demo_pdfs: dict[str, bytes] = {}
+
+
 @pytest.fixture
-def demo(db):
+def demo(db, monkeypatch):
     """The demo data set, as `make run` loads it."""
     from django.core.management import call_command
 
-    call_command("load_demo", stdout=open(os.devnull, "w"))
+    from briefing.services import issues
+
+    render = issues._render
+
+    def render_once(html, *args, **kwargs):
+        if html not in _demo_pdfs:
+            _demo_pdfs[html] = render(html, *args, **kwargs)
+        return _demo_pdfs[html]
+
+    with monkeypatch.context() as patch:
+        patch.setattr(issues, "_render", render_once)
+        call_command("load_demo", stdout=open(os.devnull, "w"))
 
 
 CHROMIUM_ARGS = [
