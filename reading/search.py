@@ -1,4 +1,4 @@
-"""Chinese full-text search over items (see /work/shared/reference/SEARCH.md).
+"""Chinese full-text search over items.
 
 Chinese has no spaces and most searches are 2 characters, which PostgreSQL's
 text search and pg_trgm cannot index. On PostgreSQL every item's
@@ -130,7 +130,7 @@ def search(user, query: str, filters: dict | None = None, limit=PAGE_SIZE):
     tune_planner = connection.vendor == "postgresql" and bool(words)
     with transaction.atomic():
         if tune_planner:
-            # A count of a frequent term needs the memory (SEARCH.md). The
+            # A count of a frequent term needs the memory (its bitmap). The
             # planner underestimates bigram matches and then joins the issues
             # by nested loop over every match: hash joins only, for this step.
             # The function's high cost would also make each search pay for JIT.

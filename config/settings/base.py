@@ -136,7 +136,7 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 # django-axes: its defaults (3 failures, locked until an admin resets) are wrong
-# for us; SECURITY.md asks for 5 failures and a 30-minute lock.
+# for us: 5 failures lock the account for 30 minutes (see the README).
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.5"))
 AXES_LOCKOUT_PARAMETERS = ["username"]
@@ -301,7 +301,7 @@ LOGGING = {
     },
 }
 
-# CKEditor 5 (django-ckeditor-5). SECURITY.md #9: the package's defaults (uploads
+# CKEditor 5 (django-ckeditor-5). The package's defaults (uploads
 # for staff only, no size limit, public storage under the user's filename) are
 # wrong for us. Uploads go to briefing.views.items.image_upload (mounted under
 # the package's URL name): unit members and editors may upload, the type is

@@ -1,4 +1,4 @@
-"""A clerk's draft survives an expired session (SECURITY.md #4): item_form.js
+"""A clerk's draft survives an expired session: item_form.js
 keeps a copy in localStorage and offers it back after logging in again."""
 
 import re

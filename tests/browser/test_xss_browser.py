@@ -1,4 +1,4 @@
-"""Stored XSS in a real browser (SECURITY.md #2).
+"""Stored XSS in a real browser.
 
 The payloads of tests/briefing/test_sanitize.py (and a few more that set a
 ``window.__xss`` marker) go through the real new-item form and the editor's

@@ -94,7 +94,7 @@ def test_compose_runs_a_worker_and_beat_with_the_web_settings():
         assert service["build"] == "."
         assert service["command"][:4] == ["celery", "-A", "config", command]
         assert service["environment"] == services["web"]["environment"]
-    assert services["web"]["environment"]["REDIS_URL"] == "redis://redis:6379/0"
+    assert services["web"]["environment"]["REDIS_URL"].endswith("@redis:6379/0")
     assert "EMAIL_TIMEOUT" in settings_variables()
 
 
@@ -139,3 +139,31 @@ def test_the_demo_runs_with_debug_off_unless_asked_for():
         ["make", "-n", "run-debug"], cwd=ROOT, capture_output=True, text=True
     ).stdout
     assert "DEBUG=1" in recipe
+
+
+def test_redis_is_not_published_and_asks_for_a_password():
+    services = compose()["services"]
+    redis = services["redis"]
+    assert "ports" not in redis
+    assert "--requirepass" in redis["command"]
+    password = redis["command"][redis["command"].index("--requirepass") + 1]
+    assert "REDIS_PASSWORD" in password
+    url = services["web"]["environment"]["REDIS_URL"]
+    assert url.startswith("redis://:${REDIS_PASSWORD}@redis:6379/")
+
+
+def test_project_files_name_no_build_machine_path():
+    tracked = subprocess.run(
+        ["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
+    here = Path(__file__).relative_to(ROOT).as_posix()
+    for name in tracked:
+        path = ROOT / name
+        if name == here or not path.is_file():
+            continue
+        try:
+            text = path.read_text()
+        except UnicodeDecodeError:
+            continue
+        for pattern in ("/work/", "../shared", "shared/reference"):
+            assert pattern not in text, f"{name} names {pattern}"

@@ -4,7 +4,7 @@
 //   joined into paragraphs (the server does the real joining on "合并硬换行",
 //   with the same rules as briefing.importing.join_hard_breaks);
 // - autosave: keeps a copy of the text in localStorage until the server has it,
-//   so a draft survives an expired session (SECURITY.md #4). See below.
+//   so a draft survives an expired session. See below.
 (function () {
   "use strict";
   var form = document.getElementById("item-form");
