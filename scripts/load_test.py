@@ -2,17 +2,20 @@
 """Load test on 127.0.0.1: gunicorn as in production, wrk, logged-in sessions.
 
     .venv/bin/python scripts/load_test.py [--keep-db] [--reuse-db] [--workers N]
+                                          [--no-redis]
 
 Prepares a PostgreSQL database (LOAD_DATABASE_URL, default
 postgres://postgres@127.0.0.1:5432/briefing_load; dropped and created again)
 with the demo data and 10 000 submitted items, starts gunicorn with
 config.settings.production (temporary SECRET_KEY, ALLOWED_HOSTS=127.0.0.1, no
-HTTPS redirect) on a free loopback port, logs in ONCE per role (the lockout is
-never tripped), then runs wrk on the reader's issue page, the editor's inbox,
-the inbox rendered afresh (a new address each request, so never from the
-cache), the login page and /healthz (the baseline) at 20 and 60 connections,
-10 runs bounded to 60 s in all, after a second of each page not counted (the
-workers' first requests). Prints requests/s, p50/p95/p99 and errors per run.
+HTTPS redirect; Redis as docker-compose runs it, or none with --no-redis) on a
+free loopback port, logs in ONCE per role (the lockout is never tripped), then
+runs wrk on the reader's issue page, the editor's inbox, the login page and
+/healthz (the baseline) at 20 and 60 connections, 8 runs bounded to 60 s in
+all, after a second of each page not counted (the workers' first requests).
+Prints requests/s, p50/p95/p99 and errors per run; then each page's cost in
+the process: its median time with one connection (no queueing), and that time
+as a multiple of /healthz's.
 """
 
 import argparse
@@ -44,6 +47,8 @@ ITEMS = 10_000
 CONNECTIONS = [20, 60]
 TOTAL_SECONDS = 60
 WARM_UP_SECONDS = 1
+# One connection: each request's own time in the process, nothing queued.
+SINGLE_SECONDS = 5
 
 # wrk prints one JSON line at the end: the percentiles --latency leaves out (p95).
 WRK_REPORT = r"""
@@ -56,22 +61,6 @@ done = function(summary, latency, requests)
     latency:percentile(50) / 1000, latency:percentile(95) / 1000,
     latency:percentile(99) / 1000,
     errors.connect, errors.read, errors.write, errors.status, errors.timeout))
-end
-"""
-
-# For the inbox as rendered afresh: every request asks for another address
-# (an unknown parameter), so none is served from the cached page.
-WRK_FRESH_URLS = r"""
-local run = os.time()  -- another run asks for other addresses again
-local threads = 0
-setup = function(thread)
-  threads = threads + 1
-  thread:set("tid", threads)
-end
-local n = 0
-request = function()
-  n = n + 1
-  return wrk.format(nil, wrk.path .. run .. "-" .. tid .. "-" .. n)
 end
 """
 
@@ -256,7 +245,7 @@ def settle(base, limit=15.0):
 def run_wrk(base, path, session, connections, seconds, script):
     command = [
         "wrk",
-        "-t2",
+        f"-t{min(2, connections)}",
         f"-c{connections}",
         f"-d{seconds}s",
         "--timeout",
@@ -280,6 +269,11 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--keep-db", action="store_true", help="压测后保留数据库")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn 进程数")
+    parser.add_argument(
+        "--no-redis",
+        action="store_true",
+        help="不用 Redis（README 的默认配置：各进程本地内存缓存，会话存数据库）",
+    )
     parser.add_argument(
         "--reuse-db",
         action="store_true",
@@ -320,7 +314,9 @@ def main():
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "false",
         # As docker-compose runs it: cache and sessions in Redis.
-        "REDIS_URL": os.environ.get("LOAD_REDIS_URL", "redis://127.0.0.1:6379/0"),
+        "REDIS_URL": ""
+        if args.no_redis
+        else os.environ.get("LOAD_REDIS_URL", "redis://127.0.0.1:6379/0"),
     }
     manage(prod_env, "collectstatic", "--noinput")
     issue_id = (
@@ -356,8 +352,6 @@ def main():
     )
     script = Path(tempfile.mkstemp(suffix=".lua")[1])
     script.write_text(WRK_REPORT)
-    fresh_script = Path(tempfile.mkstemp(suffix=".lua")[1])
-    fresh_script.write_text(WRK_REPORT + WRK_FRESH_URLS)
     try:
         for _ in range(100):
             try:
@@ -371,20 +365,19 @@ def main():
         targets = [
             ("领导读简报", f"/read/issues/{issue_id}/", sessions["leader"]),
             ("编辑收稿箱", "/inbox/", sessions["editor"]),
-            ("收稿箱·不用缓存", "/inbox/?fresh=", sessions["editor"]),
             ("登录页", "/login/", None),
             ("基线 /healthz", "/healthz", None),
         ]
         for _, path, session in targets:
             check(base, path, session)
-        # Every worker's first requests load templates and fill its kept HTML
-        # (core.kept_html): a second of each page first, not counted.
+        # Every worker's first requests load templates and open connections:
+        # a second of each page first, not counted.
         for _, path, session in targets:
-            lua = fresh_script if path.endswith("fresh=") else script
-            run_wrk(base, path, session, CONNECTIONS[0], WARM_UP_SECONDS, str(lua))
+            run_wrk(base, path, session, CONNECTIONS[0], WARM_UP_SECONDS, str(script))
         seconds = TOTAL_SECONDS // (len(targets) * len(CONNECTIONS))
+        cache = "无 Redis" if args.no_redis else "Redis"
         say(
-            f"gunicorn {args.workers} 进程，{base}；每轮 {seconds} 秒，"
+            f"gunicorn {args.workers} 进程，{cache}，{base}；每轮 {seconds} 秒，"
             f"共 {seconds * len(targets) * len(CONNECTIONS)} 秒"
         )
         header = (
@@ -396,8 +389,7 @@ def main():
         for label, path, session in targets:
             for connections in CONNECTIONS:
                 settle(base)
-                lua = fresh_script if path.endswith("fresh=") else script
-                r = run_wrk(base, path, session, connections, seconds, str(lua))
+                r = run_wrk(base, path, session, connections, seconds, str(script))
                 errors = (
                     r["connect"] + r["read"] + r["write"] + r["timeout"] + r["non2xx"]
                 )
@@ -407,6 +399,16 @@ def main():
                     f"{label:<14}{connections:>4}{rps:>10.1f}{r['p50']:>9.1f}"
                     f"{r['p95']:>9.1f}{r['p99']:>9.1f}{errors:>6}"
                 )
+        say(f"进程内耗时（1 个连接，每页 {SINGLE_SECONDS} 秒，p50）：")
+        single = {}
+        for label, path, session in targets:
+            settle(base)
+            r = run_wrk(base, path, session, 1, SINGLE_SECONDS, str(script))
+            single[label] = r["p50"]
+        baseline = single[targets[-1][0]]
+        for label, p50 in single.items():
+            say(f"{label:<14}{p50:>9.2f} ms  {p50 / baseline:>5.1f} × /healthz")
+            results.append({"page": label, "connections": 1, "p50": p50})
         # The sessions are still valid: the load did not log anyone out.
         for _, path, session in targets[:2]:
             check(base, path, session)
@@ -415,7 +417,6 @@ def main():
         gunicorn.send_signal(signal.SIGTERM)
         gunicorn.wait(timeout=30)
         script.unlink(missing_ok=True)
-        fresh_script.unlink(missing_ok=True)
         shutil.rmtree(static_root, ignore_errors=True)
         shutil.rmtree(media_root, ignore_errors=True)
         if not args.keep_db:
