@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from . import accounts, otp
+from .paths import path_of
 
 RENEWED_AT_KEY = "core_renewed_at"
 
@@ -72,7 +73,7 @@ class OTPRequiredMiddleware:
     @staticmethod
     def allowed_paths():
         return {
-            reverse(name)
+            path_of(name)
             for name in ("otp_verify", "otp_setup", "logout", "login", "healthz")
         }
 
@@ -107,7 +108,7 @@ class PasswordChangeRequiredMiddleware:
     @staticmethod
     def allowed_paths():
         return {
-            reverse(name)
+            path_of(name)
             for name in (
                 "password_change",
                 "password_change_done",

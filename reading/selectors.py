@@ -9,15 +9,15 @@ from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import ExtractYear
 from django.http import Http404
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from briefing.models import Issue, IssueDocument, Item, Section
+from briefing.models import Issue, IssueDocument, Item
 from briefing.sanitize import clean_html
 from briefing.selectors.issues import can_see_all_issues
 from core import roles
-from departments.models import Department, Membership
+from core.paths import path_of
+from departments.models import Membership
 
 from .models import (
     DistributionRecipients,
@@ -203,32 +203,27 @@ def _count_instructions(issue_pk) -> dict[int, int]:
     )
 
 
-def _text_as_issued(issue) -> list[tuple[int, int, list[tuple]]]:
-    """[(issue section id, section id, [(item id, title, cleaned body, unit
-    id), …]), …] in the issue's order: the issue's text as issued, cached
-    under its version (a correction moves it on) and its creation time (so a
-    row id used again, in a restored database, never meets an old entry)."""
+def _text_as_issued(issue) -> list[tuple[int, list[tuple[int, str, str]]]]:
+    """[(issue section id, [(item id, title, cleaned body), …]), …] in the
+    issue's order: the issue's text as issued, cached under its version (a
+    correction moves it on) and its creation time (so a row id used again, in a
+    restored database, never meets an old entry)."""
     created = issue.created_at.timestamp() if issue.created_at else 0
     key = f"reading:text:{issue.pk}:{issue.version}:{created}"
     text = cache.get(key)
     if text is None:
         items = (
             Item.objects.filter(issue=issue)
-            .only("pk", "title", "body", "section_id", "department_id")
+            .only("pk", "title", "body", "section_id")
             .order_by("position", "id")
         )
         by_section: dict[int, list[tuple]] = {}
         for item in items:
             by_section.setdefault(item.section_id, []).append(
-                (
-                    item.pk,
-                    item.title,
-                    clean_html(item.body or ""),
-                    item.department_id,
-                )
+                (item.pk, item.title, clean_html(item.body or ""))
             )
         text = [
-            (pk, section_id, by_section[section_id])
+            (pk, by_section[section_id])
             for pk, section_id in issue.issue_sections.order_by("position").values_list(
                 "pk", "section_id"
             )
@@ -241,35 +236,32 @@ def _text_as_issued(issue) -> list[tuple[int, int, list[tuple]]]:
 def sections_as_issued(issue) -> list[ReadingSection]:
     """The issue's sections with their items (bodies already cleaned), as
     every reader sees them, with the units' and sections' names as they are
-    now. New objects on every call: ``reading_sections`` sets per-user fields
-    on them."""
-    text = _text_as_issued(issue)
-    section_ids = {section_id for _, section_id, _ in text}
-    unit_ids = {row[3] for _, _, rows in text for row in rows}
-    section_names = dict(
-        Section.objects.filter(pk__in=section_ids).values_list("pk", "name")
-    )
-    unit_names = dict(
-        Department.objects.filter(pk__in=unit_ids).values_list("pk", "short_name")
-    )
+    now (one query). New objects on every call: ``reading_sections`` sets
+    per-user fields on them."""
+    names = {
+        pk: (unit, section)
+        for pk, unit, section in Item.objects.filter(issue=issue).values_list(
+            "pk", "department__short_name", "section__name"
+        )
+    }
     return [
         ReadingSection(
             pk,
-            section_names[section_id],
+            names[rows[0][0]][1],
             [
                 ReadingItem(
                     pk=item_pk,
                     title=title,
                     body_html=mark_safe(body),
-                    unit=unit_names[unit_id],
-                    instruct_url=reverse(
-                        "reading:instruction_create", args=[issue.pk, item_pk]
+                    unit=names[item_pk][0],
+                    instruct_url=path_of(
+                        "reading:instruction_create", issue.pk, item_pk
                     ),
                 )
-                for item_pk, title, body, unit_id in rows
+                for item_pk, title, body in rows
             ],
         )
-        for pk, section_id, rows in text
+        for pk, rows in _text_as_issued(issue)
     ]
 
 

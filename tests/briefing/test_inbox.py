@@ -21,9 +21,9 @@ from .item_helpers import S, item_in_state, make_cast
 pytestmark = pytest.mark.django_db
 
 # The session, the user with their unit and password state, their groups,
-# permissions (two) and unread notifications; units, sections, the tab counts,
+# permissions and unread notifications; units, sections, the tab counts,
 # the page's rows, their holders, issues and publications.
-INBOX_QUERIES = 13
+INBOX_QUERIES = 12
 
 
 def inbox(client, **query):

@@ -13,10 +13,10 @@ pytestmark = pytest.mark.django_db
 
 
 # The session, the user with their unit and password state, their groups,
-# permissions (two), unread notifications and distribution lists; the issue,
-# its PDFs, its 批示 counts, the receipt, the 批示 shown, the names of its
-# sections and units.
-ISSUE_PAGE_QUERIES = 14
+# permissions, unread notifications and distribution lists; the issue, its
+# PDFs, its 批示 counts, the receipt, the 批示 shown, the names of its sections
+# and units.
+ISSUE_PAGE_QUERIES = 12
 
 
 @pytest.mark.parametrize("items", [1, 8])
