@@ -209,7 +209,8 @@ def _text_as_issued(issue) -> list[tuple[int, list[tuple[int, str, str]]]]:
     correction moves it on) and its creation time (so a row id used again, in a
     restored database, never meets an old entry)."""
     created = issue.created_at.timestamp() if issue.created_at else 0
-    key = f"reading:text:{issue.pk}:{issue.version}:{created}"
+    # A new name when the entry's shape changes: Redis outlives a deploy.
+    key = f"reading:issue-text:{issue.pk}:{issue.version}:{created}"
     text = cache.get(key)
     if text is None:
         items = (
