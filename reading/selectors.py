@@ -176,8 +176,6 @@ class IssuePage:
 
     issue: Issue
     documents: list[IssueDocument]
-    # {item id: number of 批示}
-    instruction_counts: dict[int, int]
     # The user has a receipt already (remembered in the cache).
     read_before: bool
 
@@ -188,18 +186,7 @@ def issue_page(user, pk) -> IssuePage:
     return IssuePage(
         issue,
         list(issue.documents.order_by("created_at", "id")),
-        _count_instructions(pk),
         bool(cache.get(read_key(pk, user.pk))),
-    )
-
-
-def _count_instructions(issue_pk) -> dict[int, int]:
-    return dict(
-        Instruction.objects.filter(issue_id=issue_pk)
-        .order_by()
-        .values("item_id")
-        .annotate(n=Count("id"))
-        .values_list("item_id", "n")
     )
 
 
@@ -267,31 +254,29 @@ def sections_as_issued(issue) -> list[ReadingSection]:
 
 
 def shown_instructions(page: IssuePage, user) -> dict[int, list[Instruction]]:
-    """{item id: the 批示 on it ``user`` may see}, oldest first; no query when
-    the issue has none."""
+    """{item id: the 批示 on it ``user`` may see}, oldest first."""
     shown = {}
-    if page.instruction_counts:
-        for instruction in (
-            visible_instructions(user)
-            .filter(issue=page.issue)
-            # Only what the page shows: the planner's time grows with the joins.
-            .select_related(None)
-            .select_related("author", "signed_by", "feedback__author")
-            .prefetch_related("feedback__attachments")
-            .order_by("created_at", "id")
-        ):
-            shown.setdefault(instruction.item_id, []).append(instruction)
+    for instruction in (
+        visible_instructions(user)
+        .filter(issue=page.issue)
+        # Only what the page shows: the planner's time grows with the joins.
+        .select_related(None)
+        .select_related("author", "signed_by", "feedback__author")
+        .prefetch_related("feedback__attachments")
+        .order_by("created_at", "id")
+    ):
+        shown.setdefault(instruction.item_id, []).append(instruction)
     return shown
 
 
 def reading_sections(page: IssuePage, shown) -> list[ReadingSection]:
     """``sections_as_issued`` with, on each item, the 批示 the user may see
-    (``shown``) and ``instruction_count`` (shown to editors only)."""
+    (``shown``) and their number (shown to editors, who see them all)."""
     sections = sections_as_issued(page.issue)
     for section in sections:
         for item in section.items:
             item.shown_instructions = shown.get(item.pk, [])
-            item.instruction_count = page.instruction_counts.get(item.pk, 0)
+            item.instruction_count = len(item.shown_instructions)
     return sections
 
 

@@ -14,9 +14,8 @@ pytestmark = pytest.mark.django_db
 
 # The session, the user with their unit and password state, their groups,
 # permissions, unread notifications and distribution lists; the issue, its
-# PDFs, its 批示 counts, the receipt, the 批示 shown, the names of its sections
-# and units.
-ISSUE_PAGE_QUERIES = 12
+# PDFs, the receipt, the 批示 shown, the names of its sections and units.
+ISSUE_PAGE_QUERIES = 11
 
 
 @pytest.mark.parametrize("items", [1, 8])
