@@ -7,7 +7,6 @@ Roles, the active flag and passwords change through ``core.accounts`` services
 from axes.signals import user_locked_out
 from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.contrib.auth.signals import (
     user_logged_in,
     user_logged_out,
