@@ -67,6 +67,18 @@ class Publication(models.Model):
     last_total_number = models.PositiveIntegerField(
         "已用总期号", default=0, help_text="下一期的总第几期为此数加一。"
     )
+    target_pages = models.PositiveSmallIntegerField(
+        "目标页数",
+        null=True,
+        blank=True,
+        help_text="如 4。组版时估算的印刷页数超过此数即提示。",
+    )
+    item_length_guide = models.PositiveIntegerField(
+        "每篇字数上限",
+        null=True,
+        blank=True,
+        help_text="如 400。正文超过此字数的稿件在编辑页和组版页标出。",
+    )
 
     class Meta:
         verbose_name = "刊物"
@@ -254,6 +266,9 @@ class Item(models.Model):
     body = models.TextField("正文", blank=True)
     # Plain text of title and body, kept by the services for search.
     search_text = models.TextField("检索文本", blank=True, editable=False)
+    # 字数 of the body (briefing.hygiene.char_count), kept by the services with
+    # search_text, so that lists show it without reading the body.
+    char_count = models.PositiveIntegerField("字数", default=0, editable=False)
     suggested_section = models.ForeignKey(
         Section,
         on_delete=models.SET_NULL,

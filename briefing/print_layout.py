@@ -15,6 +15,8 @@ PRINT_CSS = "briefing/print.css"
 
 _FIRST_P_OPEN = re.compile(r"\A\s*<p\b[^>]*>", re.IGNORECASE)
 _LAST_P_CLOSE = re.compile(r"</p>\s*\Z", re.IGNORECASE)
+# The last two characters of text before the unit (an entity is one character).
+_TAIL = re.compile(r"(?:&#?\w+;|[^<>&\s]){1,2}\Z")
 
 
 def print_css() -> str:
@@ -34,14 +36,10 @@ def item_html(item) -> SafeString:
     else (a table, a list, a heading) gets a paragraph of its own for them.
     """
     lead = format_html('<span class="headline">{}</span>\u3000', item.headline)
-    unit = (
-        format_html('<span class="unit">（{}）</span>', item.unit_name)
-        if item.unit_name
-        else ""
-    )
+    unit = format_html("（{}）", item.unit_name) if item.unit_name else ""
     body = (item.body_html or "").strip()
     if not body:
-        return format_html("<p>{}{}</p>", lead, unit)
+        return format_html("<p>{}{}</p>", lead, _unit_span("", unit))
 
     if first := _FIRST_P_OPEN.match(body):
         body = body[: first.end()] + lead + body[first.end() :]
@@ -49,10 +47,20 @@ def item_html(item) -> SafeString:
         body = f"<p>{lead}</p>{body}"
 
     if last := _LAST_P_CLOSE.search(body):
-        body = body[: last.start()] + unit + body[last.start() :]
+        head, end = body[: last.start()], body[last.start() :]
+        # The last characters go with the unit, so that （unit） never stands
+        # alone on a line (and a line never starts with the full stop).
+        tail = _TAIL.search(head) if unit else None
+        if tail:
+            head = head[: tail.start()]
+        body = head + _unit_span(tail.group() if tail else "", unit) + end
     elif unit:
-        body = f'{body}<p class="unit-line">{unit}</p>'
+        body = f'{body}<p class="unit-line">{_unit_span("", unit)}</p>'
     return mark_safe(body)
+
+
+def _unit_span(tail: str, unit: str) -> str:
+    return f'<span class="unit">{tail}{unit}</span>' if unit else tail
 
 
 def issue_print_html(issue, sections) -> str:

@@ -1,8 +1,8 @@
 """Read queries on items: what a user may see, the inbox, counts, timelines."""
 
-from django.db.models import Count, OuterRef, Subquery, prefetch_related_objects
+from django.db.models import Count, Min, OuterRef, Subquery, prefetch_related_objects
 
-from briefing.models import Issue, Item, ItemEvent, ItemRevision, Section
+from briefing.models import Issue, Item, ItemEvent, ItemRevision, Publication, Section
 from briefing.permissions import visible_items_q
 from core import roles
 from departments.models import Department
@@ -11,6 +11,7 @@ from departments.models import Department
 # would be read one row at a time).
 INBOX_COLUMNS = [
     "title",
+    "char_count",
     "status",
     "department",
     "suggested_section",
@@ -172,3 +173,13 @@ def open_issues():
         .select_related("publication")
         .order_by("issue_date", "id")
     )
+
+
+def length_guide(item=None) -> int | None:
+    """每篇字数上限 for ``item``: its issue's publication's once adopted, else the
+    strictest of the active publications' (None when none sets one)."""
+    if item is not None and item.issue_id:
+        return item.issue.publication.item_length_guide
+    return Publication.objects.filter(is_active=True).aggregate(
+        n=Min("item_length_guide")
+    )["n"]

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from audit.services import record_event
 from briefing import workflow
+from briefing.hygiene import Tidied, UnitNames, char_count, tidy_body
 from briefing.models import (
     Attachment,
     Issue,
@@ -28,7 +29,7 @@ from briefing.sanitize import clean_html, html_to_text, search_text
 from briefing.services.errors import StaleVersionError, WorkflowError
 from briefing.uploads import ATTACHMENT_TYPES, check_upload
 from core import roles
-from departments.models import Membership
+from departments.models import Department, Membership
 from notifications.services import notify
 
 S = Item.Status
@@ -147,10 +148,31 @@ def unit_reviewers(department):
     )
 
 
-def _text_fields(title, body):
+def unit_names(department) -> UnitNames:
+    """Every unit's names, those of ``department`` marked as the item's own."""
+    own, others = set(), {}
+    for pk, name, short_name in Department.objects.values_list(
+        "pk", "name", "short_name"
+    ):
+        if pk == department.pk:
+            own.update((name, short_name))
+        else:
+            others.setdefault(name, short_name)
+            others.setdefault(short_name, short_name)
+    return UnitNames(own=frozenset(own), others=others)
+
+
+def _text_fields(title, body, department) -> tuple[dict, Tidied]:
+    """The stored text fields, sanitised and tidied, and what tidying did."""
     title = (title or "").strip()
-    body = clean_html(body)
-    return title, body, search_text(title, body)
+    tidied = tidy_body(title, clean_html(body), unit_names(department))
+    fields = {
+        "title": title,
+        "body": tidied.body,
+        "search_text": search_text(title, tidied.body),
+        "char_count": char_count(html_to_text(tidied.body)),
+    }
+    return fields, tidied
 
 
 # --- clerk: write, submit, withdraw -------------------------------------------
@@ -169,21 +191,21 @@ def create_item(
     """Save a new draft for the actor's unit. Only a clerk may."""
     if not roles.is_clerk(actor):
         raise WorkflowError("只有单位信息员可以新建稿件。")
-    title, body, text = _text_fields(title, body)
-    if not title:
+    department = actor.membership.department
+    text_fields, tidied = _text_fields(title, body, department)
+    if not text_fields["title"]:
         raise WorkflowError("请填写标题。")
     item = Item.objects.create(
-        department=actor.membership.department,
+        department=department,
         author=actor,
-        title=title,
-        body=body,
-        search_text=text,
+        **text_fields,
         suggested_section=suggested_section,
         contact_name=contact_name.strip(),
         contact_phone=contact_phone.strip(),
         status=S.DRAFT,
     )
     _event(item, actor, "create", "")
+    item.tidied = tidied
     return item
 
 
@@ -206,14 +228,12 @@ def update_item(
     """
     locked = _lock(item)
     _check(locked, actor, "edit")
-    title, body, text = _text_fields(title, body)
-    if not title:
+    text_fields, tidied = _text_fields(title, body, locked.department)
+    if not text_fields["title"]:
         raise WorkflowError("请填写标题。")
     # The conditional UPDATE is what makes a lost edit impossible.
     updated = Item.objects.filter(pk=locked.pk, version=int(version)).update(
-        title=title,
-        body=body,
-        search_text=text,
+        **text_fields,
         suggested_section=suggested_section,
         contact_name=contact_name.strip(),
         contact_phone=contact_phone.strip(),
@@ -227,6 +247,7 @@ def update_item(
         )
     locked.refresh_from_db()
     record_event(actor=actor, action="item.edit", obj=locked)
+    locked.tidied = tidied
     return locked
 
 
@@ -403,13 +424,11 @@ def editor_save_item(item, actor, *, version, title, body, note="", files=()) ->
     _check(locked, actor, "editor_save")
     if not issue_still_composed(locked):
         raise WorkflowError(ISSUE_FROZEN)
-    title, body, text = _text_fields(title, body)
-    if not title:
+    text_fields, tidied = _text_fields(title, body, locked.department)
+    if not text_fields["title"]:
         raise WorkflowError("请填写标题。")
     updated = Item.objects.filter(pk=locked.pk, version=int(version)).update(
-        title=title,
-        body=body,
-        search_text=text,
+        **text_fields,
         version=F("version") + 1,
         updated_at=timezone.now(),
     )
@@ -431,6 +450,7 @@ def editor_save_item(item, actor, *, version, title, body, note="", files=()) ->
     record_event(actor=actor, action="item.editor_save", obj=locked)
     for uploaded in files:
         add_attachment(locked, actor, uploaded)
+    locked.tidied = tidied
     return locked
 
 
@@ -583,13 +603,16 @@ def remove_attachment(attachment, actor) -> None:
 def save_item(actor, item=None, *, version=None, files=(), submit=False, **fields):
     """Save the clerk's form (new or existing), add its files, submit if asked.
 
-    All of it happens or none of it does.
+    All of it happens or none of it does. The item returned carries ``tidied``:
+    what the paste hygiene changed and warns about.
     """
     item = save_draft(actor, item, version=version, **fields)
     for uploaded in files:
         add_attachment(item, actor, uploaded)
     if submit:
+        tidied = item.tidied
         item = submit_item(item, actor)
+        item.tidied = tidied
     return item
 
 
@@ -607,14 +630,17 @@ def correct_item_text(item, actor, *, title, body, reason) -> bool:
     locked = _lock(item)
     if locked.status != S.PUBLISHED:
         raise WorkflowError(f"《{locked.title}》不是已刊发的稿件，不能更正。")
-    title, body, text = _text_fields(title, body)
-    if not title:
+    text_fields, _tidied = _text_fields(title, body, locked.department)
+    if not text_fields["title"]:
         raise WorkflowError(f"《{locked.title}》的标题不能为空。")
-    if title == locked.title and body == clean_html(locked.body):
+    if text_fields["title"] == locked.title and text_fields["body"] == clean_html(
+        locked.body
+    ):
         return False
-    locked.title, locked.body, locked.search_text = title, body, text
+    for name, value in text_fields.items():
+        setattr(locked, name, value)
     locked.version = F("version") + 1
-    locked.save(update_fields=["title", "body", "search_text", "version", "updated_at"])
+    locked.save(update_fields=[*text_fields, "version", "updated_at"])
     locked.refresh_from_db(fields=["version", "updated_at"])
     _store_revision(locked, actor, "更正")
     ItemEvent.objects.create(

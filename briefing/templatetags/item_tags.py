@@ -4,7 +4,8 @@ from django import template
 from django.utils.safestring import mark_safe
 
 from briefing import workflow
-from briefing.sanitize import clean_html
+from briefing.hygiene import char_count, length_note
+from briefing.sanitize import clean_html, html_to_text
 
 register = template.Library()
 
@@ -42,3 +43,14 @@ def strftime(value, fmt):
     if not isinstance(value, datetime.datetime):
         return ""
     return value.strftime(fmt)
+
+
+@register.inclusion_tag("includes/char_count.html")
+def char_count_line(body_html, guide=None):
+    """The live 字数 under an editor (item_form.js keeps it current)."""
+    count = char_count(html_to_text(clean_html(body_html or "")))
+    return {
+        "note": length_note(count, guide),
+        "over": bool(guide) and count > guide,
+        "guide": guide,
+    }

@@ -196,7 +196,11 @@ def _helper_action(request, form_class, action, template, context):
 
 def _item_form_view(request, item=None):
     template = "briefing/items/item_form.html"
-    context = {"item": item, "max_bytes": _max_bytes()}
+    context = {
+        "item": item,
+        "max_bytes": _max_bytes(),
+        "length_guide": selectors.length_guide(item),
+    }
     if request.method == "POST":
         context["dropped_files"] = _dropped_files(request)
         action = request.POST.get("action", "save")
@@ -218,6 +222,7 @@ def _item_form_view(request, item=None):
             except WorkflowError as exc:
                 messages.error(request, exc.message)
             else:
+                _report_tidying(request, saved)
                 if action == "submit":
                     messages.success(
                         request,
@@ -235,6 +240,14 @@ def _item_form_view(request, item=None):
         form = ItemForm(initial=initial)
     context["form"] = form
     return render(request, template, context)
+
+
+def _report_tidying(request, saved):
+    """What the paste hygiene did to the text, and what it asks the user to check."""
+    if saved.tidied.summary:
+        messages.info(request, saved.tidied.summary)
+    for warning in saved.tidied.warnings:
+        messages.warning(request, warning)
 
 
 def _dropped_files(request) -> list[str]:
@@ -289,13 +302,17 @@ def item_editor_edit(request, pk):
     ):
         messages.error(request, services.ISSUE_FROZEN)
         return redirect("briefing:item_detail", item.pk)
-    context = {"item": item, "max_bytes": _max_bytes()}
+    context = {
+        "item": item,
+        "max_bytes": _max_bytes(),
+        "length_guide": selectors.length_guide(item),
+    }
     if request.method == "POST":
         form = EditorItemForm(request.POST, request.FILES)
         context["dropped_files"] = _dropped_files(request)
         if form.is_valid():
             try:
-                services.editor_save_item(
+                saved = services.editor_save_item(
                     item,
                     request.user,
                     version=form.cleaned_data["version"],
@@ -310,6 +327,7 @@ def item_editor_edit(request, pk):
             except WorkflowError as exc:
                 messages.error(request, exc.message)
             else:
+                _report_tidying(request, saved)
                 messages.success(request, "修改已保存为新的修订稿。")
                 return redirect("briefing:item_detail", item.pk)
     else:

@@ -3,6 +3,7 @@ again as 更正版 under the same number; the original stays as it was."""
 
 import hashlib
 import io
+import re
 
 import pytest
 from django.test import Client
@@ -182,7 +183,8 @@ def test_changed_items_get_a_revision_and_an_event_unchanged_ones_nothing(fake_p
         action="issue_correction", object_id=str(issue.pk), result="success"
     ).exists()
     # Printed from the corrected text.
-    assert NEW_SENTENCE in fake_pdf.html[-1] and "更正版" in fake_pdf.html[-1]
+    printed_text = re.sub(r"<[^>]*>", "", fake_pdf.html[-1])
+    assert NEW_SENTENCE in printed_text and "更正版" in printed_text
     # Readers hear of it only once the transaction commits (next test).
     assert not Notification.objects.filter(recipient=reader).exists()
 

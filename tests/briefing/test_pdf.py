@@ -302,7 +302,7 @@ def test_item_with_several_paragraphs_runs_headline_in_and_ends_with_unit():
     html = str(item_html(item))
     assert html == (
         '<p><span class="headline">标题&lt;b&gt;</span>\u3000第一段。</p>'
-        '<p>第二段。<span class="unit">（开发区）</span></p>'
+        '<p>第二<span class="unit">段。（开发区）</span></p>'
     )
 
 

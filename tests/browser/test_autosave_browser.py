@@ -135,7 +135,6 @@ def test_text_imported_from_word_is_kept_until_saved(browser_context, tmp_path):
     login(page, clerk.username, factories.PASSWORD)
     page.goto("/items/new/")
     page.get_by_label("标题").fill(TITLE)
-    page.locator("summary", has_text="导入Word").click()
     page.get_by_label("导入Word（.docx）").set_input_files(str(docx))
     page.get_by_role("button", name="导入Word", exact=True).click()
     expect(page.get_by_text("已从 Word 文件导入正文（尚未保存）")).to_be_visible()

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.roles import AUDITOR
+from briefing.hygiene import char_count
 from briefing.models import (
     DistributionList,
     Issue,
@@ -202,6 +203,7 @@ class Command(BaseCommand):
             title=seed_item["headline"],
             body=body,
             search_text=f"{seed_item['headline']}\n{seed_item['body']}",
+            char_count=char_count(seed_item["body"]),
             suggested_section=section,
             status=Item.Status.PUBLISHED,
             submitted_at=issue.signed_at,

@@ -1,5 +1,7 @@
 // Item form helpers (no inline script: the CSP forbids it).
 // - warns before leaving the page with unsaved changes;
+// - text pasted with hard line breaks (from a PDF) is joined into paragraphs
+//   at once, with a button to undo the joining; a live 字数 under the editor;
 // - "预览合并结果" shows, without a round trip, how the pasted text will be
 //   joined into paragraphs (the server does the real joining on "合并硬换行",
 //   with the same rules as briefing.importing.join_hard_breaks);
@@ -61,6 +63,138 @@
     if (current) { paragraphs.push(current); }
     return paragraphs;
   }
+
+  // Text copied from a PDF: every printed line a line of its own. Most lines
+  // (all but the last of the text) are about as long as each other and do not
+  // end a sentence; a paragraph's last line is shorter and does.
+  var SENTENCE_END = "。！？；：”…";
+  function looksHardBroken(text) {
+    var lines = text.split(/\r?\n/).map(function (l) { return l.trim(); })
+      .filter(function (l) { return l.length > 0; });
+    if (lines.length < 3) { return false; }
+    var inner = lines.slice(0, -1);
+    var full = median(inner.map(function (l) { return l.length; }));
+    if (full < 10) { return false; }
+    var even = inner.filter(function (l) {
+      return Math.abs(l.length - full) <= Math.max(2, 0.15 * full);
+    }).length;
+    var open = inner.filter(function (l) {
+      return SENTENCE_END.indexOf(l.slice(-1)) === -1;
+    }).length;
+    return even >= 0.6 * inner.length && open >= 0.6 * inner.length;
+  }
+
+  function escapeHtml(text) {
+    return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  }
+
+  function paragraphsHtml(paragraphs) {
+    return paragraphs.map(function (p) { return "<p>" + escapeHtml(p) + "</p>"; })
+      .join("");
+  }
+
+  // What the editor would have made of the text unjoined: one line, one line.
+  function linesHtml(text) {
+    return paragraphsHtml(text.split(/\r?\n/).map(function (l) { return l.trim(); })
+      .filter(function (l) { return l.length > 0; }));
+  }
+
+  function showPasteNotice(editor, textarea, lines, paragraphs, original) {
+    var old = form.querySelector(".paste-notice");
+    if (old) { old.remove(); }
+    var notice = document.createElement("div");
+    notice.className = "message info paste-notice";
+    notice.setAttribute("role", "status");
+    var text = document.createElement("span");
+    text.textContent = "粘贴的文字每行断开（" + lines + " 行），已合并为 " +
+      paragraphs + " 段。";
+    var undo = document.createElement("button");
+    undo.type = "button";
+    undo.className = "button small";
+    undo.textContent = "撤销合并";
+    notice.appendChild(text);
+    notice.appendChild(undo);
+    var field = textarea.closest(".field") || textarea.parentNode;
+    field.appendChild(notice);
+    undo.addEventListener("click", function () {
+      editor.execute("undo");
+      var fragment = editor.data.toModel(
+        editor.data.htmlProcessor.toView(linesHtml(original)));
+      editor.model.insertContent(fragment);
+      editor.editing.view.focus();
+      text.textContent = "已撤销合并，保留原来的分行。";
+      undo.remove();
+    });
+  }
+
+  // 字数: characters of the text as offices count them (not white space);
+  // the same rule as briefing.hygiene.char_count.
+  function countChars(editor) {
+    var root = editor.model.document.getRoot();
+    var count = 0;
+    Array.prototype.forEach.call(
+      Array.from(editor.model.createRangeIn(root).getItems()),
+      function (node) {
+        if (node.is("$textProxy")) { count += node.data.replace(/\s/g, "").length; }
+      });
+    return count;
+  }
+
+  function showCount(editor, output) {
+    var count = countChars(editor);
+    var guide = parseInt(output.dataset.lengthGuide || "0", 10);
+    var text = "正文 " + count + " 字";
+    if (guide) {
+      text += count > guide
+        ? "（建议不超过 " + guide + " 字，已超出 " + (count - guide) + " 字）"
+        : "（建议不超过 " + guide + " 字）";
+    }
+    output.textContent = text;
+    output.classList.toggle("over", Boolean(guide) && count > guide);
+  }
+
+  function setUpEditor(textarea, editor) {
+    editor.editing.view.document.on("clipboardInput", function (event, data) {
+      if (data.method !== "paste") { return; }
+      var text = data.dataTransfer.getData("text/plain") || "";
+      if (!looksHardBroken(text)) { return; }
+      var paragraphs = joinHardBreaks(text);
+      data.content = editor.data.htmlProcessor.toView(paragraphsHtml(paragraphs));
+      var lines = text.split(/\r?\n/).filter(function (l) { return l.trim(); });
+      window.setTimeout(function () {
+        showPasteNotice(editor, textarea, lines.length, paragraphs.length, text);
+      }, 0);
+    }, { priority: "high" });
+    var output = form.querySelector("[data-char-count]");
+    if (output) {
+      editor.model.document.on("change:data", function () {
+        showCount(editor, output);
+      });
+      showCount(editor, output);
+    }
+  }
+
+  // django-ckeditor-5 keeps one callback per editor: the helpers here share it.
+  var waitingFor = {};
+  function whenEditorReady(textarea, callback) {
+    var ready = window.editors && window.editors[textarea.id];
+    if (ready) { callback(ready); return true; }
+    if (typeof window.ckeditorRegisterCallback !== "function") { return false; }
+    if (!waitingFor[textarea.id]) {
+      waitingFor[textarea.id] = [];
+      window.ckeditorRegisterCallback(textarea.id, function (editor) {
+        waitingFor[textarea.id].forEach(function (fn) { fn(editor); });
+      });
+    }
+    waitingFor[textarea.id].push(callback);
+    return true;
+  }
+
+  Array.prototype.forEach.call(
+    form.querySelectorAll("textarea.django_ckeditor_5"),
+    function (textarea) {
+      whenEditorReady(textarea, function (editor) { setUpEditor(textarea, editor); });
+    });
 
   var previewButton = form.querySelector("[data-merge-preview]");
   var output = form.querySelector("[data-merge-output]");
@@ -255,7 +389,7 @@
     start();
   } else {
     waiting.forEach(function (el) {
-      window.ckeditorRegisterCallback(el.id, function () {
+      whenEditorReady(el, function () {
         waiting = waiting.filter(function (other) { return other !== el; });
         if (!waiting.length) { start(); }
       });
