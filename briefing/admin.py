@@ -56,6 +56,7 @@ class PublicationAdmin(admin.ModelAdmin):
     search_fields = ["name", "office_name"]
     fieldsets = [
         (None, {"fields": ["name", "office_name", "classification", "is_active"]}),
+        ("篇幅", {"fields": ["target_pages", "item_length_guide"]}),
         (
             "期号起点",
             {

@@ -8,6 +8,7 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404
 
 from briefing.models import Issue, IssueDocument, IssueSection, Item, Publication
+from briefing.page_estimate import estimate_pages
 from briefing.print_layout import issue_print_html
 from briefing.services.errors import WorkflowError
 from briefing.uploads import images_for_print
@@ -193,8 +194,9 @@ def distribution_lines(issue) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-def print_context(issue, *, number_label=None, is_correction=False):
-    """The print template's ``issue`` and ``sections`` built from an Issue.
+def print_context(issue, *, number_label=None, is_correction=False, sections=None):
+    """The print template's ``issue`` and ``sections`` built from an Issue
+    (``sections``: its ``issue_sections`` when already read).
 
     Sections without items are left out of print.
     """
@@ -209,7 +211,7 @@ def print_context(issue, *, number_label=None, is_correction=False):
         copies=issue.copies,
         is_correction=is_correction,
     )
-    sections = [
+    printed_sections = [
         SimpleNamespace(
             name=issue_section.section.name,
             items=[
@@ -221,10 +223,49 @@ def print_context(issue, *, number_label=None, is_correction=False):
                 for item in issue_section.placed_items
             ],
         )
-        for issue_section in issue_sections(issue)
+        for issue_section in (issue_sections(issue) if sections is None else sections)
         if issue_section.placed_items
     ]
-    return printed, sections
+    return printed, printed_sections
+
+
+@dataclass
+class IssueLength:
+    """字数 and estimated printed pages of an issue, against the publication's
+    settings."""
+
+    chars: int
+    pages: int
+    target_pages: int | None
+    length_guide: int | None
+
+    @property
+    def over_target(self) -> bool:
+        return bool(self.target_pages) and self.pages > self.target_pages
+
+
+def issue_length(issue, sections) -> IssueLength:
+    """The issue's 字数 and printed pages (estimated on the layout grid).
+
+    ``sections`` are those of ``issue_sections(issue)``; each gets ``chars``,
+    and each placed item ``over_by``: how many characters its body has over the
+    publication's 每篇字数上限 (0 when none).
+    """
+    publication = issue.publication
+    guide = publication.item_length_guide
+    for issue_section in sections:
+        issue_section.chars = sum(
+            item.char_count for item in issue_section.placed_items
+        )
+        for item in issue_section.placed_items:
+            item.over_by = max(0, item.char_count - guide) if guide else 0
+    estimate = estimate_pages(*print_context(issue, sections=sections))
+    return IssueLength(
+        chars=sum(issue_section.chars for issue_section in sections),
+        pages=estimate.pages,
+        target_pages=publication.target_pages,
+        length_guide=guide,
+    )
 
 
 def issue_html(issue, *, number_label=None, is_correction=False, preview=False):

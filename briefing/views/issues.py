@@ -115,6 +115,7 @@ def _render_detail(
         "issue": issue,
         "sections": sections,
         "item_count": sum(len(s.placed_items) for s in sections),
+        "length": selectors.issue_length(issue, sections),
         "expected_number": selectors.expected_number_label(issue),
         "distribution_lines": selectors.distribution_lines(issue),
         "date_label": selectors.date_label(issue.issue_date),

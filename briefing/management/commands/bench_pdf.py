@@ -51,6 +51,25 @@ def summary(times: list[float]) -> str:
     )
 
 
+def long_issue_context(pages: int):
+    """The print context of a seed-made issue of about ``pages`` pages.
+
+    Lays out (no PDF, so no font copies) with a guess, then scales the item
+    count to the page count.
+    """
+    from weasyprint import HTML
+
+    items = max(1, pages * 2)
+    for _attempt in range(3):
+        context = seed_print_context(long_seed(items))
+        got = len(HTML(string=issue_print_html(*context)).render().pages)
+        gc.collect()  # as render_pdf does, so the layout is not counted below
+        if got == pages:
+            break
+        items = max(1, round(items * pages / got))
+    return context
+
+
 class Command(BaseCommand):
     help = "测量简报 PDF 的生成速度与内存（样例期和长期），可与 Chromium 对比。"
     # A diagnostic: it must run even where other checks fail (no database yet).
@@ -88,19 +107,7 @@ class Command(BaseCommand):
                 self.time_chromium(label, html, runs, chromium_path)
 
     def long_issue_html(self, pages: int) -> str:
-        # Lay out (no PDF, so no font copies) with a guess, then scale the item
-        # count to the page count.
-        from weasyprint import HTML
-
-        items = max(1, pages * 2)
-        for _attempt in range(3):
-            html = issue_print_html(*seed_print_context(long_seed(items)))
-            got = len(HTML(string=html).render().pages)
-            gc.collect()  # as render_pdf does, so the layout is not counted below
-            if got == pages:
-                break
-            items = max(1, round(items * pages / got))
-        return html
+        return issue_print_html(*long_issue_context(pages))
 
     def time_weasyprint(self, html: str, runs: int) -> tuple[list[float], bytes, float]:
         times = []
