@@ -444,3 +444,24 @@ class IssueDocument(models.Model):
     def __str__(self):
         label = "更正版" if self.is_correction else "原版"
         return f"{self.issue} · {label}"
+
+
+class ItemBandKey(models.Model):
+    """One band key of an item's text, for finding near-duplicates
+    (briefing.duplicates); kept by the services with the text."""
+
+    item = models.ForeignKey(
+        Item, on_delete=models.CASCADE, related_name="+", verbose_name="稿件"
+    )
+    key = models.BigIntegerField("键")
+
+    class Meta:
+        verbose_name = "查重键"
+        verbose_name_plural = "查重键"
+        indexes = [models.Index(fields=["key"])]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "key"], name="item_band_key_once")
+        ]
+
+    def __str__(self):
+        return f"{self.item_id}:{self.key}"

@@ -1,8 +1,21 @@
 """Read queries on items: what a user may see, the inbox, counts, timelines."""
 
-from django.db.models import Count, Min, OuterRef, Subquery, prefetch_related_objects
+import datetime
+from dataclasses import dataclass
 
-from briefing.models import Issue, Item, ItemEvent, ItemRevision, Publication, Section
+from django.db.models import Count, Min, OuterRef, Subquery, prefetch_related_objects
+from django.utils import timezone
+
+from briefing import duplicates
+from briefing.models import (
+    Issue,
+    Item,
+    ItemBandKey,
+    ItemEvent,
+    ItemRevision,
+    Publication,
+    Section,
+)
 from briefing.permissions import visible_items_q
 from core import roles
 from departments.models import Department
@@ -183,3 +196,57 @@ def length_guide(item=None) -> int | None:
     return Publication.objects.filter(is_active=True).aggregate(
         n=Min("item_length_guide")
     )["n"]
+
+
+DUPLICATE_WINDOW = datetime.timedelta(days=365)
+DUPLICATE_CANDIDATES = 50
+
+
+@dataclass
+class Suspect:
+    item: Item
+    similarity: float
+
+    @property
+    def percent(self) -> int:
+        return round(self.similarity * 100)
+
+
+def suspected_duplicates(user, item, *, limit=3) -> list[Suspect]:
+    """Items of the last 12 months (any unit, any status ``user`` may see) whose
+    text is a copy or near copy of ``item``'s, most similar first."""
+    return duplicates_of_text(
+        visible_items(user).exclude(pk=item.pk),
+        duplicates.body_text(item.search_text),
+        limit=limit,
+    )
+
+
+def duplicates_of_text(
+    items, text, *, limit=3, threshold=duplicates.THRESHOLD
+) -> list[Suspect]:
+    """Those of ``items`` whose body text is at least ``threshold`` similar to
+    ``text``: candidates by shared band keys, then compared."""
+    mine = duplicates.shingles(text)
+    keys = duplicates.band_keys(mine)
+    if not keys:
+        return []
+    candidates = list(
+        ItemBandKey.objects.filter(key__in=keys)
+        .values("item_id")
+        .annotate(shared=Count("id"))
+        .order_by("-shared")
+        .values_list("item_id", flat=True)[:DUPLICATE_CANDIDATES]
+    )
+    since = timezone.now() - DUPLICATE_WINDOW
+    found = []
+    for other in items.filter(pk__in=candidates, created_at__gte=since).select_related(
+        "department", "issue__publication"
+    ):
+        score = duplicates.similarity(
+            mine, duplicates.shingles(duplicates.body_text(other.search_text))
+        )
+        if score >= threshold:
+            found.append(Suspect(other, score))
+    found.sort(key=lambda suspect: (-suspect.similarity, -suspect.item.pk))
+    return found[:limit]

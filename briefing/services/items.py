@@ -17,11 +17,13 @@ from django.utils import timezone
 
 from audit.services import record_event
 from briefing import workflow
+from briefing.duplicates import band_keys, body_text, shingles
 from briefing.hygiene import Tidied, UnitNames, char_count, tidy_body
 from briefing.models import (
     Attachment,
     Issue,
     Item,
+    ItemBandKey,
     ItemEvent,
     ItemRevision,
 )
@@ -175,6 +177,13 @@ def _text_fields(title, body, department) -> tuple[dict, Tidied]:
     return fields, tidied
 
 
+def index_for_duplicates(item) -> None:
+    """Replace the item's band keys (briefing.duplicates) after its text changed."""
+    keys = set(band_keys(shingles(body_text(item.search_text))))
+    ItemBandKey.objects.filter(item=item).delete()
+    ItemBandKey.objects.bulk_create(ItemBandKey(item=item, key=key) for key in keys)
+
+
 # --- clerk: write, submit, withdraw -------------------------------------------
 
 
@@ -205,6 +214,7 @@ def create_item(
         status=S.DRAFT,
     )
     _event(item, actor, "create", "")
+    index_for_duplicates(item)
     item.tidied = tidied
     return item
 
@@ -247,6 +257,7 @@ def update_item(
         )
     locked.refresh_from_db()
     record_event(actor=actor, action="item.edit", obj=locked)
+    index_for_duplicates(locked)
     locked.tidied = tidied
     return locked
 
@@ -448,6 +459,7 @@ def editor_save_item(item, actor, *, version, title, body, note="", files=()) ->
         comment=note.strip(),
     )
     record_event(actor=actor, action="item.editor_save", obj=locked)
+    index_for_duplicates(locked)
     for uploaded in files:
         add_attachment(locked, actor, uploaded)
     locked.tidied = tidied
@@ -643,6 +655,7 @@ def correct_item_text(item, actor, *, title, body, reason) -> bool:
     locked.save(update_fields=[*text_fields, "version", "updated_at"])
     locked.refresh_from_db(fields=["version", "updated_at"])
     _store_revision(locked, actor, "更正")
+    index_for_duplicates(locked)
     ItemEvent.objects.create(
         item=locked,
         actor=actor,

@@ -383,6 +383,10 @@ def _render_item(request, item, *, bound=None, unsent=None, status=200):
         "approve_form": bound.get("approve") or ApproveForm(initial=initial),
         "version_form": VersionForm(initial=initial),
         "unsent": unsent,
+        # 疑似重复: for the editors, who decide (a clerk sees no other unit).
+        "duplicates": selectors.suspected_duplicates(request.user, item)
+        if roles.sees_every_unit(request.user)
+        else [],
     }
     if item.status == Item.Status.PUBLISHED and item.issue_id:
         context["may_correct"] = issue_services.may_correct(request.user)

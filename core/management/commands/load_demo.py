@@ -23,6 +23,7 @@ from briefing.models import (
     Section,
 )
 from briefing.seed import load_seed
+from briefing.services.items import index_for_duplicates
 from commissions.demo import load_commission_demo
 from core import roles
 from departments.models import Department, Membership
@@ -211,6 +212,7 @@ class Command(BaseCommand):
             section=section,
             position=position,
         )
+        index_for_duplicates(item)  # a resubmitted copy is 疑似重复
         ItemRevision.objects.create(
             item=item,
             number=1,
