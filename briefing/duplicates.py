@@ -8,7 +8,11 @@ hashes to one key, stored in ``ItemBandKey``. Two texts whose shingle sets have
 Jaccard similarity J share at least one key with probability 1 - (1 - J⁴)³²:
 0.56 at J = 0.4, 0.88 at J = 0.5, 0.99 at J = 0.6, 0.03 at J = 0.2. Candidates
 sharing a key are then compared exactly (``similarity``), which decides.
-Measured by ``python manage.py bench_duplicates``.
+Measured by ``python manage.py bench_duplicates``: PostgreSQL, 100 000 items,
+2 000 edited copies and 2 000 unrelated items on the same topics: recall 1.000,
+precision 0.996 at the shipped threshold; p50 47 ms, p95 140 ms on the shared
+2-core machine under load (load average 6–9), so the 50 ms p95 target is not
+shown yet.
 """
 
 import hashlib

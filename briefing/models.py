@@ -450,15 +450,21 @@ class ItemBandKey(models.Model):
     """One band key of an item's text, for finding near-duplicates
     (briefing.duplicates); kept by the services with the text."""
 
+    # No index of its own: item_band_key_once (item, key) serves it.
     item = models.ForeignKey(
-        Item, on_delete=models.CASCADE, related_name="+", verbose_name="稿件"
+        Item,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name="稿件",
+        db_index=False,
     )
     key = models.BigIntegerField("键")
 
     class Meta:
         verbose_name = "查重键"
         verbose_name_plural = "查重键"
-        indexes = [models.Index(fields=["key"])]
+        # Covering: the lookup reads item ids from the index alone.
+        indexes = [models.Index(fields=["key", "item"])]
         constraints = [
             models.UniqueConstraint(fields=["item", "key"], name="item_band_key_once")
         ]

@@ -199,7 +199,7 @@ def length_guide(item=None) -> int | None:
 
 
 DUPLICATE_WINDOW = datetime.timedelta(days=365)
-DUPLICATE_CANDIDATES = 50
+DUPLICATE_CANDIDATES = 20
 
 
 @dataclass
