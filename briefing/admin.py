@@ -55,8 +55,15 @@ class PublicationAdmin(admin.ModelAdmin):
     list_filter = ["is_active"]
     search_fields = ["name", "office_name"]
     fieldsets = [
-        (None, {"fields": ["name", "office_name", "classification", "is_active"]}),
+        (None, {"fields": ["name", "office_name", "is_active"]}),
         ("篇幅", {"fields": ["target_pages", "item_length_guide"]}),
+        (
+            "密级",
+            {
+                "fields": ["default_classification", "default_secrecy_years"],
+                "description": "新建的每一期默认如此标注；报头左上角只印一种标注。",
+            },
+        ),
         (
             "期号起点",
             {

@@ -66,6 +66,7 @@ class DirFont:
     families: tuple[str, ...]
     weight: int
     italic: bool
+    index: int = 0  # the face's number in a .ttc collection
 
 
 def role_label(role: str) -> str:
@@ -127,7 +128,7 @@ def _read_font_file(path: Path, _mtime_ns: int, _size: int) -> tuple[DirFont, ..
     except (OSError, TTLibError):
         return ()
     faces = []
-    for font in fonts:
+    for index, font in enumerate(fonts):
         cmap = font.getBestCmap() or {}
         if not all(code in cmap for code in _CJK_PROBE):
             continue
@@ -147,7 +148,7 @@ def _read_font_file(path: Path, _mtime_ns: int, _size: int) -> tuple[DirFont, ..
         os2 = font["OS/2"] if "OS/2" in font else None
         weight = os2.usWeightClass if os2 else 400
         italic = bool(os2.fsSelection & 1) if os2 else False
-        faces.append(DirFont(path, tuple(families), weight, italic))
+        faces.append(DirFont(path, tuple(families), weight, italic, index))
     return tuple(faces)
 
 

@@ -48,6 +48,64 @@ class TimelineEvent(models.Model):
         ordering = ["created_at", "id"]
 
 
+class Classification(models.TextChoices):
+    """The marking at the top left of the masthead (GB/T 9704: 密级和保密期限)."""
+
+    NONE = "none", "不标注"
+    INTERNAL = "internal", "内部资料　注意保存"
+    SECRET = "secret", "秘密"
+    CONFIDENTIAL = "confidential", "机密"
+
+
+# The longest 保密期限 a 密级 may have, in years (保守国家秘密法 第十五条).
+MAX_SECRECY_YEARS = {Classification.SECRET: 10, Classification.CONFIDENTIAL: 20}
+
+
+def classification_constraint(prefix: str, name: str) -> models.CheckConstraint:
+    """A 密级 has a 保密期限 within its limit; no other marking has one."""
+    field, years = f"{prefix}classification", f"{prefix}secrecy_years"
+    allowed = Q(
+        **{f"{field}__in": [Classification.NONE, Classification.INTERNAL]},
+        **{f"{years}__isnull": True},
+    )
+    for level, limit in MAX_SECRECY_YEARS.items():
+        allowed |= Q(
+            **{field: level, f"{years}__gte": 1, f"{years}__lte": limit},
+        )
+    return models.CheckConstraint(
+        condition=allowed,
+        name=name,
+        violation_error_message=(
+            "密级与保密期限不相符：秘密须写 1–10 年、机密须写 1–20 年的保密期限；"
+            "不标注或“内部资料　注意保存”不写保密期限。"
+        ),
+    )
+
+
+def classification_error(classification, secrecy_years) -> str:
+    """Why a 密级 and 保密期限 cannot go together, or '' when they can."""
+    if classification not in Classification.values:
+        return "请从列表中选择密级。"
+    limit = MAX_SECRECY_YEARS.get(classification)
+    label = Classification(classification).label
+    if limit is None:
+        if secrecy_years is not None:
+            return f"“{label}”不标保密期限，请清空保密期限。"
+        return ""
+    if secrecy_years is None or not 1 <= secrecy_years <= limit:
+        return f"{label}须写保密期限：1 至 {limit} 年（印作“{label}★1年”）。"
+    return ""
+
+
+def marking(classification: str, secrecy_years: int | None) -> str:
+    """The one marking printed in the masthead: 秘密★1年, 内部资料　注意保存, or ''."""
+    if classification in MAX_SECRECY_YEARS:
+        return f"{Classification(classification).label}★{secrecy_years}年"
+    if classification == Classification.INTERNAL:
+        return Classification.INTERNAL.label
+    return ""
+
+
 class Publication(models.Model):
     """A briefing series with its own numbering (工作简报; a 增刊 is another one)."""
 
@@ -55,8 +113,18 @@ class Publication(models.Model):
     office_name = models.CharField(
         "编印单位", max_length=100, help_text="印在报头左侧，如“延津县人民政府办公室”。"
     )
-    classification = models.CharField(
-        "密级/标注", max_length=50, blank=True, help_text="如需标注密级，填在此处。"
+    default_classification = models.CharField(
+        "默认密级/标注",
+        max_length=20,
+        choices=Classification.choices,
+        default=Classification.INTERNAL,
+        help_text="新建的每一期默认如此标注，编辑可在组版页逐期修改。",
+    )
+    default_secrecy_years = models.PositiveSmallIntegerField(
+        "默认保密期限（年）",
+        null=True,
+        blank=True,
+        help_text="仅秘密（至多 10 年）、机密（至多 20 年）填写，印作“秘密★1年”。",
     )
     is_active = models.BooleanField("启用", default=True)
     # The numbering counter: locked with select_for_update at sign-off.
@@ -84,6 +152,9 @@ class Publication(models.Model):
         verbose_name = "刊物"
         verbose_name_plural = "刊物"
         ordering = ["id"]
+        constraints = [
+            classification_constraint("default_", "publication_classification_valid")
+        ]
 
     def __str__(self):
         return self.name
@@ -160,6 +231,17 @@ class Issue(models.Model):
     # Frozen copy of the printed lines, taken at sign-off.
     distribution_text = models.TextField("印发范围（定稿）", blank=True)
     copies = models.PositiveIntegerField("印数", default=60)
+    classification = models.CharField(
+        "密级/标注",
+        max_length=20,
+        choices=Classification.choices,
+        default=Classification.INTERNAL,
+    )
+    secrecy_years = models.PositiveSmallIntegerField(
+        "保密期限（年）", null=True, blank=True
+    )
+    # The copy-number (份号) counter: locked with select_for_update per download.
+    last_copy_number = models.PositiveIntegerField("已发份号", default=0)
     created_by = models.ForeignKey(
         User, on_delete=models.PROTECT, related_name="+", verbose_name="创建人"
     )
@@ -196,6 +278,7 @@ class Issue(models.Model):
                 condition=Q(total_number__isnull=False),
                 name="issue_total_number_unique",
             ),
+            classification_constraint("", "issue_classification_valid"),
         ]
 
     def __str__(self):
@@ -206,6 +289,15 @@ class Issue(models.Model):
     @property
     def number_label(self) -> str:
         return f"第{self.number}期（总第{self.total_number}期）"
+
+    @property
+    def marking(self) -> str:
+        return marking(self.classification, self.secrecy_years)
+
+    @property
+    def is_classified(self) -> bool:
+        """秘密 or 机密: every copy carries its 份号 in the masthead."""
+        return self.classification in MAX_SECRECY_YEARS
 
 
 class IssueSection(models.Model):
@@ -471,3 +563,34 @@ class ItemBandKey(models.Model):
 
     def __str__(self):
         return f"{self.item_id}:{self.key}"
+
+
+class IssueCopy(models.Model):
+    """One downloaded copy of an issue's PDF, numbered (份号) per issue."""
+
+    issue = models.ForeignKey(
+        Issue, on_delete=models.PROTECT, related_name="copies_given", verbose_name="期"
+    )
+    document = models.ForeignKey(
+        IssueDocument, on_delete=models.PROTECT, related_name="+", verbose_name="文件"
+    )
+    number = models.PositiveIntegerField("份号")
+    recipient = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name="下载人"
+    )
+    # False: the unmarked original, which editors and signers may take.
+    is_marked = models.BooleanField("加标记", default=True)
+    created_at = models.DateTimeField("下载时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "下载份"
+        verbose_name_plural = "下载份"
+        ordering = ["issue", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issue", "number"], name="issue_copy_number_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.issue} · 第{self.number:06d}份"

@@ -113,6 +113,13 @@ def role_label(user) -> str:
     return "超级管理员" if user.is_superuser else "用户"
 
 
+def unit_label(user) -> str:
+    """The unit a user's marked copies name: their unit's full name, else their
+    role (a leader belongs to no reporting unit)."""
+    m = membership(user)
+    return m.department.name if m is not None else role_label(user)
+
+
 def ensure_role_groups(**kwargs):
     """Create the role groups with their permissions; safe to run again.
 

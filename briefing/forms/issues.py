@@ -4,7 +4,13 @@ from django import forms
 from django.utils import timezone
 from django_ckeditor_5.widgets import CKEditor5Widget
 
-from briefing.models import DistributionList, Publication, Section
+from briefing.models import (
+    Classification,
+    DistributionList,
+    Publication,
+    Section,
+    classification_error,
+)
 from briefing.services.issues import DEFAULT_SIGN_OFF_OPINION
 from core.widgets import limited_text_field
 
@@ -51,7 +57,28 @@ class IssueSettingsForm(forms.Form):
         required=False,
     )
     copies = forms.IntegerField(label="印数（共印×份）", min_value=1)
+    classification = forms.ChoiceField(
+        label="密级/标注",
+        choices=Classification.choices,
+        help_text="印在报头左上角，只印一种。秘密、机密的每份下载都编份号。",
+    )
+    secrecy_years = forms.IntegerField(
+        label="保密期限（年）",
+        required=False,
+        min_value=1,
+        help_text="秘密（1–10 年）、机密（1–20 年）必填，印作“秘密★1年”；其他留空。",
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def clean(self):
+        cleaned = super().clean()
+        if "classification" in cleaned and "secrecy_years" in cleaned:
+            error = classification_error(
+                cleaned["classification"], cleaned["secrecy_years"]
+            )
+            if error:
+                self.add_error("secrecy_years", error)
+        return cleaned
 
     @classmethod
     def for_issue(cls, issue, data=None):
@@ -61,6 +88,8 @@ class IssueSettingsForm(forms.Form):
                 "issue_date": issue.issue_date,
                 "distribution_list": issue.distribution_list_id,
                 "copies": issue.copies,
+                "classification": issue.classification,
+                "secrecy_years": issue.secrecy_years,
                 "version": issue.version,
             },
         )

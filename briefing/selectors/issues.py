@@ -6,6 +6,7 @@ from types import SimpleNamespace
 from django.contrib.auth import get_user_model
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404
+from django.utils import timezone
 
 from briefing.models import Issue, IssueDocument, IssueSection, Item, Publication
 from briefing.page_estimate import estimate_pages
@@ -28,15 +29,6 @@ ACTION_LABELS = {
     "sign_off": "签发",
     "correction": "发布更正版",
 }
-
-# The mark on previews; position:fixed repeats it on every page in WeasyPrint.
-PREVIEW_STYLE = (
-    "<style>.preview-mark{position:fixed;top:0;right:0;color:#e60012;"
-    "background:#fff;font-size:14pt;border:1px solid #e60012;padding:0 2mm;"
-    "white-space:nowrap;}"
-    "@media print{.preview-mark{top:-20mm;}}</style>"
-)
-PREVIEW_MARK = '<div class="preview-mark">预览（未签发）</div>'
 
 
 def can_see_all_issues(user) -> bool:
@@ -194,11 +186,14 @@ def distribution_lines(issue) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-def print_context(issue, *, number_label=None, is_correction=False, sections=None):
+def print_context(
+    issue, *, number_label=None, is_correction=False, preview=False, sections=None
+):
     """The print template's ``issue`` and ``sections`` built from an Issue
     (``sections``: its ``issue_sections`` when already read).
 
-    Sections without items are left out of print.
+    Sections without items are left out of print. A preview carries the
+    diagonal 预览 mark, which changes nothing else on the page.
     """
     publication = issue.publication
     printed = SimpleNamespace(
@@ -206,7 +201,9 @@ def print_context(issue, *, number_label=None, is_correction=False, sections=Non
         office_name=publication.office_name,
         number_label=number_label or expected_number_label(issue),
         date_label=date_label(issue.issue_date),
-        classification=publication.classification,
+        marking=issue.marking,
+        numbered=issue.is_classified,
+        preview=preview,
         distribution_lines=distribution_lines(issue),
         copies=issue.copies,
         is_correction=is_correction,
@@ -271,13 +268,17 @@ def issue_length(issue, sections) -> IssueLength:
 def issue_html(issue, *, number_label=None, is_correction=False, preview=False):
     """The complete print HTML of the issue; a preview carries a 预览 mark."""
     printed, sections = print_context(
-        issue, number_label=number_label, is_correction=is_correction
+        issue, number_label=number_label, is_correction=is_correction, preview=preview
     )
-    html = issue_print_html(printed, sections)
-    if preview:
-        html = html.replace("</head>", PREVIEW_STYLE + "</head>", 1)
-        html = html.replace("<body>", "<body>" + PREVIEW_MARK, 1)
-    return html
+    return issue_print_html(printed, sections)
+
+
+def reader_mark(user, when) -> tuple[str, str]:
+    """Who and when, as a reader's copies and reading page are marked:
+    ("陈副县长　领导", "2026-12-07 08:15"), the time in the site's zone."""
+    name = user.get_full_name() or user.get_username()
+    local = timezone.localtime(when)
+    return f"{name}　{roles.unit_label(user)}", f"{local:%Y-%m-%d %H:%M}"
 
 
 def with_headlines(issues) -> list[Issue]:

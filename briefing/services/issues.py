@@ -17,16 +17,19 @@ from audit.models import AuditEvent
 from audit.services import record_event
 from briefing.models import (
     Issue,
+    IssueCopy,
     IssueDocument,
     IssueEvent,
     IssueSection,
     Item,
     Publication,
     Section,
+    classification_error,
 )
 from briefing.pdf import PdfRenderError, render_pdf
 from briefing.selectors import issues as selectors
 from briefing.services.items import correct_item_text, publish_items_of_issue
+from briefing.stamp import StampError, stamp_pdf
 from briefing.uploads import save_pdf
 from core import roles
 from notifications.services import notify
@@ -47,12 +50,16 @@ FROZEN_MESSAGE = (
 PENDING_MESSAGE = "本期已提交签发，等待签发人处理；如需修改，请签发人退回。"
 
 
-class DocumentIntegrityError(Exception):
-    """A stored PDF no longer matches its SHA-256 (or is gone)."""
+class DocumentError(Exception):
+    """A stored PDF cannot be given out; the message is fit to show."""
 
     def __init__(self, message: str):
         super().__init__(message)
         self.message = message
+
+
+class DocumentIntegrityError(DocumentError):
+    """A stored PDF no longer matches its SHA-256 (or is gone)."""
 
 
 # -- helpers -------------------------------------------------------------------
@@ -175,6 +182,8 @@ def create_issue(
             issue_date=issue_date,
             distribution_list=distribution_list,
             copies=copies,
+            classification=publication.default_classification,
+            secrecy_years=publication.default_secrecy_years,
             created_by=actor,
         )
         _event(issue, actor, "create", to_status=S.DRAFT)
@@ -182,16 +191,31 @@ def create_issue(
 
 
 def update_issue(
-    issue, actor, *, issue_date, distribution_list, copies, version
+    issue,
+    actor,
+    *,
+    issue_date,
+    distribution_list,
+    copies,
+    version,
+    classification=None,
+    secrecy_years=None,
 ) -> Issue:
-    """Change the date, the distribution list and the copies.
+    """Change the date, the distribution list, the copies and the 密级.
 
     Only editors, only while 组稿中; ``version`` is the one the form was loaded
-    with (someone else's save in between raises StaleVersionError).
+    with (someone else's save in between raises StaleVersionError). Without
+    ``classification`` the 密级 stays as it is; a 密级 that contradicts its
+    保密期限 raises WorkflowError (the database refuses it too).
     """
     _require_editor(actor)
     if copies is None or copies < 1:
         raise WorkflowError("印数至少为 1 份。")
+    if classification is None:
+        classification, secrecy_years = issue.classification, issue.secrecy_years
+    marking_error = classification_error(classification, secrecy_years)
+    if marking_error:
+        raise WorkflowError(marking_error)
     with transaction.atomic():
         locked = _lock(issue)
         _check_composable(locked)
@@ -199,6 +223,8 @@ def update_issue(
             issue_date=issue_date,
             distribution_list=distribution_list,
             copies=copies,
+            classification=classification,
+            secrecy_years=secrecy_years,
             version=F("version") + 1,
         )
         if not changed:
@@ -209,6 +235,7 @@ def update_issue(
         parts = [f"印发日期 {issue_date:%Y-%m-%d}", f"印数 {copies} 份"]
         if distribution_list:
             parts.insert(1, f"分发范围 {distribution_list.name}")
+        parts.append(f"密级 {locked.marking or '不标注'}")
         _event(locked, actor, "update", comment="；".join(parts))
     return locked
 
@@ -709,6 +736,12 @@ def read_verified_document(document, actor) -> bytes:
     Records the download; a missing or altered file raises
     DocumentIntegrityError and records a failed audit event instead.
     """
+    data = _verified_bytes(document, actor)
+    record_event(actor=actor, action="pdf_download", obj=document)
+    return data
+
+
+def _verified_bytes(document, actor) -> bytes:
     try:
         with document.file.open("rb") as handle:
             data = handle.read()
@@ -727,8 +760,81 @@ def read_verified_document(document, actor) -> bytes:
             "这份 PDF 未通过完整性校验（文件与签发时保存的 SHA-256 不一致或已缺失），"
             "为防止传播被改动的文件，系统拒绝提供下载。已记录此事件，请联系管理员。"
         )
-    record_event(actor=actor, action="pdf_download", obj=document)
     return data
+
+
+class DownloadedCopy(NamedTuple):
+    """A numbered copy (份号 ``number``) as given to one user."""
+
+    data: bytes
+    number: int
+    is_marked: bool
+
+
+def may_take_original(user) -> bool:
+    """Editors and signers download the unmarked original; everyone else a
+    copy marked for them."""
+    return roles.is_editor(user) or roles.is_signer(user)
+
+
+def copy_number_label(number: int) -> str:
+    """GB/T 9704's 份号: six Arabic digits."""
+    return f"{number:06d}"
+
+
+def download_copy(document, actor) -> DownloadedCopy:
+    """Give ``actor`` a numbered copy of an issue's stored PDF.
+
+    The SHA-256 check runs first (an altered or missing file raises
+    DocumentIntegrityError, recorded). The issue row is the copy counter,
+    locked so numbers stay unique under concurrent downloads. Editors and
+    signers get the original bytes; everyone else gets them with a diagonal
+    watermark on every page (name, unit, time, copy number) and, for a
+    classified issue, the 份号 in the masthead. The copy and its audit event are
+    written in the same transaction: a copy that cannot be marked uses no
+    number. The stored file and its hash are never touched.
+    """
+    original = _verified_bytes(document, actor)
+    marked = not may_take_original(actor)
+    try:
+        with transaction.atomic():
+            issue = Issue.objects.select_for_update().get(pk=document.issue_id)
+            number = issue.last_copy_number + 1
+            # An UPDATE, not save(): a saved Issue would renew cached pages.
+            Issue.objects.filter(pk=issue.pk).update(last_copy_number=number)
+            data = original
+            if marked:
+                who, when = selectors.reader_mark(actor, timezone.now())
+                label = copy_number_label(number)
+                data = stamp_pdf(
+                    original,
+                    [who, f"{when}　第{label}份"],
+                    copy_number=label if issue.is_classified else "",
+                )
+            IssueCopy.objects.create(
+                issue=issue,
+                document=document,
+                number=number,
+                recipient=actor,
+                is_marked=marked,
+            )
+            kind = "加标记" if marked else "原版（未加标记）"
+            record_event(
+                actor=actor,
+                action="pdf_download",
+                obj=document,
+                reason=f"第{copy_number_label(number)}份，{kind}",
+            )
+    except StampError as exc:
+        record_event(
+            actor=actor,
+            action="pdf_download",
+            obj=document,
+            result=AuditEvent.Result.FAILURE,
+            reason=str(exc),
+        )
+        raise DocumentError(str(exc)) from exc
+    return DownloadedCopy(data, number, marked)
 
 
 def document_filename(document) -> str:

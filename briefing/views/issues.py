@@ -458,19 +458,27 @@ def issue_correct(request, pk):
 
 
 def verified_pdf_response(request, document):
-    """The stored PDF after its SHA-256 check (``?inline=1`` to read it in the
-    browser), or the error page with status 500: never the altered file."""
+    """The user's numbered copy of the stored PDF, after its SHA-256 check
+    (``?inline=1`` to read it in the browser), or the error page with status
+    500: never the altered file."""
     try:
-        data = services.read_verified_document(document, request.user)
-    except services.DocumentIntegrityError as exc:
+        copy = services.download_copy(document, request.user)
+    except services.DocumentError as exc:
         return render(
             request,
             "briefing/issues/document_error.html",
-            {"issue": document.issue, "document": document, "message": exc.message},
+            {
+                "issue": document.issue,
+                "document": document,
+                "message": exc.message,
+                "title": "文件校验失败"
+                if isinstance(exc, services.DocumentIntegrityError)
+                else "无法提供下载",
+            },
             status=500,
         )
     return FileResponse(
-        io.BytesIO(data),
+        io.BytesIO(copy.data),
         as_attachment=request.GET.get("inline") != "1",
         filename=services.document_filename(document),
         content_type="application/pdf",

@@ -1,6 +1,9 @@
 """Test data for issues: an issue with adopted items placed in its sections."""
 
+import io
+
 from django.db.models import Max
+from pypdf import PdfWriter
 
 from briefing.models import Issue, IssueSection, Item
 from tests import factories
@@ -60,7 +63,18 @@ class FakeRenderer:
 
     def __call__(self, html, base_url=None):
         self.html.append(html)
-        return b"%PDF-1.7\n% fake\n" + str(len(self.html)).encode()
+        return blank_pdf(f"fake {len(self.html)}")
+
+
+def blank_pdf(title: str) -> bytes:
+    """A one-page A4 PDF, different for each ``title``: a reader's copy of it
+    can be marked like a real one."""
+    writer = PdfWriter()
+    writer.add_blank_page(595.28, 841.89)
+    writer.add_metadata({"/Title": title})
+    output = io.BytesIO()
+    writer.write(output)
+    return output.getvalue()
 
 
 def recipient_reader(issue):

@@ -341,7 +341,7 @@ def test_admin_sets_starting_numbers_in_the_admin_and_sign_off_continues(fake_pd
         {
             "name": publication.name,
             "office_name": publication.office_name,
-            "classification": "",
+            "default_classification": "internal",
             "is_active": "on",
             "number_year": "2026",
             "last_number": "11",

@@ -158,6 +158,7 @@ def test_settings_form_keeps_what_was_typed_on_a_stale_version(people):
         "issue_date": "2026-12-02",
         "distribution_list": issue.distribution_list_id,
         "copies": "77",
+        "classification": "internal",
         "version": issue.version,
     }
     assert client.post(url, data).status_code == 302
@@ -269,7 +270,9 @@ def test_pdf_preview_renders_on_the_fly(people):
     assert response["Content-Type"] == "application/pdf"
     with pdfplumber.open(io.BytesIO(response.content)) as pdf:
         text = pdf.pages[0].extract_text()
-    assert "第1期（总第1期）" in text and "预览" in text
+        # Drawn first, behind the text; diagonal, so read in drawing order.
+        drawn = "".join(char["text"] for char in pdf.pages[0].chars)
+    assert "第1期（总第1期）" in text and drawn.startswith("预览（未签发）")
     assert not issue.documents.exists()
 
 
@@ -311,19 +314,19 @@ def test_editor_cannot_sign_through_the_page(people, fake_pdf):
 
 
 @pytest.mark.django_db
-def test_download_serves_the_stored_file_under_a_chinese_name(people, issued):
+def test_editor_downloads_the_stored_file_under_a_chinese_name(people, issued):
     document = issued.documents.get()
     url = reverse("briefing:issue_document_download", args=[issued.pk, document.pk])
-    response = client_for(people["reader"]).get(url)
+    response = client_for(people["editor"]).get(url)
     assert response.status_code == 200
     body = b"".join(response.streaming_content)
     with document.file.open("rb") as handle:
-        assert body == handle.read()
+        assert body == handle.read()  # the unmarked original
     disposition = unquote(response["Content-Disposition"])
     expected = f"{issued.publication.name}第{issued.number}期.pdf"
     assert disposition.startswith("attachment") and expected in disposition
     assert AuditEvent.objects.filter(
-        action="pdf_download", user=people["reader"]
+        action="pdf_download", user=people["editor"], reason__startswith="第000001份"
     ).exists()
 
 

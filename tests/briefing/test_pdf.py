@@ -23,6 +23,7 @@ from briefing import fonts
 from briefing.pdf import PdfRenderError, render_pdf
 from briefing.print_layout import issue_print_html, item_html
 from briefing.seed import load_seed, long_seed, parse_seed, seed_print_context
+from briefing.stamp import stamp_pdf
 
 MM = 72 / 25.4
 PAGE_WIDTH, PAGE_HEIGHT = 210 * MM, 297 * MM
@@ -38,6 +39,25 @@ MASTHEAD_BOTTOM = TOP + 6 * LINE
 
 def render(seed=None) -> bytes:
     return render_pdf(issue_print_html(*seed_print_context(seed)))
+
+
+def is_mark(char) -> bool:
+    """A character of a watermark (the preview's or a reader's): light grey."""
+    colour = tuple(char["non_stroking_color"] or ())
+    return bool(colour) and len(set(colour)) == 1 and 0.75 <= colour[0] < 1
+
+
+def without_marks(page):
+    """The page as printed before any mark: what the layout tests read."""
+    return page.filter(lambda obj: obj["object_type"] != "char" or not is_mark(obj))
+
+
+def marks_of(page) -> str:
+    """The watermark characters, in drawing order."""
+    return "".join(char["text"] for char in page.chars if is_mark(char))
+
+
+READER_MARK = ["陈副县长　领导", "2026-11-24 09:05　第000007份"]
 
 
 def of_size(chars, size):
@@ -215,14 +235,27 @@ def seed():
 
 
 @pytest.fixture(scope="module")
-def seed_pdf():
+def signed_pdf():
     return render()
+
+
+# The preview and a reader's marked copy must lay out exactly as the signed PDF
+# does: every layout test below runs on all three (marks left out).
+@pytest.fixture(scope="module", params=["signed", "preview", "reader copy"])
+def seed_pdf(request, signed_pdf):
+    if request.param == "preview":
+        issue, sections = seed_print_context()
+        issue.preview = True
+        return render_pdf(issue_print_html(issue, sections))
+    if request.param == "reader copy":
+        return stamp_pdf(signed_pdf, READER_MARK)
+    return signed_pdf
 
 
 @pytest.fixture(scope="module")
 def seed_doc(seed_pdf):
     with pdfplumber.open(io.BytesIO(seed_pdf)) as document:
-        yield document
+        yield SimpleNamespace(pages=[without_marks(page) for page in document.pages])
 
 
 @pytest.fixture(scope="module")
@@ -365,7 +398,8 @@ def test_masthead_title_and_rule_are_print_red(seed_doc):
 def test_masthead_marks_a_correction_and_the_classification(seed_doc):
     issue, sections = seed_print_context()
     issue.is_correction = True
-    issue.classification = "秘密★1年"
+    issue.marking = "秘密★1年"
+    issue.numbered = True
     issue.distribution_lines = [
         "报：市委办公室。",
         "送：县人大常委会办公室。",
@@ -375,16 +409,35 @@ def test_masthead_marks_a_correction_and_the_classification(seed_doc):
     with pdfplumber.open(io.BytesIO(pdf)) as document:
         first = document.pages[0]
         text = squeeze(first.extract_text())
-        assert "内部资料注意保存秘密★1年" in text
+        # Exactly one marking, top left, on the second line (GB/T 9704: the
+        # 份号 goes on the first, stamped on each downloaded copy).
+        assert "内部资料" not in text and text.count("秘密★1年") == 1
+        marking = [c for c in of_size(first.chars, 14) if c["top"] < TOP + 2 * LINE]
+        assert text_of(marking) == "秘密★1年"
+        assert marking[0]["x0"] == pytest.approx(LEFT, abs=0.5)
+        assert min(c["top"] for c in marking) > TOP + LINE - 1
         number_line = [
             line for line in lines_of(first.chars) if "更正版" in text_of(line)
         ]
         assert "第12期（总第345期）" in squeeze(text_of(number_line[0]))
-        # Still six lines of masthead: the body starts where it always does.
+        # Seven lines of masthead: the body starts one grid line lower.
         plain_first_line = body_lines(seed_doc.pages[0])[0]
-        assert body_lines(first)[0][0]["bottom"] == pytest.approx(
-            plain_first_line[0]["bottom"], abs=0.1
+        below_masthead = [
+            c for c in of_size(first.chars, 16) if c["top"] > MASTHEAD_BOTTOM + LINE
+        ]
+        assert lines_of(below_masthead)[0][0]["bottom"] == pytest.approx(
+            plain_first_line[0]["bottom"] + LINE, abs=0.1
         )
+        # A downloaded copy gets its 份号 on the first line, flush left.
+        copy = stamp_pdf(pdf, READER_MARK, copy_number="000007")
+    with pdfplumber.open(io.BytesIO(copy)) as document:
+        first = document.pages[0]
+        top_line = [
+            c for c in first.chars if not is_mark(c) and c["bottom"] < TOP + LINE
+        ]
+        assert text_of(top_line) == "000007"
+        assert top_line[0]["x0"] == pytest.approx(LEFT, abs=0.5)
+        assert min(c["top"] for c in top_line) > TOP - 1
         block = squeeze(text_of(colophon_chars(document.pages[-1])))
         assert (
             block
@@ -550,6 +603,88 @@ def test_full_lines_hold_28_characters_and_first_lines_26(seed_doc):
     assert {len(line) for line in full} == {28}
     assert first
     assert {len(line) for line in first} == {26}
+
+
+# ---- marks: the preview's and each reader's ------------------------------------
+
+
+def layout(pdf: bytes) -> list[list[tuple]]:
+    """Every unmarked character of every page: text, font, size, position."""
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        return [
+            [
+                (c["text"], c["fontname"], round(c["size"], 2), c["x0"], c["top"])
+                for c in without_marks(page).chars
+            ]
+            for page in document.pages
+        ]
+
+
+def test_the_preview_and_a_reader_copy_lay_out_exactly_as_the_signed_pdf(
+    signed_pdf, seed_pdf
+):
+    assert layout(seed_pdf) == layout(signed_pdf)
+
+
+def test_the_preview_mark_is_on_every_page_diagonal_and_behind_the_text():
+    issue, sections = seed_print_context()
+    issue.preview = True
+    with pdfplumber.open(
+        io.BytesIO(render_pdf(issue_print_html(issue, sections)))
+    ) as doc:
+        for page in doc.pages:
+            assert marks_of(page) == "预览（未签发）"
+            # Drawn before anything else, so everything else covers it.
+            assert is_mark(page.chars[0])
+            mark = [c for c in page.chars if is_mark(c)]
+            # Diagonal: each character higher than the one before, all of it
+            # inside the type area.
+            tops = [c["top"] for c in mark]
+            assert tops == sorted(tops, reverse=True) and tops[0] - tops[-1] > 100
+            assert all(LEFT <= c["x0"] and c["x1"] <= RIGHT for c in mark)
+            assert all(TOP <= c["top"] and c["bottom"] <= BOTTOM for c in mark)
+
+
+def test_a_reader_copy_carries_name_unit_time_and_number_on_every_page(signed_pdf):
+    copy = stamp_pdf(signed_pdf, READER_MARK)
+    with pdfplumber.open(io.BytesIO(copy)) as document:
+        assert len(document.pages) == 4
+        for page in document.pages:
+            text = marks_of(page).replace(" ", "")
+            # Twice on each page, whole.
+            assert text.count("陈副县长　领导2026-11-24 09:05".replace(" ", "")) == 2
+            assert text.count("第000007份") == 2
+            assert is_mark(page.chars[0])  # behind the text
+            mark = [c for c in page.chars if is_mark(c)]
+            assert all(LEFT <= c["x0"] and c["x1"] <= RIGHT for c in mark)
+            assert all(TOP <= c["top"] and c["bottom"] <= BOTTOM for c in mark)
+            # Turned, not upright: the mark's characters climb to the right.
+            assert mark[1]["top"] < mark[0]["top"]
+    # Found by a plain text search too (copy and paste, pdftotext).
+    reader = PdfReader(io.BytesIO(copy))
+    assert all("第000007份" in page.extract_text() for page in reader.pages)
+
+
+def test_a_character_the_font_lacks_is_left_out_not_drawn_as_a_box(signed_pdf):
+    # U+13000 (an Egyptian hieroglyph) is in none of the installed fonts.
+    copy = stamp_pdf(signed_pdf, ["张\U00013000三　民政局", "第000123份"])
+    assert notdef_glyphs(copy) == []
+    with pdfplumber.open(io.BytesIO(copy)) as document:
+        assert marks_of(document.pages[0]).count("张三　民政局第000123份") == 2
+
+
+def test_no_marking_leaves_the_first_line_empty_and_the_grid_as_it_is(seed_doc):
+    issue, sections = seed_print_context()
+    issue.marking = ""
+    with pdfplumber.open(
+        io.BytesIO(render_pdf(issue_print_html(issue, sections)))
+    ) as doc:
+        first = doc.pages[0]
+        assert "内部资料" not in first.extract_text()
+        assert not of_size(first.chars, 14)[0]["top"] < TOP + LINE
+        assert body_lines(first)[0][0]["bottom"] == pytest.approx(
+            body_lines(seed_doc.pages[0])[0][0]["bottom"], abs=0.1
+        )
 
 
 # ---- fonts --------------------------------------------------------------------
