@@ -69,8 +69,10 @@ def classification_constraint(prefix: str, name: str) -> models.CheckConstraint:
         **{f"{years}__isnull": True},
     )
     for level, limit in MAX_SECRECY_YEARS.items():
+        # IS NOT NULL too: a CHECK passes when its condition is NULL.
         allowed |= Q(
-            **{field: level, f"{years}__gte": 1, f"{years}__lte": limit},
+            **{field: level, f"{years}__isnull": False},
+            **{f"{years}__gte": 1, f"{years}__lte": limit},
         )
     return models.CheckConstraint(
         condition=allowed,

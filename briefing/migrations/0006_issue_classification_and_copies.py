@@ -153,11 +153,13 @@ class Migration(migrations.Migration):
                     models.Q(
                         ("classification", "secret"),
                         ("secrecy_years__gte", 1),
+                        ("secrecy_years__isnull", False),
                         ("secrecy_years__lte", 10),
                     ),
                     models.Q(
                         ("classification", "confidential"),
                         ("secrecy_years__gte", 1),
+                        ("secrecy_years__isnull", False),
                         ("secrecy_years__lte", 20),
                     ),
                     _connector="OR",
@@ -177,11 +179,13 @@ class Migration(migrations.Migration):
                     models.Q(
                         ("default_classification", "secret"),
                         ("default_secrecy_years__gte", 1),
+                        ("default_secrecy_years__isnull", False),
                         ("default_secrecy_years__lte", 10),
                     ),
                     models.Q(
                         ("default_classification", "confidential"),
                         ("default_secrecy_years__gte", 1),
+                        ("default_secrecy_years__isnull", False),
                         ("default_secrecy_years__lte", 20),
                     ),
                     _connector="OR",
