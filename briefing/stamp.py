@@ -347,6 +347,7 @@ def stamp_pdf(pdf: bytes, lines: list[str], *, copy_number: str = "") -> bytes:
     Raises StampError when no usable font is installed.
     """
     from pypdf import PdfReader, PdfWriter
+    from pypdf.errors import PyPdfError
     from pypdf.generic import (
         ArrayObject,
         DecodedStreamObject,
@@ -356,7 +357,12 @@ def stamp_pdf(pdf: bytes, lines: list[str], *, copy_number: str = "") -> bytes:
 
     lines = [line for line in lines if line.strip()]
     font = _Font.for_text("".join(lines) + copy_number)
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    try:
+        writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    except (PyPdfError, ValueError) as exc:
+        raise StampError(
+            f"无法为下载的简报加标记：文件不是可读的 PDF（{exc}）。"
+        ) from exc
     font_ref = _font_objects(writer, font)
 
     def raw(ops: str):

@@ -8,7 +8,7 @@ from django.core.files.base import ContentFile
 from briefing.models import Issue, IssueDocument
 from reading.models import DistributionRecipients, RecipientGroup
 from tests import factories
-from tests.briefing.issue_factories import place_item
+from tests.briefing.issue_factories import blank_pdf, place_item
 
 _seq = itertools.count(1)
 
@@ -69,7 +69,9 @@ def make_issue(
     return issue
 
 
-def make_document(issue, *, is_correction=False, content=b"%PDF-1.4 test"):
+def make_document(issue, *, is_correction=False, content=None):
+    # A real (blank) PDF: a reader's download is a copy marked on it.
+    content = content or blank_pdf(f"test {next(_seq)}")
     document = IssueDocument(
         issue=issue,
         sha256=hashlib.sha256(content).hexdigest(),

@@ -56,7 +56,7 @@ def test_downloading_the_pdf_counts_as_read(client, setup):
     client.force_login(readers[2])
     response = client.get(reverse("reading:document", args=[issue.pk, document.pk]))
     assert response.status_code == 200
-    assert b"".join(response.streaming_content) == b"%PDF-1.4 test"
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
     assert ReadReceipt.objects.filter(issue=issue, user=readers[2]).exists()
 
 
