@@ -6,6 +6,7 @@ from .models import (
     Attachment,
     DistributionList,
     Issue,
+    IssueCopy,
     IssueDocument,
     IssueEvent,
     IssueSection,
@@ -125,6 +126,12 @@ class IssueDocumentInline(ReadOnlyInline):
     readonly_fields = fields
 
 
+class IssueCopyInline(ReadOnlyInline):
+    model = IssueCopy
+    fields = ["number", "recipient", "is_marked", "document", "created_at"]
+    readonly_fields = fields
+
+
 # Issues and items are made, edited and frozen on the site, through the
 # workflow services (versions, revisions, audit events); here they are shown.
 @admin.register(Issue)
@@ -140,7 +147,12 @@ class IssueAdmin(ReadOnlyAdmin):
     list_filter = ["publication", "status", "year"]
     search_fields = ["publication__name", "number", "total_number"]
     date_hierarchy = "issue_date"
-    inlines = [IssueSectionInline, IssueDocumentInline, IssueEventInline]
+    inlines = [
+        IssueSectionInline,
+        IssueDocumentInline,
+        IssueCopyInline,
+        IssueEventInline,
+    ]
 
 
 class ItemRevisionInline(ReadOnlyInline):

@@ -32,6 +32,7 @@ from commissions.models import Commission
 from notifications.models import Notification
 from reading import services as reading_services
 from tests import factories
+from tests.briefing.issue_factories import blank_pdf
 
 # The roles the matrix requests every URL as, in the table's column order.
 ROLES = [
@@ -53,7 +54,8 @@ PNG = bytes.fromhex(
 )
 # A word only unit A's item in the issued issue holds (reading:search).
 SEARCH_WORD = "护堤巡查"
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+# A real (blank) PDF: readers' downloads are copies marked on it.
+PDF = blank_pdf("matrix")
 
 
 def build():
