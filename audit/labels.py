@@ -41,6 +41,7 @@ NAMED = {
     "publication_numbering_set": "刊物·设置期号起点",
     "issue_document_stored": "期·存档签发文件",
     "pdf_download": "签发文件·下载",
+    "docx_download": "签发文件·下载 Word",
     "pdf_integrity_failure": "签发文件·完整性校验失败",
     # Item changes that are not on the item's timeline
     "item.attachment_add": "稿件·添加附件",

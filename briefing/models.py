@@ -523,6 +523,9 @@ class IssueDocument(models.Model):
     file = models.FileField("PDF 文件", upload_to="issues/%Y/")
     sha256 = models.CharField("SHA-256", max_length=64)
     size = models.PositiveBigIntegerField("大小（字节）")
+    # The same issue as .docx, made at the same time (none for older rows).
+    docx = models.FileField("Word 文件", upload_to="issues/%Y/", blank=True)
+    docx_sha256 = models.CharField("Word 文件 SHA-256", max_length=64, blank=True)
     is_correction = models.BooleanField("更正版", default=False)
     reason = models.TextField("更正原因", blank=True)
     created_by = models.ForeignKey(

@@ -8,6 +8,7 @@ IssueEvent and an audit event, and notifies only on commit.
 import hashlib
 from typing import NamedTuple
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F, Max, Q
 from django.urls import reverse
@@ -15,6 +16,7 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from audit.services import record_event
+from briefing.docx_issue import issue_docx
 from briefing.models import (
     Issue,
     IssueCopy,
@@ -27,6 +29,7 @@ from briefing.models import (
     classification_error,
 )
 from briefing.pdf import PdfRenderError, render_pdf
+from briefing.print_layout import issue_print_html
 from briefing.selectors import issues as selectors
 from briefing.services.items import correct_item_text, publish_items_of_issue
 from briefing.stamp import StampError, stamp_pdf
@@ -499,21 +502,47 @@ def send_back(issue, actor, comment) -> Issue:
     return locked
 
 
-def _store_document(issue, pdf: bytes, actor, *, is_correction=False, reason=""):
-    """Write the PDF under MEDIA_ROOT and its row, with SHA-256 and size."""
+def _store_document(
+    issue, files: tuple[bytes, bytes], actor, *, is_correction=False, reason=""
+):
+    """Write the PDF and the .docx under MEDIA_ROOT and their row, each with
+    its SHA-256."""
+    pdf, docx = files
     document = IssueDocument(
         issue=issue, is_correction=is_correction, reason=reason, created_by=actor
     )
     kind = "correction" if is_correction else "original"
-    name = f"issue-{issue.pk}-{issue.year}-{issue.number}-{kind}.pdf"
-    return save_pdf(document, name, pdf)
-
-
-def _render(html: str, outcome="本期未签发，期号未占用，可修复后重试。") -> bytes:
+    name = f"issue-{issue.pk}-{issue.year}-{issue.number}-{kind}"
+    document.docx_sha256 = hashlib.sha256(docx).hexdigest()
+    document.docx.save(f"{name}.docx", ContentFile(docx), save=False)
     try:
-        return render_pdf(html)
+        return save_pdf(document, f"{name}.pdf", pdf)
+    except BaseException:
+        document.docx.delete(save=False)
+        raise
+
+
+def _delete_files(document):
+    document.file.delete(save=False)
+    document.docx.delete(save=False)
+
+
+def _render(
+    issue,
+    *,
+    number_label,
+    is_correction=False,
+    outcome="本期未签发，期号未占用，可修复后重试。",
+) -> tuple[bytes, bytes]:
+    """The issue as PDF and as .docx, from one print context."""
+    printed, sections = selectors.print_context(
+        issue, number_label=number_label, is_correction=is_correction
+    )
+    try:
+        pdf = render_pdf(issue_print_html(printed, sections))
     except PdfRenderError as exc:
         raise WorkflowError(f"{exc}（{outcome}）") from exc
+    return pdf, issue_docx(printed, sections)
 
 
 DEFAULT_SIGN_OFF_OPINION = "同意印发"
@@ -563,10 +592,8 @@ def sign_off_issue(issue, actor, opinion=DEFAULT_SIGN_OFF_OPINION) -> IssueDocum
             locked.year, locked.number, locked.total_number = year, number, total
             locked.publication = publication
             locked.distribution_text = "\n".join(locked.distribution_list.line_list())
-            pdf = _render(
-                selectors.issue_html(locked, number_label=locked.number_label)
-            )
-            document = _store_document(locked, pdf, actor)
+            files = _render(locked, number_label=locked.number_label)
+            document = _store_document(locked, files, actor)
 
             publication.number_year = year
             publication.last_number = number
@@ -608,9 +635,9 @@ def sign_off_issue(issue, actor, opinion=DEFAULT_SIGN_OFF_OPINION) -> IssueDocum
                 url=_issue_url(locked),
             )
     except BaseException:
-        # The transaction rolled back; the file it wrote must go too.
+        # The transaction rolled back; the files it wrote must go too.
         if document is not None:
-            document.file.delete(save=False)
+            _delete_files(document)
         raise
     return document
 
@@ -674,12 +701,14 @@ def issue_correction(issue, actor, *, reason, version, items) -> Correction:
                 )
             ]
             corrected = list(Item.objects.filter(pk__in=changed_ids).order_by("pk"))
-            html = selectors.issue_html(
-                locked, number_label=locked.number_label, is_correction=True
+            files = _render(
+                locked,
+                number_label=locked.number_label,
+                is_correction=True,
+                outcome="更正未发布，稿件文字未改动，可修复后重试。",
             )
-            pdf = _render(html, outcome="更正未发布，稿件文字未改动，可修复后重试。")
             document = _store_document(
-                locked, pdf, actor, is_correction=True, reason=reason
+                locked, files, actor, is_correction=True, reason=reason
             )
             _bump_version(locked)
             titles = "、".join(f"《{row.title}》" for row in corrected)
@@ -698,7 +727,7 @@ def issue_correction(issue, actor, *, reason, version, items) -> Correction:
             )
     except BaseException:
         if document is not None:
-            document.file.delete(save=False)
+            _delete_files(document)
         raise
     return Correction(document, corrected)
 
@@ -715,8 +744,8 @@ def store_original_document(issue, actor) -> IssueDocument | None:
             raise WorkflowError("只有已签发的期才能存档 PDF。")
         if locked.documents.exists():
             return None
-        pdf = _render(selectors.issue_html(locked, number_label=locked.number_label))
-        document = _store_document(locked, pdf, actor)
+        files = _render(locked, number_label=locked.number_label)
+        document = _store_document(locked, files, actor)
         _bump_version(locked)  # the reading page offers the new PDF at once
         record_event(
             actor=actor,
@@ -741,25 +770,40 @@ def read_verified_document(document, actor) -> bytes:
     return data
 
 
-def _verified_bytes(document, actor) -> bytes:
+def _verified_bytes(document, actor, *, docx=False) -> bytes:
+    stored, expected = (
+        (document.docx, document.docx_sha256)
+        if docx
+        else (document.file, document.sha256)
+    )
     try:
-        with document.file.open("rb") as handle:
+        with stored.open("rb") as handle:
             data = handle.read()
     except (FileNotFoundError, ValueError, OSError):
         data = None
-    if data is None or hashlib.sha256(data).hexdigest() != document.sha256:
+    if data is None or hashlib.sha256(data).hexdigest() != expected:
         problem = "文件缺失" if data is None else "SHA-256 不符"
+        kind = "Word 文件" if docx else ""
         record_event(
             actor=actor,
             action="pdf_integrity_failure",
             obj=document,
             result=AuditEvent.Result.FAILURE,
-            reason=f"{document}：{problem}（应为 {document.sha256}）",
+            reason=f"{document}{kind}：{problem}（应为 {expected}）",
         )
         raise DocumentIntegrityError(
             "这份 PDF 未通过完整性校验（文件与签发时保存的 SHA-256 不一致或已缺失），"
             "为防止传播被改动的文件，系统拒绝提供下载。已记录此事件，请联系管理员。"
         )
+    return data
+
+
+def read_verified_docx(document, actor) -> bytes:
+    """The stored .docx after its SHA-256 check, for editors and signers (the
+    .docx carries no reader's mark). Records the download; an altered or
+    missing file raises DocumentIntegrityError, recorded."""
+    data = _verified_bytes(document, actor, docx=True)
+    record_event(actor=actor, action="docx_download", obj=document)
     return data
 
 

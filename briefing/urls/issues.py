@@ -53,4 +53,9 @@ urlpatterns = [
         issues.document_download,
         name="issue_document_download",
     ),
+    path(
+        "issues/<int:pk>/documents/<int:document_pk>/docx/",
+        issues.document_docx,
+        name="issue_document_docx",
+    ),
 ]

@@ -124,6 +124,7 @@ def _render_detail(
         "can_submit": can_compose,
         "can_sign": is_signer and issue.status == S.PENDING_SIGNOFF,
         "can_correct": issue.status == S.ISSUED and services.may_correct(user),
+        "can_take_docx": services.may_take_original(user),
         "can_see_timeline": selectors.can_see_all_issues(user),
         "all_sections": Section.objects.filter(is_active=True),
         "settings_form": settings_form or IssueSettingsForm.for_issue(issue),
@@ -491,3 +492,37 @@ def verified_pdf_response(request, document):
 def document_download(request, pk, document_pk):
     document = selectors.get_visible_document(request.user, pk, document_pk)
     return verified_pdf_response(request, document)
+
+
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@login_required
+@require_GET
+def document_docx(request, pk, document_pk):
+    """The issue as .docx, stored at 签发, after its SHA-256 check: editors and
+    signers only (it carries no reader's mark); 404 for everyone else."""
+    document = selectors.get_visible_document(request.user, pk, document_pk)
+    if not services.may_take_original(request.user) or not document.docx:
+        raise Http404
+    try:
+        data = services.read_verified_docx(document, request.user)
+    except services.DocumentIntegrityError as exc:
+        return render(
+            request,
+            "briefing/issues/document_error.html",
+            {
+                "issue": document.issue,
+                "document": document,
+                "message": exc.message,
+                "title": "文件校验失败",
+            },
+            status=500,
+        )
+    return FileResponse(
+        io.BytesIO(data),
+        as_attachment=True,
+        filename=services.document_filename(document).removesuffix(".pdf") + ".docx",
+        content_type=DOCX_TYPE,
+        headers={"Cache-Control": "private, no-store"},
+    )

@@ -356,3 +356,50 @@ def test_the_free_text_field_is_migrated_to_one_marking(text, expected):
         "briefing.migrations.0004_issue_classification_and_copies"
     )
     assert migration.parse_marking(text) == expected
+
+
+# -- the .docx ------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_docx_is_stored_at_sign_off_with_its_hash_and_checked_on_download(
+    fake_pdf,
+):
+    issue = issued_issue()
+    document = issue.documents.get()
+    with document.docx.open("rb") as handle:
+        docx = handle.read()
+    assert docx.startswith(b"PK") and hashlib.sha256(docx).hexdigest() == (
+        document.docx_sha256
+    )
+    url = reverse("briefing:issue_document_docx", args=[issue.pk, document.pk])
+    editor = factories.make_editor()
+    response, body = get(editor, url)
+    assert response.status_code == 200 and body == docx
+    assert response["Content-Disposition"].startswith("attachment")
+    assert AuditEvent.objects.filter(action="docx_download", user=editor).exists()
+    # A reader of the issue: 404 (the .docx carries no reader's mark).
+    assert get(recipient_reader(issue), url)[0].status_code == 404
+    # Altered: refused, recorded.
+    with open(document.docx.path, "ab") as handle:
+        handle.write(b"tampered")
+    response, _body = get(editor, url)
+    assert response.status_code == 500
+    assert AuditEvent.objects.filter(
+        action="pdf_integrity_failure", reason__contains="Word 文件"
+    ).exists()
+
+
+@pytest.mark.django_db
+def test_a_failed_sign_off_leaves_neither_file_behind(monkeypatch, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    issue = composed_issue(status=S.PENDING_SIGNOFF, items=1)
+    monkeypatch.setattr(services, "render_pdf", FakeRenderer())
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("publish failed")
+
+    monkeypatch.setattr(services, "publish_items_of_issue", fail)
+    with pytest.raises(RuntimeError):
+        services.sign_off_issue(issue, factories.make_signer())
+    assert not list(tmp_path.rglob("*.pdf")) and not list(tmp_path.rglob("*.docx"))

@@ -450,6 +450,17 @@ EXPECTATIONS = {
         "GET": R(302, 404, 404, 404, 404, 200, 404, 404, 200, 404),
         "POST": R(302, 404, 404, 404, 404, 400, 404, 404, 400, 404),
     },
+    # The .docx: editors and signers only (it carries no reader's mark).
+    "briefing:issue_document_docx": [
+        {
+            "args": {"pk": "issue_issued", "document_pk": "document"},
+            "GET": R(302, 404, 404, 404, 200, 200, 404, 404, 404, 404),
+        },
+        {
+            "args": {"pk": "issue_draft", "document_pk": "document"},
+            "GET": R(302, 404, 404, 404, 404, 404, 404, 404, 404, 404),
+        },
+    ],
     "briefing:issue_document_download": [
         {
             "args": {"pk": "issue_issued", "document_pk": "document"},

@@ -170,6 +170,9 @@ def build():
         created_by=users["signer"],
     )
     document.file.save("matrix-issue.pdf", ContentFile(PDF), save=False)
+    docx = b"PK\x03\x04 matrix"
+    document.docx_sha256 = hashlib.sha256(docx).hexdigest()
+    document.docx.save("matrix-issue.docx", ContentFile(docx), save=False)
     document.save()
     attachment = Attachment(
         item=objects["item_a_submitted"],

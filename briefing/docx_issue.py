@@ -1,0 +1,275 @@
+"""The issue as an editable .docx (python-docx), laid out as the PDF as far as
+Word allows: A4, the GB/T 9704 margins, a grid of 22 lines × 28 characters,
+the red masthead and rule, 【栏目】, run-in headlines, （单位）, "— N —" page
+numbers (PAGE fields, odd pages right, even left) and the 版记 at the end.
+
+Fonts are named as offices have them (方正小标宋简体, 黑体, 楷体_GB2312,
+仿宋_GB2312); where one is missing, Word or WPS substitutes, and LibreOffice
+takes the free fallback fontconfig offers (Noto CJK, LXGW WenKai).
+"""
+
+import io
+import re
+from html import unescape
+
+from docx import Document
+from docx.enum.section import WD_SECTION_START
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor
+
+FONTS = {
+    "title": "方正小标宋简体",
+    "hei": "黑体",
+    "kai": "楷体_GB2312",
+    "fangsong": "仿宋_GB2312",
+}
+# The free font each falls back to (the font table's altName), as in print.
+FALLBACKS = {
+    "title": "Noto Serif CJK SC",
+    "hei": "Noto Sans CJK SC",
+    "kai": "LXGW WenKai",
+    "fangsong": "Noto Serif CJK SC",
+}
+RED = RGBColor(0xE6, 0x00, 0x12)
+LINE = Pt(28.95)
+TYPE_WIDTH = Mm(156)
+
+# What may follow an element in w:pPr / w:rPr: Word refuses a file whose
+# children are out of the schema's order.
+_PPR_ORDER = (
+    "w:pBdr w:shd w:tabs w:suppressAutoHyphens w:kinsoku w:wordWrap "
+    "w:overflowPunct w:topLinePunct w:autoSpaceDE w:autoSpaceDN w:bidi "
+    "w:adjustRightInd w:snapToGrid w:spacing w:ind w:contextualSpacing "
+    "w:mirrorIndents w:suppressOverlap w:jc w:textDirection w:textAlignment "
+    "w:textboxTightWrap w:outlineLvl w:divId w:cnfStyle w:rPr w:sectPr w:pPrChange"
+).split()
+_RPR_AFTER_SPACING = (
+    "w:w w:kern w:position w:sz w:szCs w:highlight w:u w:effect w:bdr w:shd "
+    "w:fitText w:vertAlign w:rtl w:cs w:em w:lang w:eastAsianLayout "
+    "w:specVanish w:oMath"
+).split()
+
+
+def _in_order(parent, element, order):
+    """Put ``element`` into ``parent`` where the schema's ``order`` wants it."""
+    tag = element.tag.split("}")[1]
+    later = order[order.index(f"w:{tag}") + 1 :]
+    parent.insert_element_before(element, *later)
+    return element
+
+
+def _letter_spacing(properties, twentieths: int):
+    spacing = OxmlElement("w:spacing")
+    spacing.set(qn("w:val"), str(twentieths))
+    properties.insert_element_before(spacing, *_RPR_AFTER_SPACING)
+
+
+_BLOCK = re.compile(r"<(p|h[1-6]|li|tr)\b[^>]*>(.*?)</\1>", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def paragraphs_of(html: str) -> list[str]:
+    """The text of each block of an item's (sanitised) HTML, in order."""
+    html = html or ""
+    blocks = [_TAG.sub("", match.group(2)) for match in _BLOCK.finditer(html)]
+    if not blocks:
+        blocks = [_TAG.sub("", html)]
+    texts = [re.sub(r"\s+", " ", unescape(block)).strip() for block in blocks]
+    return [text for text in texts if text] or [""]
+
+
+def _font(run, role: str, size: float, *, bold=False, colour=None):
+    run.font.name = FONTS[role]
+    run.font.size = Pt(size)
+    run.font.bold = bold
+    # Word takes Chinese characters from the East Asian font slot.
+    fonts = run._element.get_or_add_rPr().get_or_add_rFonts()
+    fonts.set(qn("w:eastAsia"), FONTS[role])
+    if colour is not None:
+        run.font.color.rgb = colour
+    return run
+
+
+def _exact(paragraph, lines=1, *, indent=False, align=None):
+    fmt = paragraph.paragraph_format
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    fmt.line_spacing = Pt(28.95 * lines)
+    fmt.space_before = fmt.space_after = Pt(0)
+    fmt.widow_control = False  # 22 lines on every full page, as in the PDF
+    if indent:
+        # Two character cells, whatever the cell is on the grid.
+        ind = paragraph._p.get_or_add_pPr().get_or_add_ind()
+        ind.set(qn("w:firstLineChars"), "200")
+        ind.set(qn("w:firstLine"), str(round(2 * 15.75 * 20)))
+    if align is not None:
+        paragraph.alignment = align
+    return paragraph
+
+
+def _border(paragraph, side: str, eighths: int, colour: str):
+    properties = paragraph._p.get_or_add_pPr()
+    borders = properties.find(qn("w:pBdr"))
+    if borders is None:
+        borders = _in_order(properties, OxmlElement("w:pBdr"), _PPR_ORDER)
+    line = OxmlElement(f"w:{side}")
+    line.set(qn("w:val"), "single")
+    line.set(qn("w:sz"), str(eighths))
+    line.set(qn("w:space"), "1")
+    line.set(qn("w:color"), colour)
+    borders.append(line)
+
+
+def _page_number(footer, align):
+    paragraph = footer.paragraphs[0]
+    paragraph.alignment = align
+    fmt = paragraph.paragraph_format
+    fmt.left_indent = fmt.right_indent = Pt(14)
+    _font(paragraph.add_run("— "), "fangsong", 14)
+    field = _font(paragraph.add_run(), "fangsong", 14)
+    for kind, text in (("begin", None), (None, " PAGE "), ("end", None)):
+        if kind:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+        else:
+            element = OxmlElement("w:instrText")
+            element.set(qn("xml:space"), "preserve")
+            element.text = text
+        field._element.append(element)
+    _font(paragraph.add_run(" —"), "fangsong", 14)
+
+
+def _page_setup(document):
+    section = document.sections[0]
+    section.start_type = WD_SECTION_START.NEW_PAGE
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+    section.left_margin, section.right_margin = Mm(28), Mm(26)
+    # The number's top 7 mm below the type area.
+    section.footer_distance = Mm(35 - 7) - Pt(14)
+    grid = section._sectPr.find(qn("w:docGrid"))
+    if grid is None:
+        grid = OxmlElement("w:docGrid")
+        section._sectPr.append(grid)
+    # 22 lines a page. The 28 characters a line come from the body's letter
+    # spacing (below): a character grid makes LibreOffice give each 16 pt
+    # character two cells.
+    grid.set(qn("w:type"), "lines")
+    grid.set(qn("w:linePitch"), "579")  # 28.95 pt in twentieths
+    document.settings.odd_and_even_pages_header_footer = True
+    _page_number(section.footer, WD_ALIGN_PARAGRAPH.RIGHT)
+    _page_number(section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)
+
+    normal = document.styles["Normal"]
+    normal.font.name = FONTS["fangsong"]
+    normal.font.size = Pt(16)
+    properties = normal.element.get_or_add_rPr()
+    properties.get_or_add_rFonts().set(qn("w:eastAsia"), FONTS["fangsong"])
+    # 28 characters of 16 pt in 156 mm: each cell 0.25 pt narrower.
+    _letter_spacing(properties, -5)
+
+
+def _font_table(document):
+    """Name each office font with its free fallback (w:altName)."""
+    from lxml import etree
+
+    part = next(
+        part
+        for part in document.part.package.iter_parts()
+        if part.partname == "/word/fontTable.xml"
+    )
+    table = etree.fromstring(part.blob)
+    for role, name in FONTS.items():
+        font = etree.SubElement(table, qn("w:font"))
+        font.set(qn("w:name"), name)
+        alt = etree.SubElement(font, qn("w:altName"))
+        alt.set(qn("w:val"), FALLBACKS[role])
+        charset = etree.SubElement(font, qn("w:charset"))
+        charset.set(qn("w:val"), "86")  # GB2312
+    part._blob = etree.tostring(table, xml_declaration=True, standalone=True)
+
+
+def _masthead(document, issue):
+    """Six grid lines (seven with the 份号 line of a classified issue)."""
+    if issue.numbered:
+        _exact(document.add_paragraph())
+    note = _exact(document.add_paragraph())
+    if issue.marking:
+        _font(note.add_run(issue.marking), "hei", 14)
+    title = _exact(document.add_paragraph(), 2, align=WD_ALIGN_PARAGRAPH.CENTER)
+    # Its own exact height: on the grid, 42 pt would round up to three lines.
+    snap = OxmlElement("w:snapToGrid")
+    snap.set(qn("w:val"), "0")
+    _in_order(title._p.get_or_add_pPr(), snap, _PPR_ORDER)
+    name = _font(
+        title.add_run(issue.publication_name), "title", 42, bold=True, colour=RED
+    )
+    # Spaced out as in print (0.3 em).
+    _letter_spacing(name._element.get_or_add_rPr(), round(0.3 * 42 * 20))
+    number = _exact(document.add_paragraph(), align=WD_ALIGN_PARAGRAPH.CENTER)
+    _font(number.add_run(issue.number_label), "fangsong", 16)
+    if issue.is_correction:
+        _font(number.add_run("　更正版"), "hei", 16, colour=RED)
+    imprint = _exact(document.add_paragraph())
+    imprint.paragraph_format.left_indent = Pt(16)
+    imprint.paragraph_format.tab_stops.add_tab_stop(
+        TYPE_WIDTH - Pt(32), WD_TAB_ALIGNMENT.RIGHT
+    )
+    _font(imprint.add_run(f"{issue.office_name}\t{issue.date_label}"), "kai", 16)
+    # The red rule, then the rest of the sixth line.
+    rule = _exact(document.add_paragraph())
+    _border(rule, "top", 12, "E60012")
+
+
+def _items(document, sections):
+    for section in sections:
+        heading = _exact(document.add_paragraph())
+        heading.paragraph_format.keep_with_next = True
+        _font(heading.add_run(f"【{section.name}】"), "hei", 16)
+        for item in section.items:
+            texts = paragraphs_of(item.body_html)
+            for index, text in enumerate(texts):
+                paragraph = _exact(document.add_paragraph(), indent=True)
+                if index == 0:
+                    _font(paragraph.add_run(item.headline), "hei", 16)
+                    _font(paragraph.add_run("\u3000"), "fangsong", 16)
+                _font(paragraph.add_run(text), "fangsong", 16)
+                if index == len(texts) - 1 and item.unit_name:
+                    _font(paragraph.add_run(f"（{item.unit_name}）"), "fangsong", 16)
+
+
+def _colophon(document, issue):
+    """The 版记, kept together on the last page: thick rule, lines, thin rule,
+    （共印×份）, thick rule."""
+    lines = list(issue.distribution_lines)
+    for index, text in enumerate(lines):
+        paragraph = _exact(document.add_paragraph())
+        fmt = paragraph.paragraph_format
+        fmt.keep_with_next = True
+        fmt.left_indent, fmt.right_indent = Pt(28), Pt(14)
+        fmt.first_line_indent = Pt(-14)
+        if index == 0:
+            _border(paragraph, "top", 8, "000000")
+        _font(paragraph.add_run(text), "fangsong", 14)
+    copies = _exact(document.add_paragraph(), align=WD_ALIGN_PARAGRAPH.RIGHT)
+    copies.paragraph_format.right_indent = Pt(14)
+    _border(copies, "top", 6, "000000")
+    _border(copies, "bottom", 8, "000000")
+    _font(copies.add_run(f"（共印{issue.copies}份）"), "fangsong", 14)
+
+
+def issue_docx(issue, sections) -> bytes:
+    """The .docx of an issue from the print template's ``issue`` and
+    ``sections`` (briefing.selectors.issues.print_context)."""
+    document = Document()
+    _page_setup(document)
+    _font_table(document)
+    # Document() starts with no paragraph; the masthead is the first.
+    _masthead(document, issue)
+    _items(document, sections)
+    _colophon(document, issue)
+    document.core_properties.title = f"{issue.publication_name} {issue.number_label}"
+    output = io.BytesIO()
+    document.save(output)
+    return output.getvalue()
