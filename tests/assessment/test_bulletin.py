@@ -182,7 +182,7 @@ def test_issuing_stores_the_pdf_with_its_sha256(data, draft, fake_pdf):
     assert "草稿（未印发）" not in fake_pdf.html[0]
     with document.file.open("rb") as handle:
         stored = handle.read()
-    assert stored == b"%PDF-1.7\n% fake\n1"
+    assert stored == fake_pdf.pdfs[0]
     assert document.sha256 == hashlib.sha256(stored).hexdigest()
     assert document.size == len(stored)
     assert document.created_by == data["editor"]

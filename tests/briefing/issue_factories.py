@@ -60,10 +60,12 @@ class FakeRenderer:
 
     def __init__(self):
         self.html = []
+        self.pdfs = []
 
     def __call__(self, html, base_url=None):
         self.html.append(html)
-        return blank_pdf(f"fake {len(self.html)}")
+        self.pdfs.append(blank_pdf(f"fake {len(self.html)}"))
+        return self.pdfs[-1]
 
 
 def blank_pdf(title: str) -> bytes:
