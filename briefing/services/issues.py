@@ -777,7 +777,8 @@ def _verified_bytes(document, actor, *, docx=False) -> bytes:
         else (document.file, document.sha256)
     )
     try:
-        with stored.open("rb") as handle:
+        # A handle of its own: FieldFile.open() reuses one on the instance.
+        with stored.storage.open(stored.name, "rb") as handle:
             data = handle.read()
     except (FileNotFoundError, ValueError, OSError):
         data = None
