@@ -845,7 +845,7 @@ def download_copy(document, actor) -> DownloadedCopy:
         with transaction.atomic():
             issue = Issue.objects.select_for_update().get(pk=document.issue_id)
             number = issue.last_copy_number + 1
-            # An UPDATE, not save(): a saved Issue would renew cached pages.
+            # Only the counter: an UPDATE of the one column, not a save().
             Issue.objects.filter(pk=issue.pk).update(last_copy_number=number)
             data = original
             if marked:

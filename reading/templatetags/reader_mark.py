@@ -13,6 +13,6 @@ REPEATS = 40
 
 @register.inclusion_tag("includes/reader_mark.html", takes_context=True)
 def reader_mark(context):
-    """Rendered per request, outside the article shared between readers."""
+    """Rendered for each request: whose screen, and when."""
     who, when = mark_for(context["request"].user, timezone.now())
     return {"text": f"{who}　{when}", "repeats": range(REPEATS)}

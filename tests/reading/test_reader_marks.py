@@ -37,7 +37,7 @@ def test_each_reader_sees_their_own_name_and_the_time_behind_the_text(
     mark = mark_of(client.get(url).content.decode())
     assert "陈副县长　领导　2026-11-24 09:05" in mark
     assert 'aria-hidden="true"' in mark
-    # The article is shared between readers; the mark is not.
+    # Another reader, later: their own name and time.
     time_machine.move_to(
         datetime.datetime(2026, 11, 24, 2, 30, tzinfo=datetime.UTC), tick=False
     )
