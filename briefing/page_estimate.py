@@ -148,7 +148,8 @@ class PageEstimate:
 def estimate_pages(issue, sections) -> PageEstimate:
     """Printed pages of an issue from the print template's ``issue`` and
     ``sections`` (briefing.selectors.issues.print_context)."""
-    used = float(MASTHEAD_LINES)
+    # A classified issue's masthead has the 份号 line first (print.css).
+    used = float(MASTHEAD_LINES + (1 if getattr(issue, "numbered", False) else 0))
     for section in sections:
         used += 1  # 【栏目】
         for item in section.items:

@@ -353,7 +353,7 @@ def test_the_free_text_field_is_migrated_to_one_marking(text, expected):
     import importlib
 
     migration = importlib.import_module(
-        "briefing.migrations.0004_issue_classification_and_copies"
+        "briefing.migrations.0006_issue_classification_and_copies"
     )
     assert migration.parse_marking(text) == expected
 

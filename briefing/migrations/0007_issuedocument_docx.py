@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('briefing', '0004_issue_classification_and_copies'),
+        ('briefing', '0006_issue_classification_and_copies'),
     ]
 
     operations = [
