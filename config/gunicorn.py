@@ -2,8 +2,12 @@
 ``gunicorn -c config/gunicorn.py config.wsgi --bind …``."""
 
 import gc
+import os
 
 workers = 3
+# gunicorn's workers reuse their threads: each keeps its database connection
+# for this many seconds (config/settings/base.py reads it; runserver keeps none).
+os.environ.setdefault("DB_CONN_MAX_AGE", "60")
 timeout = 60
 
 

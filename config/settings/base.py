@@ -90,10 +90,17 @@ TEMPLATES = [
     },
 ]
 
+# Persistent connections only where the server reuses its threads: gunicorn's
+# config (config/gunicorn.py) sets DB_CONN_MAX_AGE. runserver gives each browser
+# connection a thread of its own, and each would keep a database connection open
+# (84 of them, until PostgreSQL refused "too many clients"). A kept connection is
+# checked before a request uses it, so one that a database restart broke is
+# replaced instead of failing that request.
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=60,
+        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")),
+        conn_health_checks=True,
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
