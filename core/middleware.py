@@ -1,4 +1,4 @@
-"""Session and password rules that apply to every request of a logged-in user."""
+"""Session, password and caching rules for every request of a logged-in user."""
 
 from urllib.parse import urlencode
 
@@ -9,6 +9,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 
 from . import accounts, otp
 from .paths import path_of
@@ -117,3 +118,18 @@ class PasswordChangeRequiredMiddleware:
                 "healthz",
             )
         }
+
+
+class NoStoreWhenSignedInMiddleware:
+    """Pages served to a signed-in user are not kept by the browser: offices
+    share computers, and the back button or the cache would show the next person
+    an inbox or a briefing. A response that sets its own Cache-Control keeps it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.user.is_authenticated and "Cache-Control" not in response:
+            add_never_cache_headers(response)
+        return response

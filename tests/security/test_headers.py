@@ -92,3 +92,22 @@ def test_production_settings_secure_cookies_and_hsts():
         "False",
         "False",
     ]
+
+
+@pytest.mark.parametrize(
+    ("make_user", "url_name"),
+    [
+        (factories.make_reader, "reading:home"),
+        (factories.make_editor, "briefing:inbox"),
+        (factories.make_admin, "notifications:list"),
+    ],
+)
+def test_signed_in_pages_are_not_kept_by_the_browser(make_user, url_name):
+    """Shared office computers: the next person must not get a signed-in page
+    from the browser's cache or history."""
+    client = Client()
+    client.force_login(make_user())
+    response = client.get(reverse(url_name))
+    assert response.status_code == 200
+    cache_control = {part.strip() for part in response["Cache-Control"].split(",")}
+    assert {"no-store", "private"} <= cache_control
