@@ -4,6 +4,8 @@ import csv
 import io
 from decimal import Decimal
 
+from audit.export import safe_text
+
 from .scoring import fmt
 
 
@@ -73,7 +75,7 @@ def xlsx_bytes(stats) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "考核统计"
-    sheet.append([name for name, _ in columns])
+    sheet.append([safe_text(name) for name, _ in columns])
     for row in stats.rows:
         sheet.append([_cell(_value(row, key)) for _, key in columns])
     sheet.append([_cell(_total(stats, key)) for _, key in columns])
@@ -96,7 +98,7 @@ def xlsx_bytes(stats) -> bytes:
     info = book.create_sheet("说明")
     info.append(["统计期间", stats.period.label])
     for name, key in columns:
-        info.append([name, _explanation(key, name)])
+        info.append([safe_text(name), safe_text(_explanation(key, name))])
     info.column_dimensions["A"].width = 16
     info.column_dimensions["B"].width = 90
     buffer = io.BytesIO()
@@ -153,7 +155,7 @@ def _number_format(key, value) -> str:
 def _cell(value):
     if isinstance(value, Decimal):
         return float(value)
-    return value
+    return safe_text(value)
 
 
 def csv_text(stats) -> str:
@@ -162,7 +164,7 @@ def csv_text(stats) -> str:
     # A BOM so that Excel opens the Chinese text in the right encoding.
     out.write("\ufeff")
     writer = csv.writer(out)
-    writer.writerow([name for name, _ in columns])
+    writer.writerow([safe_text(name) for name, _ in columns])
 
     def text(value, key):
         if value is None:
@@ -171,7 +173,7 @@ def csv_text(stats) -> str:
             return f"{fmt(value * 100)}%"
         if isinstance(value, int | float) or hasattr(value, "quantize"):
             return fmt(value)
-        return str(value)
+        return safe_text(str(value))
 
     for row in stats.rows:
         writer.writerow([text(_value(row, key), key) for _, key in columns])

@@ -26,10 +26,15 @@ COLUMNS = [
 ]
 
 
-def _cell(value: str) -> str:
-    # A failed login's user name is typed by anyone: never let a spreadsheet
-    # read it as a formula (CSV injection).
-    if value and value[0] in "=+-@\t\r":
+def safe_text(value):
+    """A text cell of any export (CSV or Excel) that a spreadsheet never reads
+    as a formula (CSV injection): text beginning with = + - @ TAB or CR gets a
+    leading apostrophe. Numbers are not text and pass unchanged.
+
+    Names in exports are typed by users (a failed login's user name, a unit's
+    short name): ``=HYPERLINK(...)`` must stay text.
+    """
+    if isinstance(value, str) and value and value[0] in "=+-@\t\r":
         return "'" + value
     return value
 
@@ -37,7 +42,7 @@ def _cell(value: str) -> str:
 def rows(events):
     yield [title for title, _ in COLUMNS]
     for event in events.iterator(chunk_size=2000):
-        yield [_cell(str(get(event))) for _, get in COLUMNS]
+        yield [safe_text(str(get(event))) for _, get in COLUMNS]
 
 
 def as_csv(events) -> bytes:

@@ -367,3 +367,65 @@ def test_a_running_month_says_it_is_not_over_not_that_nobody_missed(
     assert "本月尚未结束" in running and "个单位有月份未完成报送任务" not in running
     over = editor.get("/stats/?period=month&year=2026&month=6").content.decode()
     assert "个单位有月份未完成报送任务" in over and "本月尚未结束" not in over
+
+
+FORMULA = '=HYPERLINK("http://e.x","c")'
+FORMULA_START = tuple("=+-@\t\r")
+
+
+@pytest.fixture
+def formula_names(data):
+    """Names typed by admins that a spreadsheet would run as formulas."""
+    from assessment.models import AdoptionLevel
+    from departments.models import Department
+
+    Department.objects.filter(short_name="开发区").update(short_name=FORMULA)
+    city = AdoptionLevel.objects.get(short_name="市级")
+    city.short_name = "=市级"
+    city.leader_label = "@市领导"
+    city.save()
+    return data
+
+
+def test_excel_export_has_no_formula_cells(client, formula_names):
+    from openpyxl import load_workbook
+
+    client_for(client, formula_names["editor"])
+    response = client.get(f"/stats/export.xlsx?{RANGE}")
+    book = load_workbook(io.BytesIO(response.content))
+    formulas = [
+        f"{sheet.title}!{cell.coordinate}"
+        for sheet in book
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.data_type == "f"
+    ]
+    assert formulas == []
+    sheet = book["考核统计"]
+    units = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert "'" + FORMULA in units  # the name is still there, as text
+    header = [cell.value for cell in sheet[1]]
+    score = header.index("得分") + 1
+    # Numbers stay numbers, negative ones too (交通局 missed its quota).
+    scores = [sheet.cell(row, score).value for row in range(2, sheet.max_row + 1)]
+    assert all(isinstance(value, int | float) for value in scores)
+    assert min(scores) < 0
+
+
+def test_csv_export_has_no_cell_a_spreadsheet_reads_as_a_formula(client, formula_names):
+    client_for(client, formula_names["editor"])
+    response = client.get(f"/stats/export.csv?{RANGE}")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    score = rows[0].index("得分")
+    formulas = [
+        cell
+        for row in rows
+        for index, cell in enumerate(row)
+        if cell.startswith(FORMULA_START) and index != score
+    ]
+    assert formulas == []
+    assert "'" + FORMULA in [row[1] for row in rows]
+    assert "'=市级采用" in rows[0]
+    assert "'@市领导批示" in rows[0]
+    # The score column holds numbers: a negative one is not escaped.
+    assert min(float(row[score]) for row in rows[1:]) < 0
