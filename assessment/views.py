@@ -253,7 +253,8 @@ def export(request, fmt):
 def records(request):
     """Find an item to record on, and the latest records."""
     _require_editor(request.user)
-    query = request.GET.get("q", "").strip()
+    # A title has at most 200 characters; SQLite refuses a LIKE pattern of 50 000.
+    query = request.GET.get("q", "").strip()[:200]
     found = []
     if query:
         found = list(

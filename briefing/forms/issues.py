@@ -12,7 +12,11 @@ from briefing.models import (
     classification_error,
 )
 from briefing.services.issues import DEFAULT_SIGN_OFF_OPINION
+from core.forms import HiddenErrorsOnTop, VersionField
 from core.widgets import limited_text_field
+
+# 印数: a county briefing prints tens of copies; a typo of many digits is refused.
+MAX_COPIES = 10_000
 
 
 class DateInput(forms.DateInput):
@@ -38,6 +42,7 @@ class IssueCreateForm(forms.Form):
     copies = forms.IntegerField(
         label="印数（份）",
         min_value=1,
+        max_value=MAX_COPIES,
         required=False,
         help_text="留空则用分发范围的默认印数。",
     )
@@ -49,14 +54,16 @@ class IssueCreateForm(forms.Form):
             self.fields["publication"].initial = publications.first()
 
 
-class IssueSettingsForm(forms.Form):
+class IssueSettingsForm(HiddenErrorsOnTop, forms.Form):
     issue_date = forms.DateField(label="印发日期", widget=DateInput())
     distribution_list = forms.ModelChoiceField(
         label="分发范围（本期发）",
         queryset=DistributionList.objects.filter(is_active=True),
         required=False,
     )
-    copies = forms.IntegerField(label="印数（共印×份）", min_value=1)
+    copies = forms.IntegerField(
+        label="印数（共印×份）", min_value=1, max_value=MAX_COPIES
+    )
     classification = forms.ChoiceField(
         label="密级/标注",
         choices=Classification.choices,
@@ -68,7 +75,7 @@ class IssueSettingsForm(forms.Form):
         min_value=1,
         help_text="秘密（1–10 年）、机密（1–20 年）必填，印作“秘密★1年”；其他留空。",
     )
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = VersionField()
 
     def clean(self):
         cleaned = super().clean()
@@ -127,7 +134,7 @@ class SendBackForm(forms.Form):
     )
 
 
-class CorrectionForm(forms.Form):
+class CorrectionForm(HiddenErrorsOnTop, forms.Form):
     """The reason of a 更正 and the issue version the page was loaded at."""
 
     reason = forms.CharField(
@@ -137,7 +144,7 @@ class CorrectionForm(forms.Form):
         error_messages={"required": "请填写更正原因。"},
         help_text="印在记录中并通知读者，例如“第二条‘亿元’误作‘万元’”。",
     )
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = VersionField()
 
 
 class CorrectedItemForm(forms.Form):

@@ -7,6 +7,7 @@ from briefing.models import Item, Section
 from briefing.selectors.issues import expected_number_labels
 from briefing.selectors.items import open_issues
 from briefing.uploads import ATTACHMENT_TYPES, check_upload
+from core.forms import HiddenErrorsOnTop, VersionField
 from core.widgets import limited_text_field
 
 
@@ -46,8 +47,9 @@ class AttachmentsFormMixin(forms.Form):
         return files
 
 
-class ItemForm(AttachmentsFormMixin, forms.Form):
-    """The clerk's form. ``version`` is the version it was loaded at."""
+class ItemForm(HiddenErrorsOnTop, AttachmentsFormMixin, forms.Form):
+    """The clerk's form. ``version`` is the version it was loaded at: required
+    when an existing item is edited (``editing``), absent for a new one."""
 
     title = limited_text_field("标题", 200)
     body = forms.CharField(
@@ -80,7 +82,11 @@ class ItemForm(AttachmentsFormMixin, forms.Form):
             "点“合并硬换行”即拼回段落并追加到正文。"
         ),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField(required=False)
+
+    def __init__(self, *args, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].required = editing
 
     def clean_word_file(self):
         uploaded = self.cleaned_data.get("word_file")
@@ -110,7 +116,7 @@ class ItemForm(AttachmentsFormMixin, forms.Form):
         }
 
 
-class EditorItemForm(AttachmentsFormMixin, forms.Form):
+class EditorItemForm(HiddenErrorsOnTop, AttachmentsFormMixin, forms.Form):
     """The editor's copy-edit of title and body, and files to attach."""
 
     title = limited_text_field("标题", 200)
@@ -120,7 +126,7 @@ class EditorItemForm(AttachmentsFormMixin, forms.Form):
     note = forms.CharField(
         label="修改说明", max_length=100, required=False, help_text="可不填。"
     )
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = VersionField()
 
 
 class ReturnForm(forms.Form):
@@ -133,7 +139,7 @@ class ReturnForm(forms.Form):
             "意见会随退回通知发给信息员。"
         },
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField(required=False)
 
 
 class ApproveForm(forms.Form):
@@ -144,7 +150,7 @@ class ApproveForm(forms.Form):
         required=False,
         help_text="信息员和编辑都能看到。",
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField(required=False)
 
 
 class NotUseForm(forms.Form):
@@ -155,7 +161,7 @@ class NotUseForm(forms.Form):
         error_messages={"required": "请填写不采用原因，信息员会收到这条原因。"},
     )
     keep_for_later = forms.BooleanField(label="存档备用", required=False)
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField(required=False)
 
 
 class AdoptForm(forms.Form):
@@ -163,7 +169,7 @@ class AdoptForm(forms.Form):
     section = forms.ModelChoiceField(
         label="栏目", queryset=Section.objects.filter(is_active=True)
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField(required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -179,4 +185,4 @@ class AdoptForm(forms.Form):
 class VersionForm(forms.Form):
     """For moves without input: carries the version the page showed."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField(required=False)

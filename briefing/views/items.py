@@ -206,7 +206,7 @@ def _item_form_view(request, item=None):
         action = request.POST.get("action", "save")
         if action in {"import_word", "merge_lines"}:
             return _helper_action(request, ItemForm, action, template, context)
-        form = ItemForm(request.POST, request.FILES)
+        form = ItemForm(request.POST, request.FILES, editing=item is not None)
         if form.is_valid():
             try:
                 saved = services.save_item(
