@@ -6,6 +6,7 @@ import uuid
 import zipfile
 from pathlib import Path, PurePosixPath
 
+import olefile
 import puremagic
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -33,11 +34,35 @@ def extension(name: str) -> str:
 
 
 def _is_docx(uploaded) -> bool:
+    """A ZIP that starts at its first byte (nothing prepended) and holds the
+    two parts every Word document has."""
     uploaded.seek(0)
     try:
         with zipfile.ZipFile(uploaded) as archive:
-            return "word/document.xml" in archive.namelist()
-    except (zipfile.BadZipFile, OSError):
+            entries = archive.infolist()
+            names = {entry.filename for entry in entries}
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return False
+    finally:
+        uploaded.seek(0)
+    return (
+        bool(entries)
+        and entries[0].header_offset == 0
+        and {"[Content_Types].xml", "word/document.xml"} <= names
+    )
+
+
+def _is_doc(uploaded) -> bool:
+    """An OLE2 compound file with a WordDocument stream: an .msi, .xls or .ppt
+    is OLE2 too, and is not a Word document."""
+    uploaded.seek(0)
+    try:
+        if not olefile.isOleFile(uploaded):
+            return False
+        uploaded.seek(0)
+        with olefile.OleFileIO(uploaded) as ole:
+            return ole.exists("WordDocument")
+    except Exception:  # olefile raises many kinds on a malformed file
         return False
     finally:
         uploaded.seek(0)
@@ -64,6 +89,8 @@ def check_upload(
         raise ValidationError(f"“{uploaded.name}”是空文件。")
     if ext == "docx":
         matches = _is_docx(uploaded)
+    elif ext == "doc":
+        matches = _is_doc(uploaded)
     else:
         uploaded.seek(0)
         head = uploaded.read(8192)

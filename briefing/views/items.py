@@ -25,7 +25,12 @@ from briefing.forms.items import (
     ReturnForm,
     VersionForm,
 )
-from briefing.importing import docx_to_html, join_hard_breaks, paragraphs_to_html
+from briefing.importing import (
+    WordImportError,
+    docx_to_html,
+    join_hard_breaks,
+    paragraphs_to_html,
+)
 from briefing.models import Attachment, Item
 from briefing.selectors import issues as issue_selectors
 from briefing.selectors import items as selectors
@@ -171,12 +176,11 @@ def _helper_action(request, form_class, action, template, context):
             else:
                 try:
                     data["body"] = docx_to_html(uploaded)
+                except WordImportError as exc:
+                    messages.error(request, exc.message)
+                else:
                     messages.success(
                         request, "已从 Word 文件导入正文（尚未保存），请核对后保存。"
-                    )
-                except Exception:  # mammoth raises many kinds on a broken file
-                    messages.error(
-                        request, "无法读取该 Word 文件，请另存为 .docx 后重试。"
                     )
     else:
         paragraphs = join_hard_breaks(data.get("pasted_text", ""))
