@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from departments.models import Department
 
@@ -491,6 +492,40 @@ class Attachment(StoredFile):
     class Meta(StoredFile.Meta):
         verbose_name = "附件"
         verbose_name_plural = "附件"
+
+
+class EditorImage(models.Model):
+    """An image pasted into an item's text, stored privately under ``name``.
+
+    Its uploader sees it; once the uploader saves it in an item's text, so does
+    whoever may see that item. Pasting the name into another text grants
+    nothing (briefing.permissions.can_view_editor_image).
+    """
+
+    name = models.CharField("文件名", max_length=40, unique=True)
+    uploaded_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name="上传人",
+    )
+    uploaded_at = models.DateTimeField("上传时间", default=timezone.now)
+    item = models.ForeignKey(
+        Item,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="images",
+        verbose_name="稿件",
+    )
+
+    class Meta:
+        verbose_name = "正文图片"
+        verbose_name_plural = "正文图片"
+
+    def __str__(self):
+        return self.name
 
 
 class IssueEvent(TimelineEvent):

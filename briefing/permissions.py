@@ -3,7 +3,7 @@
 from django.db.models import Q
 
 from briefing import workflow
-from briefing.models import Item
+from briefing.models import EditorImage, Item
 from core import roles
 from departments.models import Membership
 
@@ -61,28 +61,28 @@ def may_upload_images(user) -> bool:
     return roles.membership(user) is not None or roles.is_editor(user)
 
 
-def can_view_editor_image(user, name, own_uploads=()) -> bool:
-    """An editor image is visible to its uploader (this session) and to whoever
-    may see an item (or revision) whose text contains it."""
+def can_view_editor_image(user, name) -> bool:
+    """An editor image is visible to its uploader, and to whoever may see the
+    item it was saved in: on the site, or as the signer of an adopted item or
+    the reader of a published one."""
     if user is None or not user.is_authenticated:
         return False
-    if name in own_uploads:
+    image = EditorImage.objects.filter(name=name).select_related("item").first()
+    if image is None:
+        return False
+    if image.uploaded_by_id == user.pk:
         return True
-    contains = Q(body__contains=name) | Q(revisions__body__contains=name)
-    q = visible_items_q(user)
-    if q is not None and Item.objects.filter(q).filter(contains).exists():
+    item = image.item
+    if item is None:
+        return False
+    if can_view_item(user, item):
         return True
     # Signers see adopted items when signing; readers the published ones of
     # the issues they may read (their distribution).
-    if (
-        roles.is_signer(user)
-        and Item.objects.filter(contains, status__in=[S.ADOPTED, S.PUBLISHED]).exists()
-    ):
+    if roles.is_signer(user) and item.status in (S.ADOPTED, S.PUBLISHED):
         return True
-    if not roles.is_reader(user):
+    if not roles.is_reader(user) or item.status != S.PUBLISHED:
         return False
     from briefing.selectors.issues import visible_issues
 
-    return Item.objects.filter(
-        contains, status=S.PUBLISHED, issue__in=visible_issues(user)
-    ).exists()
+    return visible_issues(user).filter(pk=item.issue_id).exists()

@@ -21,15 +21,16 @@ from briefing.duplicates import band_keys, body_text, shingles
 from briefing.hygiene import Tidied, UnitNames, char_count, tidy_body
 from briefing.models import (
     Attachment,
+    EditorImage,
     Issue,
     Item,
     ItemBandKey,
     ItemEvent,
     ItemRevision,
 )
-from briefing.sanitize import clean_html, html_to_text, search_text
+from briefing.sanitize import IMAGE_URL_RE, clean_html, html_to_text, search_text
 from briefing.services.errors import StaleVersionError, WorkflowError
-from briefing.uploads import ATTACHMENT_TYPES, check_upload
+from briefing.uploads import ATTACHMENT_TYPES, check_upload, store_editor_image
 from core import roles
 from departments.models import Department, Membership
 from notifications.services import notify
@@ -184,6 +185,26 @@ def index_for_duplicates(item) -> None:
     ItemBandKey.objects.bulk_create(ItemBandKey(item=item, key=key) for key in keys)
 
 
+def _tie_images(item, actor) -> None:
+    """Tie the images in the item's text that ``actor`` uploaded and no item
+    holds yet to this item: from now on whoever may see it sees them."""
+    names = [url.rsplit("/", 1)[1] for url in IMAGE_URL_RE.findall(item.body)]
+    if names:
+        EditorImage.objects.filter(
+            name__in=names, uploaded_by=actor, item__isnull=True
+        ).update(item=item)
+
+
+def upload_editor_image(actor, uploaded) -> str:
+    """Check and store an image pasted into the editor; return its file name.
+
+    Only its uploader sees it until they save it in an item's text.
+    """
+    name = store_editor_image(uploaded)
+    EditorImage.objects.create(name=name, uploaded_by=actor)
+    return name
+
+
 # --- clerk: write, submit, withdraw -------------------------------------------
 
 
@@ -213,6 +234,7 @@ def create_item(
         contact_phone=contact_phone.strip(),
         status=S.DRAFT,
     )
+    _tie_images(item, actor)
     _event(item, actor, "create", "")
     index_for_duplicates(item)
     item.tidied = tidied
@@ -256,6 +278,7 @@ def update_item(
             "您填写的内容仍在下方，请复制保留后刷新页面再合并修改。"
         )
     locked.refresh_from_db()
+    _tie_images(locked, actor)
     record_event(actor=actor, action="item.edit", obj=locked)
     index_for_duplicates(locked)
     locked.tidied = tidied
@@ -449,6 +472,7 @@ def editor_save_item(item, actor, *, version, title, body, note="", files=()) ->
             "您的修改仍在下方，请复制保留后刷新页面再合并修改。"
         )
     locked.refresh_from_db()
+    _tie_images(locked, actor)
     _store_revision(locked, actor, (note or "编辑修改").strip()[:100])
     ItemEvent.objects.create(
         item=locked,
@@ -654,6 +678,7 @@ def correct_item_text(item, actor, *, title, body, reason) -> bool:
     locked.version = F("version") + 1
     locked.save(update_fields=[*text_fields, "version", "updated_at"])
     locked.refresh_from_db(fields=["version", "updated_at"])
+    _tie_images(locked, actor)
     _store_revision(locked, actor, "更正")
     index_for_duplicates(locked)
     ItemEvent.objects.create(

@@ -41,12 +41,10 @@ from briefing.uploads import (
     EDITOR_IMAGE_DIR,
     IMAGE_TYPES,
     download_response,
-    store_editor_image,
 )
 from core import roles
 
 PAGE_SIZE = 25
-SESSION_IMAGES = "editor_images"
 
 
 def _visible_or_404(user, pk) -> Item:
@@ -590,11 +588,9 @@ def image_upload(request):
     if uploaded is None:
         return JsonResponse({"error": {"message": "没有收到图片。"}}, status=400)
     try:
-        name = store_editor_image(uploaded)
+        name = services.upload_editor_image(request.user, uploaded)
     except ValidationError as exc:
         return JsonResponse({"error": {"message": " ".join(exc.messages)}}, status=400)
-    own = request.session.get(SESSION_IMAGES, [])
-    request.session[SESSION_IMAGES] = [*own[-199:], name]
     return JsonResponse({"url": reverse("briefing:editor_image", args=[name])})
 
 
@@ -603,9 +599,7 @@ def image_upload(request):
 def editor_image(request, name):
     """An image in an item's text, for those who may see that item."""
     match = IMAGE_NAME_RE.fullmatch(name)
-    if match is None or not permissions.can_view_editor_image(
-        request.user, name, request.session.get(SESSION_IMAGES, [])
-    ):
+    if match is None or not permissions.can_view_editor_image(request.user, name):
         raise Http404
     try:
         handle = default_storage.open(f"{EDITOR_IMAGE_DIR}/{name}", "rb")

@@ -354,6 +354,23 @@ def test_merge_hard_line_breaks_button(client):
     )
 
 
+def upload_image(client) -> str:
+    response = client.post(
+        reverse("ck_editor_5_upload_file"),
+        {"upload": SimpleUploadedFile("a.png", png_bytes())},
+    )
+    assert response.status_code == 200
+    return response.json()["url"]
+
+
+def write_item(client, body, action="submit"):
+    client.post(
+        reverse("briefing:item_create"),
+        {"title": "带图稿件", "body": body, "action": action},
+    )
+    return Item.objects.filter(title="带图稿件").latest("pk")
+
+
 def test_editor_images_upload_and_access(client):
     cast = make_cast()
     client.force_login(cast.reader)
@@ -363,22 +380,38 @@ def test_editor_images_upload_and_access(client):
     client.force_login(cast.clerk)
     svg = SimpleUploadedFile("x.png", b'<svg xmlns="http://www.w3.org/2000/svg"/>')
     assert client.post(upload_url, {"upload": svg}).status_code == 400
-    response = client.post(
-        upload_url, {"upload": SimpleUploadedFile("a.png", png_bytes())}
-    )
-    assert response.status_code == 200
-    url = response.json()["url"]
+    url = upload_image(client)
     assert client.get(url)["Content-Type"] == "image/png"  # the uploader sees it
-    item = item_in_state(
-        cast,
-        S.SUBMITTED,
-        body=f'<p>图</p><figure class="image"><img src="{url}"></figure>',
+    client.force_login(cast.editor)
+    assert client.get(url).status_code == 404  # not yet in a text it may see
+    client.force_login(cast.clerk)
+    item = write_item(
+        client, f'<p>图</p><figure class="image"><img src="{url}"></figure>'
     )
-    assert url in item.body
+    assert url in item.body and item.status == S.SUBMITTED
     client.force_login(cast.editor)
     assert client.get(url).status_code == 200
     client.force_login(cast.other_clerk)
     assert client.get(url).status_code == 404
+
+
+def test_pasting_an_image_name_into_ones_own_draft_does_not_show_it(client):
+    """The image belongs to the item it was saved in: another unit's clerk who
+    learns its name and pastes it into a draft of their own still gets 404."""
+    cast = make_cast()
+    client.force_login(cast.clerk)
+    url = upload_image(client)
+    write_item(client, f'<p><img src="{url}"></p>', action="save")
+    client.force_login(cast.other_clerk)
+    assert client.get(url).status_code == 404
+    mine = write_item(client, f'<p>我的草稿</p><p><img src="{url}"></p>', "save")
+    assert url in mine.body and mine.author == cast.other_clerk
+    assert client.get(url).status_code == 404
+    # Nor does an unsaved upload of someone else's show.
+    client.force_login(cast.clerk)
+    fresh = upload_image(client)
+    client.force_login(cast.other_clerk)
+    assert client.get(fresh).status_code == 404
 
 
 def test_a_picture_in_the_text_over_its_limit_is_refused(client, settings):

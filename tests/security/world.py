@@ -20,6 +20,7 @@ from assessment.models import AdoptionLevel, Bulletin, HigherAdoption, ScoringRu
 from audit.roles import AUDITOR
 from briefing.models import (
     Attachment,
+    EditorImage,
     Issue,
     IssueDocument,
     IssueSection,
@@ -163,6 +164,9 @@ def build():
     Item.objects.filter(pk=item_a_published.pk).update(
         body=body, search_text=search_text(item_a_published.title, body)
     )
+    EditorImage.objects.create(
+        name=published_image, item=item_a_published, uploaded_by=users["clerk_a"]
+    )
     document = IssueDocument(
         issue=issued,
         sha256=hashlib.sha256(PDF).hexdigest(),
@@ -190,6 +194,9 @@ def build():
         default_storage.save(path, ContentFile(PNG))
     Item.objects.filter(pk=objects["item_a_submitted"].pk).update(
         body=f'<p>正文。</p><p><img src="/items/images/{image}"></p>'
+    )
+    EditorImage.objects.create(
+        name=image, item=objects["item_a_submitted"], uploaded_by=users["clerk_a"]
     )
     # 批示 by the reader on unit A's item, written and answered through the
     # services as a leader and the unit would: one 待签收, one 已反馈 with a file.
