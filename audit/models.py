@@ -40,12 +40,23 @@ class AuditEvent(models.Model):
         ordering = ["-created_at", "-id"]
         permissions = [("export_auditevent", "可以导出审计事件")]
         # Append-only in the database itself, whoever connects (PostgreSQL only;
-        # pgtrigger skips other databases).
+        # pgtrigger skips other databases). The table's owner could still drop
+        # the triggers: the site runs as a role that owns nothing and may only
+        # insert and read here (README, "数据库角色"; grant_app_role).
         triggers = [
             pgtrigger.Protect(
                 name="append_only",
                 operation=pgtrigger.Update | pgtrigger.Delete,
-            )
+            ),
+            # TRUNCATE fires no row trigger; pgtrigger's Protect cannot take it.
+            pgtrigger.Trigger(
+                name="no_truncate",
+                operation=pgtrigger.Truncate,
+                level=pgtrigger.Statement,
+                when=pgtrigger.Before,
+                func="RAISE EXCEPTION 'pgtrigger: Cannot truncate % table', "
+                "TG_TABLE_NAME;",
+            ),
         ]
 
     def __str__(self):

@@ -27,6 +27,7 @@ pytestmark = [
 ]
 
 ROOT = Path(__file__).resolve().parents[2]
+APP_NAME = "briefing-runserver-under-test"
 
 
 def _free_port() -> int:
@@ -55,6 +56,8 @@ def runserver():
         env.update(
             DJANGO_SETTINGS_MODULE="config.settings.dev",
             DATABASE_URL=_database_url(),
+            # libpq names the server's connections: only they are counted.
+            PGAPPNAME=APP_NAME,
             **extra_env,
         )
         proc = subprocess.Popen(
@@ -86,11 +89,12 @@ def runserver():
         proc.wait(10)
 
 
-def _other_connections() -> int:
+def _server_connections() -> int:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*) FROM pg_stat_activity"
-            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            " WHERE datname = current_database() AND application_name = %s",
+            [APP_NAME],
         )
         return cursor.fetchone()[0]
 
@@ -113,7 +117,7 @@ def test_runserver_keeps_no_database_connection_per_browser_connection(runserver
         browsers.append(conn)
     time.sleep(0.5)
     try:
-        assert _other_connections() == 0
+        assert _server_connections() == 0
     finally:
         for conn in browsers:
             conn.close()
@@ -124,11 +128,12 @@ def test_a_kept_connection_broken_by_a_database_restart_costs_no_request(runserv
     port = runserver(DB_CONN_MAX_AGE="60")
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     assert _get(conn, "/healthz") == 200
-    assert _other_connections() == 1
+    assert _server_connections() == 1
     with connection.cursor() as cursor:  # what a database restart does to it
         cursor.execute(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            " WHERE datname = current_database() AND application_name = %s",
+            [APP_NAME],
         )
     # Same server thread (keep-alive), so the same kept connection object.
     assert _get(conn, "/healthz") == 200
