@@ -7,6 +7,7 @@ from django_ckeditor_5.widgets import CKEditor5Widget
 
 from briefing.models import Section
 from briefing.selectors.items import open_issues
+from core.forms import ModelMultipleChoiceField
 from departments.models import Department
 
 
@@ -32,7 +33,7 @@ class CommissionForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text="约稿范围选“按单位类型”时适用。",
     )
-    chosen = forms.ModelMultipleChoiceField(
+    chosen = ModelMultipleChoiceField(
         label="指定单位",
         queryset=Department.objects.filter(is_active=True),
         required=False,

@@ -5,6 +5,8 @@ from django import forms
 # The largest value of PostgreSQL's integer column: every number a form accepts
 # is bounded at the form (a larger one reached the database and gave a 500).
 MAX_INTEGER = 2_147_483_647
+# Ids are 64-bit (BigAutoField).
+MAX_ID = 2**63 - 1
 
 STALE_PAGE = (
     "页面不完整或已过期，无法确认您修改的是哪一稿。"
@@ -42,3 +44,22 @@ class HiddenErrorsOnTop:
                 if message not in self.non_field_errors():
                     self.add_error(None, message)
         return cleaned
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's, with an id beyond 64 bits refused as a choice that does not
+    exist: looked up with ``__in``, it raised OverflowError on SQLite (a 500)."""
+
+    def _check_values(self, value):
+        for pk in value or ():
+            try:
+                number = int(pk)
+            except (TypeError, ValueError):
+                continue  # Django's own check says it is not an id
+            if abs(number) > MAX_ID:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": pk},
+                )
+        return super()._check_values(value)
