@@ -44,6 +44,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 bench: setup
 	$(BIN)/python manage.py bench_pdf

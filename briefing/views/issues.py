@@ -458,6 +458,23 @@ def issue_correct(request, pk):
     )
 
 
+def _document_error(request, document, exc):
+    """The error page for a stored file that cannot be given out (status 500)."""
+    return render(
+        request,
+        "briefing/issues/document_error.html",
+        {
+            "issue": document.issue,
+            "document": document,
+            "message": exc.message,
+            "title": "文件校验失败"
+            if isinstance(exc, services.DocumentIntegrityError)
+            else "无法提供下载",
+        },
+        status=500,
+    )
+
+
 def verified_pdf_response(request, document):
     """The user's numbered copy of the stored PDF, after its SHA-256 check
     (``?inline=1`` to read it in the browser), or the error page with status
@@ -465,19 +482,7 @@ def verified_pdf_response(request, document):
     try:
         copy = services.download_copy(document, request.user)
     except services.DocumentError as exc:
-        return render(
-            request,
-            "briefing/issues/document_error.html",
-            {
-                "issue": document.issue,
-                "document": document,
-                "message": exc.message,
-                "title": "文件校验失败"
-                if isinstance(exc, services.DocumentIntegrityError)
-                else "无法提供下载",
-            },
-            status=500,
-        )
+        return _document_error(request, document, exc)
     return FileResponse(
         io.BytesIO(copy.data),
         as_attachment=request.GET.get("inline") != "1",
@@ -508,17 +513,7 @@ def document_docx(request, pk, document_pk):
     try:
         data = services.read_verified_docx(document, request.user)
     except services.DocumentIntegrityError as exc:
-        return render(
-            request,
-            "briefing/issues/document_error.html",
-            {
-                "issue": document.issue,
-                "document": document,
-                "message": exc.message,
-                "title": "文件校验失败",
-            },
-            status=500,
-        )
+        return _document_error(request, document, exc)
     return FileResponse(
         io.BytesIO(data),
         as_attachment=True,

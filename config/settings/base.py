@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "commissions",
     "assessment",
     "reading",
+    "demo",
 ]
 
 MIDDLEWARE = [
