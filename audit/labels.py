@@ -9,7 +9,7 @@ from functools import cache
 from django.apps import apps
 
 # Actions recorded under a fixed code. Item and issue moves get their names from
-# the labels on their own timelines (see _labels), so the two can never disagree.
+# the labels on their own timelines (registered by briefing), so the two never disagree.
 NAMED = {
     # Accounts and sign-in
     "login": "登录",
@@ -87,27 +87,19 @@ GROUPS = [
 ]
 
 
-@cache
-def _labels() -> dict[str, str]:
-    # Imported here: briefing imports audit.services, so audit must not import
-    # briefing while the apps load.
-    from briefing import workflow
-    from briefing.selectors.issues import ACTION_LABELS as ISSUE_LABELS
+# Names of the codes other apps write from their own tables (the item's and the
+# issue's moves), given by those apps when they load: audit sits below them.
+_REGISTERED: dict[str, str] = {}
 
-    labels = {
-        f"item.{move}": f"稿件·{name}"
-        for move, name in {**workflow.MOVES, **workflow.OTHER_EVENTS}.items()
-    }
-    labels.update(
-        {f"issue_{action}": f"期·{name}" for action, name in ISSUE_LABELS.items()}
-    )
-    labels.update(NAMED)
-    return labels
+
+def register(labels: dict[str, str]) -> None:
+    """Name action codes that another app writes; call it from its ``ready()``."""
+    _REGISTERED.update(labels)
 
 
 def action_label(code: str) -> str:
     """The Chinese name of an audit action code; the code itself if unknown."""
-    return _labels().get(code, code)
+    return NAMED.get(code) or _REGISTERED.get(code, code)
 
 
 def action_choices(codes) -> list:
