@@ -1,8 +1,10 @@
-"""The item workflow: every state, every allowed move, and who may make it.
+"""The item and issue workflows: every state, every allowed move, and who may
+make it.
 
-This table is the single source of truth. The services in
-``briefing.services.items`` look up each move here before changing anything,
-the views ask it which buttons to show, and the matrix test walks all of it.
+These tables are the single source of truth. The services in
+``briefing.services.items`` and ``briefing.services.issues`` look up each move
+here before changing anything, the views ask them which buttons to show, and
+the matrix tests walk all of them.
 
 Roles are relative to the item:
 
@@ -16,7 +18,7 @@ Roles are relative to the item:
 
 from dataclasses import dataclass
 
-from briefing.models import Item
+from briefing.models import Issue, Item
 from core import roles
 
 S = Item.Status
@@ -155,3 +157,71 @@ def available_moves(user, item) -> list[str]:
         for move in MOVES
         if (t := transition(move, item.status)) is not None and t.roles & held
     ]
+
+
+# -- the issue -----------------------------------------------------------------
+
+IS = Issue.Status
+
+# The state "before" a new issue: 新建 is the only move from it.
+NEW_ISSUE = ""
+
+# Moves and their Chinese names. 组版 stands for every change of content,
+# order, date, distribution and 密级 (and taking items in or out); the
+# IssueEvent.action values are finer (update, reorder_sections, ...).
+ISSUE_MOVES = {
+    "create": "新建",
+    "compose": "组版",
+    "submit": "提交签发",
+    "send_back": "退回",
+    "sign_off": "签发",
+    "correct": "发布更正版",
+}
+
+# Roles here are global (an issue belongs to no unit): EDITOR, SIGNER, ADMIN.
+ISSUE_TRANSITIONS: list[Transition] = [
+    *_t("create", [NEW_ISSUE], IS.DRAFT, EDITOR),
+    *_t("compose", [IS.DRAFT], "", EDITOR),
+    *_t("submit", [IS.DRAFT], IS.PENDING_SIGNOFF, EDITOR),
+    *_t("send_back", [IS.PENDING_SIGNOFF], IS.DRAFT, SIGNER),
+    *_t("sign_off", [IS.PENDING_SIGNOFF], IS.ISSUED, SIGNER),
+    *_t("correct", [IS.ISSUED], "", SIGNER, ADMIN),
+]
+
+_ISSUE_BY_KEY = {(t.move, t.source): t for t in ISSUE_TRANSITIONS}
+_ISSUE_MOVE_ROLES = {
+    move: frozenset().union(*(t.roles for t in ISSUE_TRANSITIONS if t.move == move))
+    for move in ISSUE_MOVES
+}
+
+
+def issue_transition(move: str, status: str) -> Transition | None:
+    """The issue move ``move`` from ``status``, or None where the table has none."""
+    return _ISSUE_BY_KEY.get((move, status))
+
+
+def issue_roles_of(user) -> set[str]:
+    """The workflow roles ``user`` holds towards every issue."""
+    if user is None or not user.is_authenticated:
+        return set()
+    held = set()
+    if roles.is_editor(user):
+        held.add(EDITOR)
+    if roles.is_signer(user):
+        held.add(SIGNER)
+    if roles.is_admin(user):
+        held.add(ADMIN)
+    return held
+
+
+def may_make_issue_move(user, move: str) -> bool:
+    """Whether ``user`` holds a role that makes ``move`` in some state (the
+    services ask this first, before they lock the issue)."""
+    return bool(_ISSUE_MOVE_ROLES[move] & issue_roles_of(user))
+
+
+def issue_allows(user, issue, move: str) -> bool:
+    """Whether ``user`` may make ``move`` on ``issue`` (None: a new issue) now."""
+    status = NEW_ISSUE if issue is None else issue.status
+    t = issue_transition(move, status)
+    return t is not None and bool(t.roles & issue_roles_of(user))

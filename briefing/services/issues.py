@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from audit.services import record_event
+from briefing import workflow
 from briefing.docx_issue import issue_docx
 from briefing.models import (
     Issue,
@@ -78,17 +79,55 @@ def _lock(issue) -> Issue:
     )
 
 
-def _require_editor(actor):
-    if not roles.is_editor(actor):
-        raise WorkflowError("只有编辑可以组版。")
+# Why a move of briefing.workflow.ISSUE_TRANSITIONS is refused: the actor
+# holds none of its roles, or the issue is in a state it does not start from.
+_ROLE_REFUSALS = {
+    "create": "只有编辑可以组版。",
+    "compose": "只有编辑可以组版。",
+    "submit": "只有编辑可以组版。",
+    "send_back": "只有签发人可以退回待签发的简报。",
+    "sign_off": "只有签发人可以签发简报。",
+    "correct": "只有签发人或管理员可以发布更正版。",
+}
+# A refused sign-off, send-back or correction is a security event (audited
+# under this action).
+_AUDITED_REFUSALS = {
+    "send_back": "send_back",
+    "sign_off": "sign_off",
+    "correct": "correction",
+}
+_NOT_ISSUED = "只有已签发的简报才能发布更正版。"
+_STATE_REFUSALS = {
+    ("compose", S.PENDING_SIGNOFF): PENDING_MESSAGE,
+    ("compose", S.ISSUED): FROZEN_MESSAGE,
+    ("submit", S.PENDING_SIGNOFF): PENDING_MESSAGE,
+    ("submit", S.ISSUED): FROZEN_MESSAGE,
+    ("send_back", S.DRAFT): "本期不在待签发状态。",
+    ("send_back", S.ISSUED): FROZEN_MESSAGE,
+    ("sign_off", S.DRAFT): "本期尚未提交签发，请编辑先提交。",
+    ("sign_off", S.ISSUED): FROZEN_MESSAGE,
+    ("correct", S.DRAFT): _NOT_ISSUED,
+    ("correct", S.PENDING_SIGNOFF): _NOT_ISSUED,
+}
 
 
-def _check_composable(issue):
-    """Content, order, date and distribution change only while 组稿中."""
-    if issue.status == S.ISSUED:
-        raise WorkflowError(FROZEN_MESSAGE)
-    if issue.status == S.PENDING_SIGNOFF:
-        raise WorkflowError(PENDING_MESSAGE)
+def _require_role(actor, move, issue=None):
+    """First of all: ``actor`` holds a role the table names for ``move``."""
+    if workflow.may_make_issue_move(actor, move):
+        return
+    message = _ROLE_REFUSALS[move]
+    if move in _AUDITED_REFUSALS:
+        _refuse(actor, _AUDITED_REFUSALS[move], issue, message)
+    raise WorkflowError(message)
+
+
+def _require_state(issue, move) -> workflow.Transition:
+    """Under the lock: the table's ``move`` from the issue's state (组版 only
+    while 组稿中, 签发 only while 待签发, ...)."""
+    t = workflow.issue_transition(move, issue.status)
+    if t is None:
+        raise WorkflowError(_STATE_REFUSALS[(move, issue.status)])
+    return t
 
 
 def _bump_version(issue):
@@ -174,7 +213,7 @@ def create_issue(
     *, actor, publication, issue_date, distribution_list=None, copies=None
 ) -> Issue:
     """Start a new issue (组稿中). Only editors; the publication must be active."""
-    _require_editor(actor)
+    _require_role(actor, "create")
     if not publication.is_active:
         raise WorkflowError("该刊物已停用，不能新建一期。")
     if copies is None:
@@ -211,7 +250,7 @@ def update_issue(
     ``classification`` the 密级 stays as it is; a 密级 that contradicts its
     保密期限 raises WorkflowError (the database refuses it too).
     """
-    _require_editor(actor)
+    _require_role(actor, "compose")
     if copies is None or copies < 1:
         raise WorkflowError("印数至少为 1 份。")
     if classification is None:
@@ -221,7 +260,7 @@ def update_issue(
         raise WorkflowError(marking_error)
     with transaction.atomic():
         locked = _lock(issue)
-        _check_composable(locked)
+        _require_state(locked, "compose")
         changed = Issue.objects.filter(pk=locked.pk, version=version).update(
             issue_date=issue_date,
             distribution_list=distribution_list,
@@ -245,10 +284,10 @@ def update_issue(
 
 def move_section(issue, issue_section_id, direction, actor) -> Issue:
     """Move one section of the issue up or down by one place."""
-    _require_editor(actor)
+    _require_role(actor, "compose")
     with transaction.atomic():
         locked = _lock(issue)
-        _check_composable(locked)
+        _require_state(locked, "compose")
         rows = list(locked.issue_sections.select_related("section"))
         index = next(
             (i for i, row in enumerate(rows) if row.pk == int(issue_section_id)),
@@ -264,10 +303,10 @@ def move_section(issue, issue_section_id, direction, actor) -> Issue:
 
 def set_section_order(issue, issue_section_ids, actor) -> Issue:
     """Set the whole section order (from drag and drop)."""
-    _require_editor(actor)
+    _require_role(actor, "compose")
     with transaction.atomic():
         locked = _lock(issue)
-        _check_composable(locked)
+        _require_state(locked, "compose")
         rows = list(locked.issue_sections.select_related("section"))
         new_rows = _in_requested_order(rows, issue_section_ids, "栏目")
         return _save_section_order(locked, new_rows, actor)
@@ -291,10 +330,10 @@ def _section_items(issue, section_id):
 
 def move_item(issue, item_id, direction, actor) -> Issue:
     """Move one item up or down by one place within its section."""
-    _require_editor(actor)
+    _require_role(actor, "compose")
     with transaction.atomic():
         locked = _lock(issue)
-        _check_composable(locked)
+        _require_state(locked, "compose")
         item = Item.objects.filter(issue=locked, pk=int(item_id)).first()
         if item is None:
             raise WorkflowError("本期没有这篇稿件。")
@@ -308,10 +347,10 @@ def move_item(issue, item_id, direction, actor) -> Issue:
 
 def set_item_order(issue, section_id, item_ids, actor) -> Issue:
     """Set the whole order of one section's items (from drag and drop)."""
-    _require_editor(actor)
+    _require_role(actor, "compose")
     with transaction.atomic():
         locked = _lock(issue)
-        _check_composable(locked)
+        _require_state(locked, "compose")
         rows = _section_items(locked, section_id)
         if not rows:
             raise WorkflowError("本期这个栏目没有稿件。")
@@ -365,12 +404,12 @@ def ensure_issue_section(issue, section) -> IssueSection:
 
 def move_item_to_section(issue, item_id, section, actor) -> Issue:
     """Move an item to the end of another section of the same issue."""
-    _require_editor(actor)
+    _require_role(actor, "compose")
     if not section.is_active:
         raise WorkflowError("该栏目已停用。")
     with transaction.atomic():
         locked = _lock(issue)
-        _check_composable(locked)
+        _require_state(locked, "compose")
         item = (
             Item.objects.select_for_update(of=("self",))
             .filter(issue=locked, pk=int(item_id))
@@ -411,10 +450,10 @@ def remove_empty_section(issue, issue_section_id, actor) -> Issue:
     Emptying a section never removes it on its own: the editor may keep it as
     a placeholder.
     """
-    _require_editor(actor)
+    _require_role(actor, "compose")
     with transaction.atomic():
         locked = _lock(issue)
-        _check_composable(locked)
+        _require_state(locked, "compose")
         issue_section = (
             IssueSection.objects.select_for_update(of=("self",))
             .select_related("section")
@@ -441,18 +480,18 @@ def remove_empty_section(issue, issue_section_id, actor) -> Issue:
 
 def submit_for_signoff(issue, actor) -> Issue:
     """组稿中 → 待签发. Only editors; the issue needs items and a distribution."""
-    _require_editor(actor)
+    _require_role(actor, "submit")
     with transaction.atomic():
         locked = _lock(issue)
-        _check_composable(locked)
+        t = _require_state(locked, "submit")
         if not Item.objects.filter(issue=locked).exists():
             raise WorkflowError("本期还没有稿件，不能提交签发。")
         if locked.distribution_list_id is None:
             raise WorkflowError("请先选择分发范围（本期发），再提交签发。")
-        locked.status = S.PENDING_SIGNOFF
+        locked.status = t.target
         locked.version += 1
         locked.save(update_fields=["status", "version"])
-        _event(locked, actor, "submit", from_status=S.DRAFT, to_status=locked.status)
+        _event(locked, actor, "submit", from_status=t.source, to_status=t.target)
         notify(
             selectors.signer_recipients(),
             title=f"《{locked.publication.name}》有一期待签发",
@@ -466,25 +505,21 @@ def submit_for_signoff(issue, actor) -> Issue:
 def send_back(issue, actor, comment) -> Issue:
     """待签发 → 组稿中, with the signer's comment (required)."""
     comment = (comment or "").strip()
-    if not roles.is_signer(actor):
-        _refuse(actor, "send_back", issue, "只有签发人可以退回待签发的简报。")
+    _require_role(actor, "send_back", issue)
     if not comment:
         raise WorkflowError("请填写退回意见，说明需要修改什么。")
     with transaction.atomic():
         locked = _lock(issue)
-        if locked.status != S.PENDING_SIGNOFF:
-            raise WorkflowError(
-                FROZEN_MESSAGE if locked.status == S.ISSUED else "本期不在待签发状态。"
-            )
-        locked.status = S.DRAFT
+        t = _require_state(locked, "send_back")
+        locked.status = t.target
         locked.version += 1
         locked.save(update_fields=["status", "version"])
         _event(
             locked,
             actor,
             "send_back",
-            from_status=S.PENDING_SIGNOFF,
-            to_status=S.DRAFT,
+            from_status=t.source,
+            to_status=t.target,
             comment=comment,
         )
         submitter = (
@@ -557,8 +592,7 @@ def sign_off_issue(issue, actor, opinion=DEFAULT_SIGN_OFF_OPINION) -> IssueDocum
     numbers are unique and gapless under concurrent sign-offs; when rendering
     fails nothing is used up and a retry gets the same number.
     """
-    if not roles.is_signer(actor):
-        _refuse(actor, "sign_off", issue, "只有签发人可以签发简报。")
+    _require_role(actor, "sign_off", issue)
     opinion = (opinion or "").strip()
     if not opinion:
         raise WorkflowError("请填写签发意见，如“同意印发”。")
@@ -566,12 +600,7 @@ def sign_off_issue(issue, actor, opinion=DEFAULT_SIGN_OFF_OPINION) -> IssueDocum
     try:
         with transaction.atomic():
             locked = _lock(issue)
-            if locked.status != S.PENDING_SIGNOFF:
-                raise WorkflowError(
-                    FROZEN_MESSAGE
-                    if locked.status == S.ISSUED
-                    else "本期尚未提交签发，请编辑先提交。"
-                )
+            t = _require_state(locked, "sign_off")
             if not Item.objects.filter(issue=locked).exists():
                 raise WorkflowError("本期没有稿件，不能签发。")
             if locked.distribution_list_id is None:
@@ -601,7 +630,7 @@ def sign_off_issue(issue, actor, opinion=DEFAULT_SIGN_OFF_OPINION) -> IssueDocum
             publication.save(
                 update_fields=["number_year", "last_number", "last_total_number"]
             )
-            locked.status = S.ISSUED
+            locked.status = t.target
             locked.signed_by = actor
             locked.signed_at = timezone.now()
             locked.version += 1
@@ -622,8 +651,8 @@ def sign_off_issue(issue, actor, opinion=DEFAULT_SIGN_OFF_OPINION) -> IssueDocum
                 locked,
                 actor,
                 "sign_off",
-                from_status=S.PENDING_SIGNOFF,
-                to_status=S.ISSUED,
+                from_status=t.source,
+                to_status=t.target,
                 comment=opinion,
                 audit_reason=f"{opinion}（{locked.number_label}，"
                 f"PDF SHA-256 {document.sha256}）",
@@ -649,11 +678,6 @@ class Correction(NamedTuple):
     corrected: list
 
 
-def may_correct(user) -> bool:
-    """Signers and admins issue corrections (更正版)."""
-    return roles.is_signer(user) or roles.is_admin(user)
-
-
 def issue_correction(issue, actor, *, reason, version, items) -> Correction:
     """发布更正版: correct the items' text and print the issue again, marked 更正版.
 
@@ -667,16 +691,14 @@ def issue_correction(issue, actor, *, reason, version, items) -> Correction:
     rendering fails nothing changes.
     """
     reason = (reason or "").strip()
-    if not may_correct(actor):
-        _refuse(actor, "correction", issue, "只有签发人或管理员可以发布更正版。")
+    _require_role(actor, "correct", issue)
     if not reason:
         raise WorkflowError("请填写更正原因。")
     document = None
     try:
         with transaction.atomic():
             locked = _lock(issue)
-            if locked.status != S.ISSUED:
-                raise WorkflowError("只有已签发的简报才能发布更正版。")
+            _require_state(locked, "correct")
             if int(version) != locked.version:
                 raise StaleVersionError(
                     "本期在您打开更正页面之后已有变动（可能他人已发布更正版），"

@@ -443,7 +443,12 @@ ISSUE_FROZEN = "该期已送签或已签发，稿件不能再修改；如需修�
 def issue_still_composed(item) -> bool:
     """An adopted item changes only while its issue is 组稿中: once submitted
     for sign-off the signer signs exactly what they previewed."""
-    return item.status != S.ADOPTED or item.issue.status == Issue.Status.DRAFT
+    return item.status != S.ADOPTED or _issue_composed(item.issue)
+
+
+def _issue_composed(issue) -> bool:
+    """The issue's table has 组版 from its state (组稿中)."""
+    return workflow.issue_transition("compose", issue.status) is not None
 
 
 @transaction.atomic
@@ -500,7 +505,7 @@ def adopt_item(item, issue, section, actor, *, version=None) -> Item:
     locked_issue = Issue.objects.select_for_update().get(pk=issue.pk)
     locked = _lock(item)
     _check(locked, actor, "adopt", version)
-    if locked_issue.status != Issue.Status.DRAFT:
+    if not _issue_composed(locked_issue):
         raise WorkflowError(f"“{locked_issue}”已不在组稿中，不能再采用稿件。")
     if section is None:
         raise WorkflowError("请选择栏目。")
@@ -544,7 +549,7 @@ def remove_from_issue(item, actor, *, version=None) -> Item:
     _check(locked, actor, "remove_from_issue", version)
     if locked_issue is None or locked_issue.pk != locked.issue_id:
         raise WorkflowError("稿件所在的期已变化，请刷新页面后重试。")
-    if locked_issue.status != Issue.Status.DRAFT:
+    if not _issue_composed(locked_issue):
         raise WorkflowError(f"“{locked_issue}”已不在组稿中，不能撤出稿件。")
     locked.issue = None
     locked.section = None

@@ -17,6 +17,7 @@ from django.views.decorators.http import (
     require_POST,
 )
 
+from briefing import workflow
 from briefing.forms.issues import (
     CorrectedItemForm,
     CorrectionForm,
@@ -50,7 +51,7 @@ def _wants_json(request) -> bool:
 def _editor_issue(request, pk) -> Issue:
     """An issue the user may see, and the user must be an editor (else 404)."""
     issue = selectors.get_visible_issue(request.user, pk)
-    if not roles.is_editor(request.user):
+    if not workflow.may_make_issue_move(request.user, "compose"):
         raise Http404
     return issue
 
@@ -66,7 +67,7 @@ def issue_list(request):
         "briefing/issues/list.html",
         {
             "lists": selectors.issue_lists(user),
-            "can_create": roles.is_editor(user),
+            "can_create": workflow.issue_allows(user, None, "create"),
             "is_signer": roles.is_signer(user),
         },
     )
@@ -74,7 +75,7 @@ def issue_list(request):
 
 @login_required
 def issue_create(request):
-    if not roles.is_editor(request.user):
+    if not workflow.issue_allows(request.user, None, "create"):
         raise Http404
     form = IssueCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -106,9 +107,7 @@ def _render_detail(
     status=200,
 ):
     user = request.user
-    is_editor = roles.is_editor(user)
-    is_signer = roles.is_signer(user)
-    can_compose = is_editor and issue.status == S.DRAFT
+    can_compose = workflow.issue_allows(user, issue, "compose")
     sections = selectors.issue_sections(issue)
     documents = list(selectors.issue_documents(issue))
     context = {
@@ -121,9 +120,9 @@ def _render_detail(
         "date_label": selectors.date_label(issue.issue_date),
         "can_compose": can_compose,
         "can_preview": selectors.can_see_all_issues(user),
-        "can_submit": can_compose,
-        "can_sign": is_signer and issue.status == S.PENDING_SIGNOFF,
-        "can_correct": issue.status == S.ISSUED and services.may_correct(user),
+        "can_submit": workflow.issue_allows(user, issue, "submit"),
+        "can_sign": workflow.issue_allows(user, issue, "sign_off"),
+        "can_correct": workflow.issue_allows(user, issue, "correct"),
         "can_take_docx": services.may_take_original(user),
         "can_see_timeline": selectors.can_see_all_issues(user),
         "all_sections": Section.objects.filter(is_active=True),
@@ -400,9 +399,9 @@ def issue_send_back(request, pk):
 def issue_correct(request, pk):
     """更正 page: each item's text editable, plus the reason; POST issues it."""
     issue = selectors.get_visible_issue(request.user, pk)
-    if not services.may_correct(request.user):
+    if not workflow.may_make_issue_move(request.user, "correct"):
         raise Http404
-    if issue.status != S.ISSUED:
+    if workflow.issue_transition("correct", issue.status) is None:
         messages.error(request, "只有已签发的简报才能发布更正版。")
         return _detail(issue)
     data = request.POST if request.method == "POST" else None

@@ -34,7 +34,6 @@ from briefing.importing import (
 from briefing.models import Attachment, Item
 from briefing.selectors import issues as issue_selectors
 from briefing.selectors import items as selectors
-from briefing.services import issues as issue_services
 from briefing.services import items as services
 from briefing.services.errors import StaleVersionError, WorkflowError
 from briefing.uploads import (
@@ -391,7 +390,7 @@ def _render_item(request, item, *, bound=None, unsent=None, status=200):
         else [],
     }
     if item.status == Item.Status.PUBLISHED and item.issue_id:
-        context["may_correct"] = issue_services.may_correct(request.user)
+        context["may_correct"] = workflow.may_make_issue_move(request.user, "correct")
         context["sees_issue"] = issue_selectors.can_see_all_issues(request.user)
     if "adopt" in moves:
         initial = {"version": item.version, "section": item.suggested_section_id}
