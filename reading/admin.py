@@ -11,8 +11,9 @@ class RecipientGroupAdmin(admin.ModelAdmin):
 
 @admin.register(DistributionRecipients)
 class DistributionRecipientsAdmin(admin.ModelAdmin):
-    list_display = ["distribution_list"]
-    filter_horizontal = ["groups", "users"]
+    list_display = ["distribution_list", "all_units"]
+    fields = ["distribution_list", "groups", "users", "all_units", "departments"]
+    filter_horizontal = ["groups", "users", "departments"]
 
 
 @admin.register(Instruction)

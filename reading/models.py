@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 
 from briefing.models import DistributionList, Issue, Item, StoredFile
+from departments.models import Department
 
 User = settings.AUTH_USER_MODEL
 
@@ -40,6 +41,20 @@ class DistributionRecipients(models.Model):
     )
     users = models.ManyToManyField(
         User, blank=True, related_name="+", verbose_name="个人"
+    )
+    # The units' clerks and reviewers (信息员、单位审核人) read too: every
+    # unit's (本期发 "各单位") or those of the units chosen.
+    all_units = models.BooleanField(
+        "各单位均可阅读",
+        default=False,
+        help_text="勾选后，所有单位的信息员和单位审核人都可在线阅读。",
+    )
+    departments = models.ManyToManyField(
+        Department,
+        blank=True,
+        related_name="+",
+        verbose_name="可阅读的单位",
+        help_text="这些单位的信息员和单位审核人可在线阅读（已勾选“各单位”时不必再选）。",
     )
 
     class Meta:

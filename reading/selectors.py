@@ -34,30 +34,47 @@ CACHE_SECONDS = 60 * 60
 
 
 def reader_list_ids(user) -> list[int]:
-    """The distribution lists that name ``user``, in a group or by name.
+    """The distribution lists that name ``user``: in a group, by name, or,
+    for a unit's clerk or reviewer, by their unit (or all units).
 
     Read once per request's user object: a page asks several times.
     """
     if not hasattr(user, "_reader_list_ids"):
+        names_user = Q(groups__members=user) | Q(users=user)
+        m = roles.membership(user)
+        if m is not None:
+            names_user |= Q(all_units=True) | Q(departments=m.department_id)
         user._reader_list_ids = sorted(
             set(
-                DistributionRecipients.objects.filter(
-                    Q(groups__members=user) | Q(users=user)
-                ).values_list("distribution_list_id", flat=True)
+                DistributionRecipients.objects.filter(names_user).values_list(
+                    "distribution_list_id", flat=True
+                )
             )
         )
     return user._reader_list_ids
 
 
+def may_read(user) -> bool:
+    """Whether the reading pages are for ``user``: those who see every issue,
+    readers (领导), and the units' clerks and reviewers (who read what goes to
+    their unit)."""
+    return (
+        can_see_all_issues(user)
+        or roles.is_reader(user)
+        or roles.membership(user) is not None
+    )
+
+
 def readable_lists(user) -> set[int] | None:
     """Whose issues ``user`` may read: None for every issued issue (editors,
     signers, admins), else the ids of the distribution lists naming them
-    (readers, 领导); an empty set for anyone else."""
+    (readers, 领导; a unit's members through their unit); an empty set for
+    anyone else."""
     if not user.is_authenticated:
         return set()
     if can_see_all_issues(user):
         return None
-    if roles.is_reader(user):
+    if may_read(user):
         return set(reader_list_ids(user))
     return set()
 
@@ -345,16 +362,22 @@ def get_readable_document(user, issue_pk, document_pk) -> IssueDocument:
 
 
 def recipients(issue) -> QuerySet:
-    """Everyone the issue's distribution names (groups and individuals)."""
+    """Everyone the issue's distribution names (groups, individuals, and the
+    members of the units it names or of every unit)."""
     User = get_user_model()
     if issue.distribution_list_id is None:
         return User.objects.none()
     lists = DistributionRecipients.objects.filter(
         distribution_list_id=issue.distribution_list_id
     )
+    if lists.filter(all_units=True).exists():
+        units = Q(membership__isnull=False)
+    else:
+        units = Q(membership__department__in=lists.values("departments"))
     return User.objects.filter(
         Q(recipient_groups__in=lists.values("groups"))
-        | Q(pk__in=lists.values("users")),
+        | Q(pk__in=lists.values("users"))
+        | units,
         is_active=True,
     ).distinct()
 
@@ -373,7 +396,8 @@ class ReceiptGroup:
 def receipt_table(issue) -> list[ReceiptGroup]:
     """Who has read the issue and who has not, by recipient group.
 
-    A reader in two groups appears in both; individuals under 个人.
+    A reader in two groups appears in both; individuals under 个人; the
+    units' clerks and reviewers under their unit.
     """
     read_at = dict(
         ReadReceipt.objects.filter(issue=issue).values_list("user_id", "first_read_at")
@@ -402,7 +426,22 @@ def receipt_table(issue) -> list[ReceiptGroup]:
                 _sort(individuals, people[user_id], read_at)
         if individuals.total:
             table.append(individuals)
+        table.extend(_unit_groups(dist, people, read_at))
     return table
+
+
+def _unit_groups(dist, people, read_at) -> list[ReceiptGroup]:
+    """One row per unit the distribution names (every unit: all_units)."""
+    memberships = Membership.objects.filter(user_id__in=people)
+    if not dist.all_units:
+        memberships = memberships.filter(department__in=dist.departments.all())
+    units: dict[int, ReceiptGroup] = {}
+    for user_id, unit_id, unit_name in memberships.order_by(
+        "department__order", "department_id", "user__username"
+    ).values_list("user_id", "department_id", "department__name"):
+        group = units.setdefault(unit_id, ReceiptGroup(unit_name))
+        _sort(group, people[user_id], read_at)
+    return list(units.values())
 
 
 def _sort(group, user, read_at):

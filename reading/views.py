@@ -14,7 +14,6 @@ from django.views.decorators.http import require_GET, require_POST
 from assessment.selectors import bulletins_for
 from briefing.models import Item
 from briefing.selectors.issues import (
-    can_see_all_issues,
     date_label,
     distribution_lines,
     with_headlines,
@@ -30,10 +29,6 @@ from .forms import FeedbackForm, InstructionForm, SearchForm
 from .models import FeedbackAttachment, Instruction
 
 
-def _may_read(user) -> bool:
-    return can_see_all_issues(user) or roles.is_reader(user)
-
-
 def _require_editor(user):
     if not roles.is_editor(user):
         raise Http404
@@ -46,7 +41,7 @@ def _require_editor(user):
 @require_GET
 def home(request):
     user = request.user
-    if not _may_read(user):
+    if not selectors.may_read(user):
         raise Http404
     return render(
         request,
@@ -71,7 +66,7 @@ def _with_headlines(shelves):
 @require_GET
 def year(request, year):
     user = request.user
-    if not _may_read(user):
+    if not selectors.may_read(user):
         raise Http404
     issues = with_headlines(selectors.issues_of_year(user, year))
     if not issues:
@@ -330,7 +325,7 @@ def feedback_attachment(request, pk, attachment_pk):
 @require_GET
 def search(request):
     user = request.user
-    if not (_may_read(user) or roles.is_admin(user)):
+    if not (selectors.may_read(user) or roles.is_admin(user)):
         raise Http404
     form = SearchForm(request.GET or None)
     result = None

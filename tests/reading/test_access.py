@@ -1,5 +1,7 @@
 """Who may read which issue online: every reader kind × issues inside and
-outside their distribution × issue states → 200 or 404 (302 for anonymous)."""
+outside their distribution × issue states → 200 or 404 (302 for anonymous).
+
+A unit's clerk or reviewer reads what goes to their unit (named, or 各单位)."""
 
 import pytest
 from django.urls import reverse
@@ -15,6 +17,8 @@ S = Issue.Status
 KINDS = [
     "anonymous",
     "clerk",
+    "clerk_named",
+    "reviewer_named",
     "reader_in_group",
     "reader_by_name",
     "reader_elsewhere",
@@ -25,6 +29,8 @@ KINDS = [
 # Issue → the kinds that may read it; everyone else gets 404 (anonymous 302).
 CASES = {
     "issued_to_them": {
+        "clerk_named",
+        "reviewer_named",
         "reader_in_group",
         "reader_by_name",
         "editor",
@@ -32,6 +38,14 @@ CASES = {
         "admin",
     },
     "issued_elsewhere": {"reader_elsewhere", "editor", "signer", "admin"},
+    "issued_to_all_units": {
+        "clerk",
+        "clerk_named",
+        "reviewer_named",
+        "editor",
+        "signer",
+        "admin",
+    },
     "issued_no_list": {"editor", "signer", "admin"},
     "draft_to_them": set(),
     "pending_to_them": set(),
@@ -42,9 +56,12 @@ CASES = {
 def world(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path
     dept = factories.make_department()
+    named = factories.make_department()
     users = {
         "anonymous": None,
         "clerk": factories.make_clerk(dept),
+        "clerk_named": factories.make_clerk(named),
+        "reviewer_named": factories.make_reviewer(named),
         "reader_in_group": factories.make_reader(),
         "reader_by_name": factories.make_reader(),
         "reader_elsewhere": factories.make_reader(),
@@ -56,10 +73,15 @@ def world(tmp_path, settings):
         groups=[make_group(users["reader_in_group"])],
         users=[users["reader_by_name"]],
     )
+    theirs.recipients.departments.add(named)
     elsewhere = make_distribution(groups=[make_group(users["reader_elsewhere"])])
+    all_units = make_distribution()
+    all_units.recipients.all_units = True
+    all_units.recipients.save()
     issues = {
         "issued_to_them": make_issue(theirs),
         "issued_elsewhere": make_issue(elsewhere),
+        "issued_to_all_units": make_issue(all_units),
         "issued_no_list": make_issue(None),
         "draft_to_them": make_issue(theirs, status=S.DRAFT),
         "pending_to_them": make_issue(theirs, status=S.PENDING_SIGNOFF),
@@ -108,9 +130,7 @@ def test_home_lists_exactly_the_issues_they_may_read(client, world, kind):
         return
     client.force_login(users[kind])
     response = client.get(reverse("reading:home"))
-    if kind == "clerk":
-        assert response.status_code == 404
-        return
+    assert response.status_code == 200
     listed = {
         case
         for case, issue in issues.items()
@@ -149,3 +169,13 @@ def test_receipts_page_only_for_editors(client, world):
     assert client.get(url).status_code == 200
     draft = reverse("reading:receipts", args=[issues["draft_to_them"].pk])
     assert client.get(draft).status_code == 404
+
+
+def test_unit_taken_off_the_distribution_loses_access(client, world):
+    users, issues, _ = world
+    clerk = users["clerk_named"]
+    url = reverse("reading:issue", args=[issues["issued_to_them"].pk])
+    client.force_login(clerk)
+    assert client.get(url).status_code == 200
+    issues["issued_to_them"].distribution_list.recipients.departments.clear()
+    assert client.get(url).status_code == 404

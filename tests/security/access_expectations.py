@@ -364,7 +364,7 @@ EXPECTATIONS = {
         "POST": R(302, 404, 404, 404, 200, 404, 404, 404, 404, 404),
     },
     # Drafts and pending issues: editor, signer, admin; issued: also the readers
-    # its distribution names (not reader_outside).
+    # and units its distribution names (not reader_outside, not unit B).
     "briefing:issue_detail": [
         {
             "args": {"pk": "issue_draft"},
@@ -376,7 +376,7 @@ EXPECTATIONS = {
         },
         {
             "args": {"pk": "issue_issued"},
-            "GET": R(302, 404, 404, 404, 200, 200, 200, 404, 200, 404),
+            "GET": R(302, 200, 404, 200, 200, 200, 200, 404, 200, 404),
         },
     ],
     # Composing: editors only, on a draft; everyone else 404.
@@ -464,7 +464,7 @@ EXPECTATIONS = {
     "briefing:issue_document_download": [
         {
             "args": {"pk": "issue_issued", "document_pk": "document"},
-            "GET": R(302, 404, 404, 404, 200, 200, 200, 404, 200, 404),
+            "GET": R(302, 200, 404, 200, 200, 200, 200, 404, 200, 404),
         },
         # A document asked for under another issue's id.
         {
@@ -472,17 +472,19 @@ EXPECTATIONS = {
             "GET": R(302, 404, 404, 404, 404, 404, 404, 404, 404, 404),
         },
     ],
-    # --- reading: leaders read issued issues online ------------------------------
-    # Who reads (readers, and editors, signers, admins who read every issue);
-    # a reader sees only issued issues whose distribution names them, so
-    # reader_outside gets 404 wherever reader gets 200. Unsigned issues are
-    # never on the reading pages (editors have the briefing pages for them).
-    "reading:home": {"GET": R(302, 404, 404, 404, 200, 200, 200, 200, 200, 404)},
+    # --- reading: leaders and units read issued issues online ------------------
+    # Who reads (readers, the units' clerks and reviewers, and editors,
+    # signers, admins who read every issue); a reader or unit member sees only
+    # issued issues whose distribution names them or their unit, so
+    # reader_outside and clerk_b (unit B is not named) get 404 wherever reader
+    # and clerk_a get 200. Unsigned issues are never on the reading pages
+    # (editors have the briefing pages for them).
+    "reading:home": {"GET": R(302, 200, 200, 200, 200, 200, 200, 200, 200, 404)},
     # A year with nothing the user may read answers 404.
     "reading:year": [
         {
             "args": {"year": 2026},
-            "GET": R(302, 404, 404, 404, 200, 200, 200, 404, 200, 404),
+            "GET": R(302, 200, 404, 200, 200, 200, 200, 404, 200, 404),
         },
         {
             "args": {"year": 2025},
@@ -492,7 +494,7 @@ EXPECTATIONS = {
     "reading:issue": [
         {
             "args": {"pk": "issue_issued"},
-            "GET": R(302, 404, 404, 404, 200, 200, 200, 404, 200, 404),
+            "GET": R(302, 200, 404, 200, 200, 200, 200, 404, 200, 404),
         },
         {
             "args": {"pk": "issue_pending"},
@@ -506,7 +508,7 @@ EXPECTATIONS = {
     "reading:document": [
         {
             "args": {"pk": "issue_issued", "document_pk": "document"},
-            "GET": R(302, 404, 404, 404, 200, 200, 200, 404, 200, 404),
+            "GET": R(302, 200, 404, 200, 200, 200, 200, 404, 200, 404),
         },
         # The issued PDF asked for under an unsigned issue's id.
         {
@@ -609,9 +611,9 @@ EXPECTATIONS = {
             "GET": R(302, 404, 404, 404, 404, 404, 404, 404, 404, 404),
         },
     ],
-    # Readers search what they may read, editors every item (the hits are
-    # scoped in reading.search; tests/reading/test_search.py).
-    "reading:search": {"GET": R(302, 404, 404, 404, 200, 200, 200, 200, 200, 404)},
+    # Readers and unit members search what they may read, editors every item
+    # (the hits are scoped in reading.search; tests/reading/test_search.py).
+    "reading:search": {"GET": R(302, 200, 200, 200, 200, 200, 200, 200, 200, 404)},
     # --- 约稿与催报: editors manage; the units asked see theirs ------------------
     "commissions:list": {"GET": R(302, 404, 404, 404, 200, 404, 404, 404, 404, 404)},
     # No data sent: the editor gets the form back with errors (200).

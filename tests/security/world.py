@@ -77,8 +77,10 @@ def build():
     publication = factories.make_publication()
     section = factories.make_section()
     distribution = factories.make_distribution()
-    # Only ``reader`` may read online what goes to this list.
-    factories.add_online_readers(distribution, users["reader"])
+    # Only ``reader`` and unit A's members may read online what goes to this
+    # list (not unit B's clerk).
+    online = factories.add_online_readers(distribution, users["reader"])
+    online.departments.add(unit_a)
     S = Item.Status
 
     def item(unit, author, status, **kwargs):
