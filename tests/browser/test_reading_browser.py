@@ -100,3 +100,36 @@ def test_leader_instructs_unit_signs_and_answers_leader_sees_feedback(
     assert no_horizontal_scroll(page), "我的批示在 375 像素宽时出现横向滚动"
     shot(page, "phone-my-instructions")
     page.close()
+
+
+def test_unit_clerk_reads_the_issue_sent_to_every_unit_and_counts_as_read(
+    browser_context, shot, settings, tmp_path
+):
+    """The seed's 本期发 names 县直各单位: the 民政局 clerk reads the issue from
+    the menu, without a 批示 box, and the editor sees them under 民政局."""
+    settings.MEDIA_ROOT = tmp_path
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    page = browser_context.new_page()
+    page.set_viewport_size(PHONE)
+
+    login(page, "mzj_clerk", DEMO_PASSWORD)
+    page.get_by_role("link", name="阅读简报").first.click()
+    expect(page.get_by_role("heading", name="阅读简报")).to_be_visible()
+    page.get_by_role("link", name="第12期（总第345期）").first.click()
+    item = page.locator(".reading-item", has_text="（民政局）")
+    expect(item).to_be_visible()
+    expect(item.get_by_text("批示", exact=True)).to_have_count(0)
+    assert no_horizontal_scroll(page), "信息员阅读页在 375 像素宽时出现横向滚动"
+    shot(page, "phone-clerk-reads")
+    logout(page)
+
+    page.set_viewport_size(DESKTOP)
+    login(page, "editor", DEMO_PASSWORD)
+    page.goto("/read/")
+    page.get_by_role("link", name="第12期（总第345期）").first.click()
+    page.get_by_role("link", name="阅读情况").click()
+    unit = page.get_by_role("region", name=re.compile("民政局"))
+    expect(unit.get_by_role("heading", level=2)).to_contain_text("已阅 1 / 1")
+    expect(unit.locator(".names.read")).to_contain_text("赵敏")
+    shot(page, "desktop-receipts-by-unit")
+    page.close()
