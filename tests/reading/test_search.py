@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.urls import reverse
 
+from audit.roles import AUDITOR
 from briefing.models import Item
 from reading import search
 from tests import factories
@@ -129,8 +130,21 @@ def test_highlight_escapes_first():
     assert search.highlight("a &amp b", ["amp"]) == "a &amp;<mark>amp</mark> b"
 
 
-def test_clerks_may_not_search(client):
-    client.force_login(factories.make_clerk(factories.make_department()))
+def test_clerks_find_only_the_issues_sent_to_their_unit():
+    dept = factories.make_department(short_name="民政局")
+    clerk = factories.make_clerk(dept)
+    to_unit = make_distribution()
+    to_unit.recipients.departments.add(dept)
+    theirs = make_issue(to_unit, department=dept)
+    elsewhere = make_issue(make_distribution(), department=dept)
+    for issue in (theirs, elsewhere):
+        issue.items.update(search_text="城乡低保提标")
+    found = {hit.issue_id for hit in search.search(clerk, "低保").hits}
+    assert found == {theirs.pk}
+
+
+def test_auditors_may_not_search(client):
+    client.force_login(factories.make_user(group=AUDITOR))
     assert client.get(reverse("reading:search"), {"q": "低保"}).status_code == 404
 
 
