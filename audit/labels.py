@@ -58,6 +58,9 @@ NAMED = {
     "commission.answer": "约稿·写稿回应",
     "commission.remind": "约稿·催报",
     # 信息考核
+    "submission.create": "上报·制作上报件",
+    "submission.download": "上报·下载上报件",
+    "submission.email": "上报·邮件发出上报件",
     "assessment.set_credits": "信息考核·设置合报份额",
     "assessment.higher_adoption_add": "信息考核·登记上级采用",
     "assessment.higher_adoption_delete": "信息考核·删除上级采用",

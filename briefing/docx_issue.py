@@ -7,6 +7,10 @@ the last page.
 Fonts are named as offices have them (方正小标宋简体, 黑体, 楷体_GB2312,
 仿宋_GB2312); where one is missing, Word or WPS substitutes, and LibreOffice
 takes the free fallback fontconfig offers (Noto CJK, LXGW WenKai).
+
+The helpers without a leading underscore (``page_setup``, ``font_table``,
+``on_grid``, ``font_run``, ``border``, ``item_body``) also lay out the 上报件
+(submissions.docx), so both files share one page and one set of fonts.
 """
 
 import io
@@ -117,7 +121,8 @@ def blocks_of(html: str) -> list[tuple[str, object]]:
     return blocks
 
 
-def _font(run, role: str, size: float, *, bold=False, colour=None):
+def font_run(run, role: str, size: float, *, bold=False, colour=None):
+    """Set ``run`` in one of FONTS' roles (title, hei, kai, fangsong)."""
     run.font.name = FONTS[role]
     run.font.size = Pt(size)
     run.font.bold = bold
@@ -129,7 +134,8 @@ def _font(run, role: str, size: float, *, bold=False, colour=None):
     return run
 
 
-def _exact(paragraph, lines=1, *, indent=False, align=None):
+def on_grid(paragraph, lines=1, *, indent=False, align=None):
+    """Make ``paragraph`` exactly ``lines`` grid lines high (28.95 pt each)."""
     fmt = paragraph.paragraph_format
     fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     fmt.line_spacing = Pt(28.95 * lines)
@@ -145,7 +151,8 @@ def _exact(paragraph, lines=1, *, indent=False, align=None):
     return paragraph
 
 
-def _border(paragraph, side: str, eighths: int, colour: str):
+def border(paragraph, side: str, eighths: int, colour: str):
+    """A rule on one side of ``paragraph`` (width in eighths of a point)."""
     properties = paragraph._p.get_or_add_pPr()
     borders = properties.find(qn("w:pBdr"))
     if borders is None:
@@ -163,8 +170,8 @@ def _page_number(footer, align):
     paragraph.alignment = align
     fmt = paragraph.paragraph_format
     fmt.left_indent = fmt.right_indent = Pt(14)
-    _font(paragraph.add_run("— "), "fangsong", 14)
-    field = _font(paragraph.add_run(), "fangsong", 14)
+    font_run(paragraph.add_run("— "), "fangsong", 14)
+    field = font_run(paragraph.add_run(), "fangsong", 14)
     for kind, text in (("begin", None), (None, " PAGE "), ("end", None)):
         if kind:
             element = OxmlElement("w:fldChar")
@@ -174,10 +181,11 @@ def _page_number(footer, align):
             element.set(qn("xml:space"), "preserve")
             element.text = text
         field._element.append(element)
-    _font(paragraph.add_run(" —"), "fangsong", 14)
+    font_run(paragraph.add_run(" —"), "fangsong", 14)
 
 
-def _page_setup(document):
+def page_setup(document):
+    """A4, the GB/T 9704 margins, 22 lines × 28 characters, page numbers."""
     section = document.sections[0]
     section.start_type = WD_SECTION_START.NEW_PAGE
     section.page_width, section.page_height = Mm(210), Mm(297)
@@ -207,7 +215,7 @@ def _page_setup(document):
     _letter_spacing(properties, -5)
 
 
-def _font_table(document):
+def font_table(document):
     """Name each office font with its free fallback (w:altName)."""
     from lxml import etree
 
@@ -230,33 +238,33 @@ def _font_table(document):
 def _masthead(document, issue):
     """Six grid lines (seven with the 份号 line of a classified issue)."""
     if issue.numbered:
-        _exact(document.add_paragraph())
-    note = _exact(document.add_paragraph())
+        on_grid(document.add_paragraph())
+    note = on_grid(document.add_paragraph())
     if issue.marking:
-        _font(note.add_run(issue.marking), "hei", 14)
-    title = _exact(document.add_paragraph(), 2, align=WD_ALIGN_PARAGRAPH.CENTER)
+        font_run(note.add_run(issue.marking), "hei", 14)
+    title = on_grid(document.add_paragraph(), 2, align=WD_ALIGN_PARAGRAPH.CENTER)
     # Its own exact height: on the grid, 42 pt would round up to three lines.
     snap = OxmlElement("w:snapToGrid")
     snap.set(qn("w:val"), "0")
     _in_order(title._p.get_or_add_pPr(), snap, _PPR_ORDER)
-    name = _font(
+    name = font_run(
         title.add_run(issue.publication_name), "title", 42, bold=True, colour=RED
     )
     # Spaced out as in print (0.3 em).
     _letter_spacing(name._element.get_or_add_rPr(), round(0.3 * 42 * 20))
-    number = _exact(document.add_paragraph(), align=WD_ALIGN_PARAGRAPH.CENTER)
-    _font(number.add_run(issue.number_label), "fangsong", 16)
+    number = on_grid(document.add_paragraph(), align=WD_ALIGN_PARAGRAPH.CENTER)
+    font_run(number.add_run(issue.number_label), "fangsong", 16)
     if issue.is_correction:
-        _font(number.add_run("　更正版"), "hei", 16, colour=RED)
-    imprint = _exact(document.add_paragraph())
+        font_run(number.add_run("　更正版"), "hei", 16, colour=RED)
+    imprint = on_grid(document.add_paragraph())
     imprint.paragraph_format.left_indent = Pt(16)
     imprint.paragraph_format.tab_stops.add_tab_stop(
         TYPE_WIDTH - Pt(32), WD_TAB_ALIGNMENT.RIGHT
     )
-    _font(imprint.add_run(f"{issue.office_name}\t{issue.date_label}"), "kai", 16)
+    font_run(imprint.add_run(f"{issue.office_name}\t{issue.date_label}"), "kai", 16)
     # The red rule, then the rest of the sixth line.
-    rule = _exact(document.add_paragraph())
-    _border(rule, "top", 12, "E60012")
+    rule = on_grid(document.add_paragraph())
+    border(rule, "top", 12, "E60012")
 
 
 def _picture(document, path):
@@ -274,16 +282,17 @@ def _table(document, rows):
         for cell, text in zip(cells.cells, row, strict=False):
             paragraph = cell.paragraphs[0]
             paragraph.paragraph_format.space_after = 0
-            _font(paragraph.add_run(text), "fangsong", 12)
+            font_run(paragraph.add_run(text), "fangsong", 12)
 
 
-def _item(document, item):
-    """The headline runs into the first paragraph and （单位） ends the last, as
+def item_body(document, html, *, unit_name="", headline=""):
+    """An item's text (sanitised HTML, images_for_print), photos and tables.
+    A ``headline`` runs into the first paragraph and （单位） ends the last, as
     in print; each gets a paragraph of its own next to an image or a table."""
-    blocks = blocks_of(item.body_html)
-    if not blocks or blocks[0][0] != "text":
+    blocks = blocks_of(html)
+    if headline and (not blocks or blocks[0][0] != "text"):
         blocks.insert(0, ("text", ""))
-    if blocks[-1][0] != "text":
+    if unit_name and (not blocks or blocks[-1][0] != "text"):
         blocks.append(("text", ""))
     for index, (kind, value) in enumerate(blocks):
         if kind == "image":
@@ -291,22 +300,27 @@ def _item(document, item):
         elif kind == "table":
             _table(document, value)
         else:
-            paragraph = _exact(document.add_paragraph(), indent=True)
-            if index == 0:
-                _font(paragraph.add_run(item.headline), "hei", 16)
-                _font(paragraph.add_run("\u3000"), "fangsong", 16)
-            _font(paragraph.add_run(value), "fangsong", 16)
-            if index == len(blocks) - 1 and item.unit_name:
-                _font(paragraph.add_run(f"（{item.unit_name}）"), "fangsong", 16)
+            paragraph = on_grid(document.add_paragraph(), indent=True)
+            if index == 0 and headline:
+                font_run(paragraph.add_run(headline), "hei", 16)
+                font_run(paragraph.add_run("\u3000"), "fangsong", 16)
+            font_run(paragraph.add_run(value), "fangsong", 16)
+            if index == len(blocks) - 1 and unit_name:
+                font_run(paragraph.add_run(f"（{unit_name}）"), "fangsong", 16)
 
 
 def _items(document, sections):
     for section in sections:
-        heading = _exact(document.add_paragraph())
+        heading = on_grid(document.add_paragraph())
         heading.paragraph_format.keep_with_next = True
-        _font(heading.add_run(f"【{section.name}】"), "hei", 16)
+        font_run(heading.add_run(f"【{section.name}】"), "hei", 16)
         for item in section.items:
-            _item(document, item)
+            item_body(
+                document,
+                item.body_html,
+                unit_name=item.unit_name,
+                headline=item.headline,
+            )
 
 
 def _foot_table(document):
@@ -350,25 +364,25 @@ def _colophon(document, issue):
     cell = _foot_table(document)
     for index, text in enumerate(issue.distribution_lines):
         paragraph = cell.paragraphs[0] if index == 0 else cell.add_paragraph()
-        fmt = _exact(paragraph).paragraph_format
+        fmt = on_grid(paragraph).paragraph_format
         fmt.left_indent, fmt.right_indent = Pt(28) - OUTSET, Pt(14) - OUTSET
         fmt.first_line_indent = Pt(-14)
         if index == 0:
-            _border(paragraph, "top", 8, "000000")
-        _font(paragraph.add_run(text), "fangsong", 14)
-    copies = _exact(cell.add_paragraph(), align=WD_ALIGN_PARAGRAPH.RIGHT)
+            border(paragraph, "top", 8, "000000")
+        font_run(paragraph.add_run(text), "fangsong", 14)
+    copies = on_grid(cell.add_paragraph(), align=WD_ALIGN_PARAGRAPH.RIGHT)
     copies.paragraph_format.right_indent = Pt(14) - OUTSET
-    _border(copies, "top", 6, "000000")
-    _border(copies, "bottom", 8, "000000")
-    _font(copies.add_run(f"（共印{issue.copies}份）"), "fangsong", 14)
+    border(copies, "top", 6, "000000")
+    border(copies, "bottom", 8, "000000")
+    font_run(copies.add_run(f"（共印{issue.copies}份）"), "fangsong", 14)
 
 
 def issue_docx(issue, sections) -> bytes:
     """The .docx of an issue from the print template's ``issue`` and
     ``sections`` (briefing.selectors.issues.print_context)."""
     document = Document()
-    _page_setup(document)
-    _font_table(document)
+    page_setup(document)
+    font_table(document)
     # Document() starts with no paragraph; the masthead is the first.
     _masthead(document, issue)
     _items(document, sections)

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "briefing.apps.BriefingConfig",
     "notifications",
     "commissions",
+    "submissions",
     "assessment",
     "reading",
     "demo",

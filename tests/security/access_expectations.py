@@ -641,4 +641,30 @@ EXPECTATIONS = {
         "args": {"pk": "commission_a"},
         "POST": R(302, 302, 404, 404, 404, 404, 404, 404, 404, 404),
     },
+    # --- 上报: editors only; everyone else 404 -----------------------------------
+    "submissions:list": {"GET": R(302, 404, 404, 404, 200, 404, 404, 404, 404, 404)},
+    # No data sent: the editor gets the form back with errors (200).
+    "submissions:new": {
+        "GET": R(302, 404, 404, 404, 200, 404, 404, 404, 404, 404),
+        "POST": R(302, 404, 404, 404, 200, 404, 404, 404, 404, 404),
+    },
+    "submissions:detail": {
+        "args": {"submission_id": "submission"},
+        "GET": R(302, 404, 404, 404, 200, 404, 404, 404, 404, 404),
+    },
+    "submissions:file": {
+        "args": {"submission_id": "submission"},
+        "GET": R(302, 404, 404, 404, 200, 404, 404, 404, 404, 404),
+    },
+    "submissions:entry_file": [
+        {
+            "args": {"submission_id": "submission", "item_id": "item_a_published"},
+            "GET": R(302, 404, 404, 404, 200, 404, 404, 404, 404, 404),
+        },
+        # An item that is not in this 上报.
+        {
+            "args": {"submission_id": "submission", "item_id": "item_b_submitted"},
+            "GET": R(302, 404, 404, 404, 404, 404, 404, 404, 404, 404),
+        },
+    ],
 }

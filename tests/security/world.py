@@ -218,9 +218,15 @@ def build():
     notification = Notification.objects.create(
         recipient=users["editor"], title="测试通知", url="/inbox/"
     )
-    # 信息工作考核: a record on unit B's item, the rule set, two 通报.
+    # 上报 of unit A's published item; 信息工作考核: a record on unit B's item
+    # (sent up too), the rule set, two 通报.
+    submission = factories.make_submission([item_a_published], users["editor"])
+    submission_b = factories.make_submission(
+        [objects["item_b_submitted"]], users["editor"]
+    )
     level = AdoptionLevel.objects.filter(is_county=False).first()
     higher = HigherAdoption.objects.create(
+        submission=submission_b,
         item=objects["item_b_submitted"],
         level=level,
         adopted_on=datetime.date(2026, 11, 21),
@@ -250,6 +256,7 @@ def build():
     objects.update(
         {
             "commission_a": commission,
+            "submission": submission,
             "higher_record": higher,
             "rule_set": ScoringRuleSet.objects.order_by("valid_from").first(),
             "bulletin_draft": bulletin[Bulletin.Status.DRAFT],
