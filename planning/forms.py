@@ -36,7 +36,7 @@ class MovePlanForm(forms.Form):
     def for_plan(cls, plan):
         return cls(
             initial={
-                "issue_date": plan.issue_date,
+                "issue_date": plan.current_issue_date,
                 "deadline": timezone.localtime(plan.deadline),
             }
         )

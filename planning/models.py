@@ -141,3 +141,9 @@ class PlannedIssue(models.Model):
 
     def __str__(self):
         return f"{self.publication.name}（{self.issue_date:%Y-%m-%d}）"
+
+    @property
+    def current_issue_date(self):
+        """The date it comes out: once opened, the issue's own (changed on the
+        compose page), else the planned one."""
+        return self.issue.issue_date if self.issue_id else self.issue_date

@@ -89,7 +89,7 @@ def plans_due_for_reminder(now):
             deadline__gt=now,
             deadline__lte=now + datetime.timedelta(hours=MAX_REMINDER_HOURS),
         )
-        .select_related("publication__schedule")
+        .select_related("publication__schedule", "issue")
         if reminder_due(plan, now)
     ]
 
@@ -175,7 +175,7 @@ class NextDeadline:
 
     @property
     def issue_date_label(self) -> str:
-        return dates.day_label(self.plan.issue_date)
+        return dates.day_label(self.plan.current_issue_date)
 
 
 def next_deadlines(department, now=None) -> list[NextDeadline]:
@@ -185,7 +185,7 @@ def next_deadlines(department, now=None) -> list[NextDeadline]:
     plans = (
         _open_deadlines()
         .filter(deadline__gt=now)
-        .select_related("publication__schedule")
+        .select_related("publication__schedule", "issue")
         .order_by("deadline", "id")
     )
     result, seen = [], set()

@@ -36,7 +36,7 @@ def _lock(plan) -> PlannedIssue:
 
 def _describe(plan) -> str:
     return (
-        f"《{plan.publication.name}》{dates.day_label(plan.issue_date)}印发，"
+        f"《{plan.publication.name}》{dates.day_label(plan.current_issue_date)}印发，"
         f"截稿{dates.moment_label(plan.deadline)}"
     )
 
@@ -112,6 +112,7 @@ def move_plan(plan, actor, *, issue_date, deadline) -> PlannedIssue:
     if locked.status == P.CANCELLED:
         raise WorkflowError("这一期计划已取消，不能再调整。")
     if locked.status == P.OPENED:
+        locked.issue_date = locked.issue.issue_date  # the issue's own date rules
         if issue_date != locked.issue.issue_date:
             raise WorkflowError(
                 "本期已开始组稿，印发日期请在组版页的“本期设置”中修改。"
@@ -229,7 +230,7 @@ def _remind(plan, now) -> int:
         selectors.unit_members(u.pk for u in units),
         title=f"截稿提醒：《{plan.publication.name}》{deadline}截稿",
         body=(
-            f"《{plan.publication.name}》{dates.day_label(plan.issue_date)}一期"
+            f"《{plan.publication.name}》{dates.day_label(plan.current_issue_date)}一期"
             f"{deadline}截稿（{left}），本单位本期尚未报送稿件，请尽快报送。"
         ),
         url=reverse("briefing:my_items"),

@@ -63,7 +63,7 @@ def _render_plan(request, plan, *, move_form=None, cancel_form=None, status=200)
         "planning/plan.html",
         {
             "plan": plan,
-            "issue_date_label": dates.day_label(plan.issue_date),
+            "issue_date_label": dates.day_label(plan.current_issue_date),
             "deadline_label": dates.moment_label(plan.deadline),
             "time_left": selectors.time_left(plan.deadline, timezone.now()),
             "move_form": move_form or MovePlanForm.for_plan(plan),

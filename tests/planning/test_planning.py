@@ -488,3 +488,25 @@ def test_clerk_home_shows_the_next_deadline(clock, schedule, units):
     page = home().content.decode()
     assert "12月17日（星期四）17:00截稿" in page
     assert "本单位本期尚未报送稿件" in page
+
+
+def test_an_opened_plan_follows_its_issues_date(clock, schedule, editor, units):
+    """The editor changed the date on the compose page: the plan's page, the
+    move form and the clerk's home show the issue's date."""
+    services.plan_issues()
+    plan = PlannedIssue.objects.get(issue_date=FRIDAY)
+    issue = services.open_plan(plan, editor)
+    Issue.objects.filter(pk=issue.pk).update(issue_date=datetime.date(2026, 12, 12))
+    client = client_for(editor)
+    page = client.get(reverse("planning:plan_detail", args=[plan.pk])).content.decode()
+    assert "《工作简报》12月12日（星期六）" in page
+    assert 'value="2026-12-12"' in page
+    response = client.post(
+        reverse("planning:plan_move", args=[plan.pk]),
+        {"issue_date": "2026-12-12", "deadline": "2026-12-11T12:00"},
+    )
+    assert response.status_code == 302
+    plan.refresh_from_db()
+    assert plan.deadline == datetime.datetime(2026, 12, 11, 12, 0, tzinfo=SH)
+    home = client_for(units[1]["zone"]).get(reverse("briefing:my_items"))
+    assert "12月12日（星期六）印发" in home.content.decode()
