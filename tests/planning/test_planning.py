@@ -510,3 +510,30 @@ def test_an_opened_plan_follows_its_issues_date(clock, schedule, editor, units):
     assert plan.deadline == datetime.datetime(2026, 12, 11, 12, 0, tzinfo=SH)
     home = client_for(units[1]["zone"]).get(reverse("briefing:my_items"))
     assert "12月12日（星期六）印发" in home.content.decode()
+
+
+def test_the_calendar_reads_a_fixed_number_of_queries(
+    clock, schedule, publication, units, editor
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(editor)
+    url = reverse("planning:month")
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured.captured_queries)
+
+    services.plan_issues()
+    few = queries()
+    for day in range(1, 8):
+        factories.make_issue(
+            publication, editor, issue_date=datetime.date(2026, 12, day)
+        )
+        Commission.objects.create(
+            topic=f"约稿{day}", deadline=at(17, datetime.date(2026, 12, day)),
+            created_by=editor,
+        )  # fmt: skip
+    assert queries() == few
