@@ -57,6 +57,12 @@ NAMED = {
     "commission.change": "约稿·修改约稿",
     "commission.answer": "约稿·写稿回应",
     "commission.remind": "约稿·催报",
+    # 出刊计划与截稿
+    "plan.create": "出刊计划·排出计划出刊",
+    "plan.open": "出刊计划·开始组稿",
+    "plan.move": "出刊计划·调整日期或截稿",
+    "plan.cancel": "出刊计划·取消一期",
+    "plan.remind": "出刊计划·截稿提醒",
     # 信息考核
     "submission.create": "上报·制作上报件",
     "submission.download": "上报·下载上报件",
@@ -84,6 +90,7 @@ GROUPS = [
     ("期与签发文件", ("issue_", "pdf_", "publication_")),
     ("阅读与批示", ("reading.",)),
     ("约稿与催报", ("commission.",)),
+    ("出刊计划与截稿", ("plan.",)),
     ("信息考核", ("assessment.",)),
     ("管理后台", ("admin.",)),
     ("账号、安全与其他", ("",)),

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "notifications",
     "commissions",
     "submissions",
+    "planning",
     "assessment",
     "reading",
     "demo",
@@ -274,6 +275,16 @@ CELERY_BEAT_SCHEDULE = {
     # 约稿 reminders at the offsets each 约稿 sets: at most two minutes late.
     "commission-reminders": {
         "task": "commissions.tasks.send_due_reminders",
+        "schedule": 2 * 60,
+    },
+    # Planned issues for each publication's coming weeks (出刊计划).
+    "plan-issues": {
+        "task": "planning.tasks.plan_issues",
+        "schedule": 60 * 60,
+    },
+    # 截稿 reminders to units that have sent nothing: at most two minutes late.
+    "issue-deadline-reminders": {
+        "task": "planning.tasks.send_deadline_reminders",
         "schedule": 2 * 60,
     },
 }

@@ -667,4 +667,35 @@ EXPECTATIONS = {
             "GET": R(302, 404, 404, 404, 404, 404, 404, 404, 404, 404),
         },
     ],
+    # --- 出刊日历: editors see all; unit members the 截稿 and their 约稿 -------
+    "planning:month": {"GET": R(302, 200, 200, 200, 200, 404, 404, 404, 404, 404)},
+    "planning:month_of": [
+        {
+            "args": {"year": 2026, "month": 12},
+            "GET": R(302, 200, 200, 200, 200, 404, 404, 404, 404, 404),
+        },
+        # Out of range: no such month for anyone.
+        {
+            "args": {"year": 2026, "month": 13},
+            "GET": R(302, 404, 404, 404, 404, 404, 404, 404, 404, 404),
+        },
+    ],
+    # A planned issue: only editors open, move or cancel it; no data sent to
+    # move or cancel gives the editor the page back with errors (200).
+    "planning:plan_detail": {
+        "args": {"pk": "plan"},
+        "GET": R(302, 404, 404, 404, 200, 404, 404, 404, 404, 404),
+    },
+    "planning:plan_move": {
+        "args": {"pk": "plan"},
+        "POST": R(302, 404, 404, 404, 200, 404, 404, 404, 404, 404),
+    },
+    "planning:plan_cancel": {
+        "args": {"pk": "plan"},
+        "POST": R(302, 404, 404, 404, 200, 404, 404, 404, 404, 404),
+    },
+    "planning:plan_open": {
+        "args": {"pk": "plan"},
+        "POST": R(302, 404, 404, 404, 302, 404, 404, 404, 404, 404),
+    },
 }

@@ -31,6 +31,7 @@ from briefing.sanitize import search_text
 from briefing.uploads import EDITOR_IMAGE_DIR
 from commissions.models import Commission
 from notifications.models import Notification
+from planning.models import PlannedIssue
 from reading import services as reading_services
 from tests import factories
 from tests.briefing.issue_factories import blank_pdf
@@ -253,10 +254,18 @@ def build():
         created_by=users["editor"],
     )
     commission.departments.set([unit_a])
+    # A planned issue (出刊计划) of the publication, its 截稿 the day before.
+    plan = PlannedIssue.objects.create(
+        publication=publication,
+        slot=datetime.date(2026, 12, 4),
+        issue_date=datetime.date(2026, 12, 4),
+        deadline=datetime.datetime(2026, 12, 3, 9, 0, tzinfo=datetime.UTC),
+    )
     objects.update(
         {
             "commission_a": commission,
             "submission": submission,
+            "plan": plan,
             "higher_record": higher,
             "rule_set": ScoringRuleSet.objects.order_by("valid_from").first(),
             "bulletin_draft": bulletin[Bulletin.Status.DRAFT],
