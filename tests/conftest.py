@@ -1,4 +1,5 @@
 import os
+from importlib import import_module
 
 import pytest
 
@@ -18,17 +19,21 @@ def empty_cache():
 
 @pytest.fixture(autouse=True)
 def role_groups(request):
-    """The role groups come from migrations, and a transactional test empties
-    every table when it ends: make them again before each such test, so none
-    depends on the order the tests run in."""
+    """The role groups and the adoption levels come from migrations, and a
+    transactional test empties every table when it ends: make them again
+    before each such test, so none depends on the order the tests run in."""
     marker = request.node.get_closest_marker("django_db")
     if "live_server" in request.fixturenames or (
         marker is not None and marker.kwargs.get("transaction")
     ):
         request.getfixturevalue("transactional_db")
+        from django.apps import apps
+
         from core.roles import ensure_role_groups
 
         ensure_role_groups()
+        levels = import_module("assessment.migrations.0002_default_levels_and_rules")
+        levels.seed(apps, None)  # only where there are none
 
 
 # The seed issue's PDF as load_demo renders it, by its HTML: rendered once a
