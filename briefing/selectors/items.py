@@ -3,10 +3,19 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Min, OuterRef, Subquery, prefetch_related_objects
+from django.db.models import (
+    Case,
+    Count,
+    Min,
+    OuterRef,
+    Subquery,
+    Value,
+    When,
+    prefetch_related_objects,
+)
 from django.utils import timezone
 
-from briefing import duplicates
+from briefing import duplicates, urgent
 from briefing.models import (
     Issue,
     Item,
@@ -33,6 +42,9 @@ INBOX_COLUMNS = [
     "claimed_at",
     "issue",
     "section",
+    "is_urgent",
+    "urgent_category",
+    "event_at",
 ]
 
 
@@ -125,6 +137,17 @@ def inbox_items(user):
     if not roles.sees_every_unit(user):
         return Item.objects.none()
     return visible_items(user).only(*INBOX_COLUMNS)
+
+
+def urgent_first(items):
+    """``items`` with the urgent ones the editors still have to act on (已报送,
+    编辑中) first, then the newest submitted first."""
+    return items.alias(
+        open_urgent=Case(
+            When(is_urgent=True, status__in=urgent.OPEN_STATES, then=Value(1)),
+            default=Value(0),
+        )
+    ).order_by("-open_urgent", "-submitted_at", "-id")
 
 
 def with_list_relations(items, units, sections) -> list[Item]:
