@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
 from departments.models import Department
@@ -357,6 +357,20 @@ class UrgentCategory(models.TextChoices):
     OTHER = "other", "其他"
 
 
+# Urgent items the editors still have to act on (已报送, 编辑中): first in the
+# inbox, in red (briefing.urgent).
+URGENT_OPEN_STATES = ("submitted", "editing")
+
+
+def open_urgent():
+    """1 for an urgent item in URGENT_OPEN_STATES, else 0: the inbox's first
+    sort key, indexed (item_inbox_urgent_first)."""
+    return Case(
+        When(is_urgent=True, status__in=URGENT_OPEN_STATES, then=Value(1)),
+        default=Value(0),
+    )
+
+
 class Item(models.Model):
     """An item (稿件/信息) sent in by a unit."""
 
@@ -458,6 +472,13 @@ class Item(models.Model):
         indexes = [
             models.Index(fields=["status", "-submitted_at"]),
             models.Index(fields=["department", "status"]),
+            # The inbox reads its page from here, open urgent items first.
+            models.Index(
+                open_urgent().desc(),
+                F("submitted_at").desc(),
+                F("id").desc(),
+                name="item_inbox_urgent_first",
+            ),
         ]
 
     def __str__(self):

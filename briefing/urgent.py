@@ -12,10 +12,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from briefing.models import Item
-
-# Urgent items the editors still have to act on: first in the inbox, in red.
-OPEN_STATES = (Item.Status.SUBMITTED, Item.Status.EDITING)
+from briefing.models import URGENT_OPEN_STATES, Item
 
 
 def duration_label(delta: datetime.timedelta) -> str:
@@ -47,7 +44,7 @@ def written_limit_minutes() -> int:
 
 def is_open(item) -> bool:
     """An urgent item waiting for the editors (shown first, in red)."""
-    return item.is_urgent and item.status in OPEN_STATES
+    return item.is_urgent and item.status in URGENT_OPEN_STATES
 
 
 @dataclass(frozen=True)
