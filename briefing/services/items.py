@@ -182,6 +182,10 @@ def _text_fields(title, body, department) -> tuple[dict, Tidied]:
     return fields, tidied
 
 
+# A clock a few minutes ahead on the clerk's computer is not an error.
+EVENT_TIME_SLACK = datetime.timedelta(minutes=5)
+
+
 def _urgent_fields(is_urgent, urgent_category, event_at) -> dict:
     """The 紧急 mark as stored: category and event time only when urgent."""
     if not is_urgent:
@@ -193,10 +197,6 @@ def _urgent_fields(is_urgent, urgent_category, event_at) -> dict:
     if event_at > timezone.now() + EVENT_TIME_SLACK:
         raise WorkflowError("事件发生时间不能晚于现在。")
     return {"is_urgent": True, "urgent_category": urgent_category, "event_at": event_at}
-
-
-# A clock a few minutes ahead on the clerk's computer is not an error.
-EVENT_TIME_SLACK = datetime.timedelta(minutes=5)
 
 
 def index_for_duplicates(item) -> None:
