@@ -47,16 +47,17 @@ class ReadOnlyInline(admin.TabularInline):
 class PublicationAdmin(admin.ModelAdmin):
     list_display = [
         "name",
+        "kind",
         "office_name",
         "number_year",
         "last_number",
         "last_total_number",
         "is_active",
     ]
-    list_filter = ["is_active"]
+    list_filter = ["is_active", "kind"]
     search_fields = ["name", "office_name"]
     fieldsets = [
-        (None, {"fields": ["name", "office_name", "is_active"]}),
+        (None, {"fields": ["name", "kind", "office_name", "is_active"]}),
         ("篇幅", {"fields": ["target_pages", "item_length_guide"]}),
         (
             "密级",

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
 from departments.models import Department
@@ -112,7 +112,19 @@ def marking(classification: str, secrecy_years: int | None) -> str:
 class Publication(models.Model):
     """A briefing series with its own numbering (工作简报; a 增刊 is another one)."""
 
+    class Kind(models.TextChoices):
+        REGULAR = "regular", "简报"
+        # One urgent item issued alone (briefing.services.issues.make_special_issue).
+        SPECIAL = "special", "专报"
+
     name = models.CharField("刊物名称", max_length=50, unique=True)
+    kind = models.CharField(
+        "类型",
+        max_length=20,
+        choices=Kind.choices,
+        default=Kind.REGULAR,
+        help_text="“专报”：编辑在紧急信息页“作为专报编发”时用这个刊物，单独编号。",
+    )
     office_name = models.CharField(
         "编印单位", max_length=100, help_text="印在报头左侧，如“延津县人民政府办公室”。"
     )
@@ -334,6 +346,31 @@ class IssueSection(models.Model):
         return f"{self.issue} 【{self.section.name}】"
 
 
+class UrgentCategory(models.TextChoices):
+    """What kind of event an urgent item (紧急信息) reports."""
+
+    EMERGENCY = "emergency", "突发事件"
+    WORK_SAFETY = "work_safety", "安全生产事故"
+    NATURAL_DISASTER = "natural_disaster", "自然灾害"
+    PUBLIC_HEALTH = "public_health", "公共卫生事件"
+    SOCIAL_SECURITY = "social_security", "社会安全事件"
+    OTHER = "other", "其他"
+
+
+# Urgent items the editors still have to act on (已报送, 编辑中): first in the
+# inbox, in red (briefing.urgent).
+URGENT_OPEN_STATES = ("submitted", "editing")
+
+
+def open_urgent():
+    """1 for an urgent item in URGENT_OPEN_STATES, else 0: the inbox's first
+    sort key, indexed (item_inbox_urgent_first)."""
+    return Case(
+        When(is_urgent=True, status__in=URGENT_OPEN_STATES, then=Value(1)),
+        default=Value(0),
+    )
+
+
 class Item(models.Model):
     """An item (稿件/信息) sent in by a unit."""
 
@@ -374,6 +411,12 @@ class Item(models.Model):
     )
     contact_name = models.CharField("联系人", max_length=30, blank=True)
     contact_phone = models.CharField("电话", max_length=30, blank=True)
+    # 紧急信息: with its category and when the event happened.
+    is_urgent = models.BooleanField("紧急", default=False)
+    urgent_category = models.CharField(
+        "紧急信息类别", max_length=20, choices=UrgentCategory.choices, blank=True
+    )
+    event_at = models.DateTimeField("事件发生时间", null=True, blank=True)
     status = models.CharField(
         "状态", max_length=20, choices=Status.choices, default=Status.DRAFT
     )
@@ -419,10 +462,23 @@ class Item(models.Model):
                 condition=Q(issue__isnull=False),
                 name="item_position_unique_in_issue_section",
             ),
+            models.CheckConstraint(
+                condition=Q(is_urgent=False, urgent_category="", event_at__isnull=True)
+                | Q(is_urgent=True, event_at__isnull=False) & ~Q(urgent_category=""),
+                name="item_urgent_has_category_and_time",
+                violation_error_message="紧急信息须选类别并填写事件发生时间。",
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "-submitted_at"]),
             models.Index(fields=["department", "status"]),
+            # The inbox reads its page from here, open urgent items first.
+            models.Index(
+                open_urgent().desc(),
+                F("submitted_at").desc(),
+                F("id").desc(),
+                name="item_inbox_urgent_first",
+            ),
         ]
 
     def __str__(self):

@@ -77,7 +77,8 @@ OTHER_EVENTS = {
     "instruction_feedback": "批示落实反馈",
 }
 
-# "submit" goes to PENDING_REVIEW when the unit has requires_unit_review,
+# "submit" goes to PENDING_REVIEW when the unit has requires_unit_review
+# (unless the item is urgent and the unit has urgent_skips_review),
 # otherwise straight to SUBMITTED; the table lists the default target.
 TRANSITIONS: list[Transition] = [
     *_t("edit", [S.DRAFT, S.RETURNED, S.WITHDRAWN], "", CLERK),

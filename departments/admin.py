@@ -17,6 +17,7 @@ class DepartmentAdmin(admin.ModelAdmin):
         "kind",
         "order",
         "requires_unit_review",
+        "urgent_skips_review",
         "is_active",
     ]
     list_filter = ["kind", "is_active", "requires_unit_review"]

@@ -23,6 +23,11 @@ class Department(models.Model):
         default=False,
         help_text="勾选后，信息员提交的稿件先由本单位审核人审核，再报送编辑。",
     )
+    urgent_skips_review = models.BooleanField(
+        "紧急信息免单位审核",
+        default=False,
+        help_text="勾选后，标为紧急的稿件不经本单位审核，提交即报送编辑。",
+    )
 
     class Meta:
         verbose_name = "报送单位"

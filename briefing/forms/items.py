@@ -3,7 +3,8 @@
 from django import forms
 from django_ckeditor_5.widgets import CKEditor5Widget
 
-from briefing.models import Item, Section
+from briefing import urgent
+from briefing.models import Item, Section, UrgentCategory
 from briefing.selectors.issues import expected_number_labels
 from briefing.selectors.items import open_issues
 from briefing.uploads import ATTACHMENT_TYPES, check_upload
@@ -65,6 +66,20 @@ class ItemForm(HiddenErrorsOnTop, AttachmentsFormMixin, forms.Form):
     )
     contact_name = forms.CharField(label="联系人", max_length=30, required=False)
     contact_phone = forms.CharField(label="电话", max_length=30, required=False)
+    is_urgent = forms.BooleanField(label="紧急信息", required=False)
+    urgent_category = forms.ChoiceField(
+        label="紧急信息类别",
+        choices=[("", "（请选择）"), *UrgentCategory.choices],
+        required=False,
+    )
+    event_at = forms.DateTimeField(
+        label="事件发生时间",
+        required=False,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(
+            attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+        ),
+    )
     word_file = forms.FileField(
         label="导入Word（.docx）",
         required=False,
@@ -87,6 +102,19 @@ class ItemForm(HiddenErrorsOnTop, AttachmentsFormMixin, forms.Form):
     def __init__(self, *args, editing=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["version"].required = editing
+        self.fields["is_urgent"].help_text = (
+            f"突发事件等紧急情况：按规定{urgent.rule_text()}。"
+            "紧急信息排在编辑收稿箱最前，并即时通知编辑。"
+        )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("is_urgent"):
+            if not data.get("urgent_category"):
+                self.add_error("urgent_category", "紧急信息请选择类别。")
+            if not data.get("event_at") and "event_at" not in self.errors:
+                self.add_error("event_at", "紧急信息请填写事件发生时间。")
+        return data
 
     def clean_word_file(self):
         uploaded = self.cleaned_data.get("word_file")
@@ -102,6 +130,9 @@ class ItemForm(HiddenErrorsOnTop, AttachmentsFormMixin, forms.Form):
             "suggested_section": data.get("suggested_section"),
             "contact_name": data.get("contact_name") or "",
             "contact_phone": data.get("contact_phone") or "",
+            "is_urgent": bool(data.get("is_urgent")),
+            "urgent_category": data.get("urgent_category") or "",
+            "event_at": data.get("event_at"),
         }
 
     @classmethod
@@ -112,6 +143,9 @@ class ItemForm(HiddenErrorsOnTop, AttachmentsFormMixin, forms.Form):
             "suggested_section": item.suggested_section_id,
             "contact_name": item.contact_name,
             "contact_phone": item.contact_phone,
+            "is_urgent": item.is_urgent,
+            "urgent_category": item.urgent_category,
+            "event_at": item.event_at,
             "version": item.version,
         }
 

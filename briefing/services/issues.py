@@ -32,7 +32,11 @@ from briefing.models import (
 from briefing.pdf import PdfRenderError, render_pdf
 from briefing.print_layout import issue_print_html
 from briefing.selectors import issues as selectors
-from briefing.services.items import correct_item_text, publish_items_of_issue
+from briefing.services.items import (
+    adopt_item,
+    correct_item_text,
+    publish_items_of_issue,
+)
 from briefing.stamp import StampError, stamp_pdf
 from briefing.uploads import save_pdf
 from core import roles
@@ -210,7 +214,7 @@ def _in_requested_order(rows, requested_ids, what):
 
 
 def create_issue(
-    *, actor, publication, issue_date, distribution_list=None, copies=None
+    *, actor, publication, issue_date, distribution_list=None, copies=None, comment=""
 ) -> Issue:
     """Start a new issue (组稿中). Only editors; the publication must be active."""
     _require_role(actor, "create")
@@ -228,7 +232,57 @@ def create_issue(
             secrecy_years=publication.default_secrecy_years,
             created_by=actor,
         )
-        _event(issue, actor, "create", to_status=S.DRAFT)
+        _event(issue, actor, "create", to_status=S.DRAFT, comment=comment)
+    return issue
+
+
+def special_publication() -> Publication | None:
+    """The active 专报 publication (the first, should there be several)."""
+    return (
+        Publication.objects.filter(kind=Publication.Kind.SPECIAL, is_active=True)
+        .order_by("id")
+        .first()
+    )
+
+
+def make_special_issue(item, actor, *, version=None) -> Issue:
+    """作为专报编发: a new issue of the 专报 publication holding ``item`` alone,
+    in one transaction; then the usual 提交签发 and 签发.
+
+    Only editors, only an urgent item they may adopt now (已报送, or 编辑中
+    held by them). The issue is dated today and takes the distribution list
+    and copies of the publication's last issue that had one; the item goes
+    into its suggested 栏目, else the first active one.
+    """
+    _require_role(actor, "create")
+    if not item.is_urgent:
+        raise WorkflowError("只有紧急信息可以作为专报编发。")
+    publication = special_publication()
+    if publication is None:
+        raise WorkflowError(
+            "没有启用的专报刊物，请管理员在“刊物”中添加一个类型为“专报”的刊物。"
+        )
+    section = item.suggested_section
+    if section is None or not section.is_active:
+        section = Section.objects.filter(is_active=True).first()
+    if section is None:
+        raise WorkflowError("没有启用的栏目，请管理员先添加栏目。")
+    last = (
+        Issue.objects.filter(publication=publication, distribution_list__is_active=True)
+        .select_related("distribution_list")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    with transaction.atomic():
+        issue = create_issue(
+            actor=actor,
+            publication=publication,
+            issue_date=timezone.localdate(),
+            distribution_list=last.distribution_list if last else None,
+            copies=last.copies if last else None,
+            comment=f"专报：《{item.title}》（{item.get_urgent_category_display()}）",
+        )
+        adopt_item(item, issue, section, actor, version=version)
     return issue
 
 

@@ -7,8 +7,10 @@ transaction, locks the item row, checks the source state, the actor's role and
 notifications for after the commit.
 """
 
+import datetime
 import uuid
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import F, Max, Q
@@ -27,6 +29,7 @@ from briefing.models import (
     ItemBandKey,
     ItemEvent,
     ItemRevision,
+    UrgentCategory,
 )
 from briefing.sanitize import IMAGE_URL_RE, clean_html, html_to_text, search_text
 from briefing.services.errors import StaleVersionError, WorkflowError
@@ -34,6 +37,7 @@ from briefing.uploads import ATTACHMENT_TYPES, check_upload, store_editor_image
 from core import roles
 from departments.models import Department, Membership
 from notifications.services import notify
+from notifications.sms import send_sms
 
 S = Item.Status
 
@@ -178,6 +182,23 @@ def _text_fields(title, body, department) -> tuple[dict, Tidied]:
     return fields, tidied
 
 
+# A clock a few minutes ahead on the clerk's computer is not an error.
+EVENT_TIME_SLACK = datetime.timedelta(minutes=5)
+
+
+def _urgent_fields(is_urgent, urgent_category, event_at) -> dict:
+    """The 紧急 mark as stored: category and event time only when urgent."""
+    if not is_urgent:
+        return {"is_urgent": False, "urgent_category": "", "event_at": None}
+    if urgent_category not in UrgentCategory.values:
+        raise WorkflowError("紧急信息请选择类别。")
+    if event_at is None:
+        raise WorkflowError("紧急信息请填写事件发生时间。")
+    if event_at > timezone.now() + EVENT_TIME_SLACK:
+        raise WorkflowError("事件发生时间不能晚于现在。")
+    return {"is_urgent": True, "urgent_category": urgent_category, "event_at": event_at}
+
+
 def index_for_duplicates(item) -> None:
     """Replace the item's band keys (briefing.duplicates) after its text changed."""
     keys = set(band_keys(shingles(body_text(item.search_text))))
@@ -217,6 +238,9 @@ def create_item(
     suggested_section=None,
     contact_name="",
     contact_phone="",
+    is_urgent=False,
+    urgent_category="",
+    event_at=None,
 ) -> Item:
     """Save a new draft for the actor's unit. Only a clerk may."""
     if not roles.is_clerk(actor):
@@ -225,10 +249,12 @@ def create_item(
     text_fields, tidied = _text_fields(title, body, department)
     if not text_fields["title"]:
         raise WorkflowError("请填写标题。")
+    urgent = _urgent_fields(is_urgent, urgent_category, event_at)
     item = Item.objects.create(
         department=department,
         author=actor,
         **text_fields,
+        **urgent,
         suggested_section=suggested_section,
         contact_name=contact_name.strip(),
         contact_phone=contact_phone.strip(),
@@ -252,6 +278,9 @@ def update_item(
     suggested_section=None,
     contact_name="",
     contact_phone="",
+    is_urgent=False,
+    urgent_category="",
+    event_at=None,
 ) -> Item:
     """Save the clerk's changes, refusing if someone saved a newer version.
 
@@ -263,9 +292,11 @@ def update_item(
     text_fields, tidied = _text_fields(title, body, locked.department)
     if not text_fields["title"]:
         raise WorkflowError("请填写标题。")
+    urgent = _urgent_fields(is_urgent, urgent_category, event_at)
     # The conditional UPDATE is what makes a lost edit impossible.
     updated = Item.objects.filter(pk=locked.pk, version=int(version)).update(
         **text_fields,
+        **urgent,
         suggested_section=suggested_section,
         contact_name=contact_name.strip(),
         contact_phone=contact_phone.strip(),
@@ -305,30 +336,57 @@ def submit_item(item, actor, *, version=None) -> Item:
     locked.claimed_by = None
     locked.claimed_at = None
     locked.keep_for_later = False
-    if locked.department.requires_unit_review:
+    unit = locked.department
+    skips_review = locked.is_urgent and unit.urgent_skips_review
+    comment = ""
+    if unit.requires_unit_review and not skips_review:
         target = S.PENDING_REVIEW
     else:
         target = S.SUBMITTED
         locked.submitted_at = timezone.now()
         fields.append("submitted_at")
-    _move(locked, actor, "submit", target, fields)
+        if unit.requires_unit_review:
+            comment = "紧急信息，本单位规定免单位审核，直接报送"
+    _move(locked, actor, "submit", target, fields, comment)
     _store_revision(locked, actor, "信息员提交")
     who = actor.get_full_name() or actor.username
     if target == S.PENDING_REVIEW:
         notify(
             unit_reviewers(locked.department),
-            title=f"待审核：{locked.title}",
+            title=f"{_urgent_prefix(locked)}待审核：{locked.title}",
             body=f"{who} 提交了稿件，请审核。",
             url=_url(locked),
         )
     else:
-        notify(
-            editors(),
-            title=f"新稿件：{locked.title}",
-            body=f"{locked.department.short_name} 报送了稿件。",
-            url=_url(locked),
-        )
+        _tell_editors(locked, f"{locked.department.short_name} 报送了稿件。")
     return locked
+
+
+def _urgent_prefix(item) -> str:
+    return "【紧急】" if item.is_urgent else ""
+
+
+def _tell_editors(item, body) -> None:
+    """The item reached the editors: tell them after commit. An urgent item
+    says so, with its category and event time, and goes by SMS as well."""
+    if not item.is_urgent:
+        notify(editors(), title=f"新稿件：{item.title}", body=body, url=_url(item))
+        return
+    at = timezone.localtime(item.event_at)
+    event = f"{at.month}月{at.day}日 {at:%H:%M}"
+    what = f"{item.get_urgent_category_display()}，事件发生于{event}"
+    notify(
+        editors(),
+        title=f"【紧急】{item.title}",
+        body=f"{body}（紧急信息：{what}）请即处理。",
+        url=_url(item),
+        purpose="urgent_item",
+    )
+    send_sms(
+        settings.URGENT_SMS_NUMBERS,
+        f"【简报系统】紧急信息：{item.department.short_name}报送《{item.title}》"
+        f"（{what}），请即登录处理。",
+    )
 
 
 @transaction.atomic
@@ -340,12 +398,8 @@ def approve_item(item, actor, comment="", *, version=None) -> Item:
     locked.submitted_at = timezone.now()
     comment = (comment or "").strip()
     _move(locked, actor, "approve", S.SUBMITTED, ["submitted_at"], comment)
-    notify(
-        editors(),
-        title=f"新稿件：{locked.title}",
-        body=f"{locked.department.short_name} 报送了稿件（已经单位审核）。",
-        url=_url(locked),
-    )
+    unit = locked.department.short_name
+    _tell_editors(locked, f"{unit} 报送了稿件（已经单位审核）。")
     return locked
 
 

@@ -1,9 +1,10 @@
 import datetime
 
 from django import template
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from briefing import workflow
+from briefing import urgent, workflow
 from briefing.hygiene import char_count, length_note
 from briefing.sanitize import clean_html, html_to_text
 
@@ -26,6 +27,20 @@ def holder_name(item):
     if item.claimed_by_id is None:
         return ""
     return item.claimed_by.get_full_name() or item.claimed_by.username
+
+
+@register.simple_tag
+def urgent_open(item):
+    """An urgent item the editors still have to act on: shown in red."""
+    return urgent.is_open(item)
+
+
+@register.filter
+def since(value):
+    """Time from ``value`` until now: 45分钟, 1小时5分钟, 2天3小时."""
+    if not isinstance(value, datetime.datetime):
+        return ""
+    return urgent.duration_label(timezone.now() - value)
 
 
 @register.filter

@@ -11,6 +11,7 @@ urlpatterns = [
     path("items/<int:pk>/copyedit/", items.item_editor_edit, name="item_editor_edit"),
     path("items/<int:pk>/diff/", items.item_diff, name="item_diff"),
     path("items/<int:pk>/move/<slug:move>/", items.item_move, name="item_move"),
+    path("items/<int:pk>/special/", items.item_make_special, name="item_make_special"),
     path(
         "items/<int:pk>/attachments/<int:attachment_pk>/",
         items.attachment_download,

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from briefing import permissions, workflow
+from briefing import permissions, urgent, workflow
 from briefing.diff import diff_rows
 from briefing.filters import InboxFilter
 from briefing.forms.items import (
@@ -34,6 +34,7 @@ from briefing.importing import (
 from briefing.models import Attachment, Item
 from briefing.selectors import issues as issue_selectors
 from briefing.selectors import items as selectors
+from briefing.services import issues as issue_services
 from briefing.services import items as services
 from briefing.services.errors import StaleVersionError, WorkflowError
 from briefing.uploads import (
@@ -122,7 +123,7 @@ def inbox(request):
     )
     items = filterset.qs
     if not data.get("ordering"):
-        items = items.order_by("-submitted_at", "-id")
+        items = selectors.urgent_first(items)
     tabs = [
         (value, label, counts.get(value, 0))
         for value, label in Item.Status.choices
@@ -384,6 +385,11 @@ def _render_item(request, item, *, bound=None, unsent=None, status=200):
         "approve_form": bound.get("approve") or ApproveForm(initial=initial),
         "version_form": VersionForm(initial=initial),
         "unsent": unsent,
+        "written_report": urgent.written_report(item, events),
+        "urgent_rule": urgent.rule_text() if item.is_urgent else "",
+        "can_make_special": item.is_urgent
+        and "adopt" in moves
+        and workflow.may_make_issue_move(request.user, "create"),
         # 疑似重复: for the editors, who decide (a clerk sees no other unit).
         "duplicates": selectors.suspected_duplicates(request.user, item)
         if roles.sees_every_unit(request.user)
@@ -507,6 +513,31 @@ def item_move(request, pk, move):
         if not permissions.can_view_item(request.user, item):
             return redirect("home")
     return redirect("briefing:item_detail", item.pk)
+
+
+@login_required
+@require_POST
+def item_make_special(request, pk):
+    """作为专报编发: a 专报 issue holding this urgent item alone, then its
+    compose page (the service checks who and when)."""
+    item = _visible_or_404(request.user, pk)
+    form = VersionForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect("briefing:item_detail", item.pk)
+    version = form.cleaned_data.get("version")
+    try:
+        issue = issue_services.make_special_issue(item, request.user, version=version)
+    except WorkflowError as exc:
+        messages.error(request, exc.message)
+        return redirect("briefing:item_detail", item.pk)
+    messages.success(
+        request,
+        f"已作为专报编入《{issue.publication.name}》新的一期，"
+        "请核对分发范围后提交签发。",
+    )
+    return redirect("briefing:issue_detail", issue.pk)
 
 
 @login_required

@@ -393,3 +393,13 @@ SMS_BACKEND = os.environ.get("SMS_BACKEND", "notifications.sms.LoggingSMSBackend
 COMMISSION_LATE_REMINDER_DAYS = int(
     os.environ.get("COMMISSION_LATE_REMINDER_DAYS", "7")
 )
+
+# 紧急信息: "30 分钟内电话报告，1 小时内书面报告" — minutes after the event.
+# The written report is the item reaching the editors (its first 报送).
+URGENT_PHONE_REPORT_MINUTES = int(os.environ.get("URGENT_PHONE_REPORT_MINUTES", "30"))
+URGENT_WRITTEN_REPORT_MINUTES = int(
+    os.environ.get("URGENT_WRITTEN_REPORT_MINUTES", "60")
+)
+# Numbers texted (SMS_BACKEND) when an urgent item reaches the editors: the
+# editors' or the duty office's phones (editors have no unit membership).
+URGENT_SMS_NUMBERS = env_list("URGENT_SMS_NUMBERS")

@@ -340,6 +340,7 @@ def test_admin_sets_starting_numbers_in_the_admin_and_sign_off_continues(fake_pd
         url,
         {
             "name": publication.name,
+            "kind": "regular",
             "office_name": publication.office_name,
             "default_classification": "internal",
             "is_active": "on",

@@ -206,6 +206,19 @@ EXPECTATIONS = {
             "POST": R(302, 404, 404, 404, 404, 404, 404, 404, 404, 404),
         },
     ],
+    # 作为专报编发: an editor makes the 专报 issue and lands on it; the admin and
+    # unit B's clerk see the item but are refused (a message, back to the item);
+    # an ordinary item is refused to the editor too.
+    "briefing:item_make_special": [
+        {
+            "args": {"pk": "item_b_urgent"},
+            "POST": R(302, 404, 302, 404, 302, 404, 404, 404, 302, 404),
+        },
+        {
+            "args": {"pk": "item_b_submitted"},
+            "POST": R(302, 404, 302, 404, 302, 404, 404, 404, 302, 404),
+        },
+    ],
     "briefing:attachment_download": [
         {
             "args": {"pk": "item_a_submitted", "attachment_pk": "attachment_a"},

@@ -26,6 +26,8 @@ from briefing.models import (
     IssueSection,
     Item,
     ItemRevision,
+    Publication,
+    UrgentCategory,
 )
 from briefing.sanitize import search_text
 from briefing.uploads import EDITOR_IMAGE_DIR
@@ -76,6 +78,8 @@ def build():
         "auditor": factories.make_user(username="auditor", group=AUDITOR),
     }
     publication = factories.make_publication()
+    # 作为专报编发 takes an urgent item into a new issue of this one.
+    factories.make_publication(name="信息专报", kind=Publication.Kind.SPECIAL)
     section = factories.make_section()
     distribution = factories.make_distribution()
     # Only ``reader`` and unit A's members may read online what goes to this
@@ -109,6 +113,15 @@ def build():
         "item_b_draft": item(unit_b, users["clerk_b"], S.DRAFT),
         "item_b_submitted": item(
             unit_b, users["clerk_b"], S.SUBMITTED, submitted_at=now
+        ),
+        "item_b_urgent": item(
+            unit_b,
+            users["clerk_b"],
+            S.SUBMITTED,
+            submitted_at=now,
+            is_urgent=True,
+            urgent_category=UrgentCategory.EMERGENCY,
+            event_at=now,
         ),
     }
     issue_kwargs = {

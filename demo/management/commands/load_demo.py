@@ -33,9 +33,12 @@ from reading.demo import load_reading_demo
 DEMO_PASSWORD = "Jianbao@2026"
 
 PUBLICATION = {"name": "工作简报", "office_name": "延津县人民政府办公室"}
+# 紧急信息 issued alone (作为专报编发), numbered on its own.
+SPECIAL_PUBLICATION = {"name": "信息专报", "office_name": "延津县人民政府办公室"}
 SECTIONS = ["项目建设", "质量强县", "交通治理", "民生保障", "便民服务", "社会稳定"]
 Kind = Department.Kind
-# (full name, short name printed in （）, kind, needs unit review)
+# (full name, short name printed in （）, kind, needs unit review); a unit that
+# needs review lets urgent items skip it (urgent_skips_review).
 DEPARTMENTS = [
     ("延津县经济技术开发区管理委员会", "开发区", Kind.ZONE, True),
     ("延津县市场监督管理局", "市场监督管理局", Kind.COUNTY, False),
@@ -103,6 +106,13 @@ class Command(BaseCommand):
             name=PUBLICATION["name"],
             defaults={"office_name": PUBLICATION["office_name"]},
         )
+        Publication.objects.get_or_create(
+            name=SPECIAL_PUBLICATION["name"],
+            defaults={
+                "office_name": SPECIAL_PUBLICATION["office_name"],
+                "kind": Publication.Kind.SPECIAL,
+            },
+        )
         return publication
 
     def load_sections(self):
@@ -123,6 +133,7 @@ class Command(BaseCommand):
                     "kind": kind,
                     "order": (index + 1) * 10,
                     "requires_unit_review": review,
+                    "urgent_skips_review": review,
                 },
             )
         return departments
