@@ -59,7 +59,7 @@ def test_empty_feedback_shows_a_chinese_error_and_the_editor_speaks_chinese(
     expect(page.get_by_text("落实情况已反馈。")).to_be_visible()
     instruction.refresh_from_db()
     assert instruction.status == Instruction.Status.ANSWERED
-    assert "已走访低保户1200户。" in instruction.feedback.body
+    assert "已走访低保户1200户。" in instruction.units.get().feedback.body
 
 
 def test_instruction_error_on_a_phone_lands_on_the_item(browser_context, shot):
