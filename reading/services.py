@@ -260,7 +260,7 @@ def sign_instruction(instruction, actor) -> InstructionUnit:
         [locked.author],
         title=f"{unit}已签收您的批示",
         body=f"《{locked.item.title}》：{_name(actor)}已签收。",
-        url=_instruction_url(locked),
+        url=_item_url(locked),
     )
     return row
 
@@ -316,7 +316,7 @@ def file_feedback(instruction, actor, body, files=()) -> InstructionFeedback:
         [locked.author, *selectors.editors()],
         title=f"{unit}已反馈批示落实情况",
         body=f"《{locked.item.title}》：{text[:200]}",
-        url=_instruction_url(locked),
+        url=_item_url(locked),
     )
     return feedback
 
