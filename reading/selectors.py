@@ -285,7 +285,7 @@ def shown_instructions(page: IssuePage, user) -> dict[int, list[Instruction]]:
         .prefetch_related(_units_prefetch())
         .order_by("created_at", "id")
     ):
-        instruction.unit_rows = instruction_units(instruction, user)
+        instruction_units(instruction, user)  # sets unit_rows
         shown.setdefault(instruction.item_id, []).append(instruction)
     return shown
 
@@ -505,11 +505,11 @@ def _units_prefetch():
 
 
 def instruction_units(instruction, user) -> list[InstructionUnit]:
-    """The units handling ``instruction``, each with ``is_overdue``, and
-    ``feedback_shown``: the leader who wrote it and those who see every issue
-    read every unit's feedback, a unit its own."""
-    rows = list(instruction.units.all())
-    _with_age([instruction], rows_of={instruction.pk: rows})
+    """The units handling ``instruction`` (prefetched), also set as its
+    ``unit_rows``, each with ``is_overdue`` and ``feedback_shown``: the leader
+    who wrote it and those who see every issue read every unit's feedback, a
+    unit its own."""
+    rows = _with_age([instruction])[0].unit_rows
     m = roles.membership(user)
     sees_all = can_see_all_issues(user) or instruction.author_id == user.pk
     for row in rows:
@@ -609,13 +609,13 @@ def my_instructions(user) -> list[Instruction]:
     )
 
 
-def _with_age(rows: list[Instruction], rows_of=None) -> list[Instruction]:
-    """Set ``days_open`` (until the last unit's feedback, or now), and
-    ``is_overdue`` on each 批示 and on each of its units (prefetched, or given
-    in ``rows_of``: {instruction id: units})."""
+def _with_age(rows: list[Instruction]) -> list[Instruction]:
+    """Set ``days_open`` (until the last unit's feedback, or now), ``is_overdue``
+    and ``unit_rows`` (its units, prefetched, each with ``is_overdue``) on each
+    批示."""
     now = timezone.now()
     for row in rows:
-        units = rows_of[row.pk] if rows_of else list(row.units.all())
+        units = list(row.units.all())
         for unit in units:
             unit.is_overdue = _unit_overdue(row, unit, now)
         answered = [u.answered_at for u in units if u.answered_at]

@@ -257,7 +257,7 @@ def instruction_detail(request, pk):
 
 
 def _render_instruction(request, instruction, *, feedback_form=None, status=200):
-    instruction.unit_rows = selectors.instruction_units(instruction, request.user)
+    selectors.instruction_units(instruction, request.user)  # sets unit_rows
     own = selectors.own_unit(instruction, request.user)
     context = {
         "instruction": instruction,
