@@ -27,7 +27,7 @@ test: setup
 # today's date fails today, not next month.
 DATED_TESTS := tests/security tests/assessment tests/audit tests/reading/test_instructions.py \
 	tests/reading/test_instruction_deadlines.py \
-	tests/commissions tests/core/test_load_demo.py
+	tests/commissions tests/planning tests/core/test_load_demo.py
 test-later: setup
 	faketime -f +400d $(BIN)/pytest -q -p no:cacheprovider -m "not browser" $(DATED_TESTS)
 

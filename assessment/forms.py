@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from departments.models import Department
+from submissions.models import Submission
 
 from .models import AdoptionLevel, Bulletin, ScoringRuleSet
 
@@ -18,7 +19,30 @@ class ChineseLabels:
         super().__init__(*args, **kwargs)
 
 
+class SubmissionChoice(forms.ModelChoiceField):
+    """The 上报 records that carried the item: the feedback answers one."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            label="上报记录",
+            queryset=Submission.objects.none(),
+            empty_label=None,
+            **kwargs,
+        )
+
+    def label_from_instance(self, obj):
+        return f"{obj.sent_at:%Y-%m-%d} 报{obj.recipient}"
+
+
+def _submissions_of(form, item):
+    if item is not None:
+        form.fields["submission"].queryset = Submission.objects.filter(
+            entries__item=item
+        ).order_by("-sent_at", "-pk")
+
+
 class HigherAdoptionForm(ChineseLabels, forms.Form):
+    submission = SubmissionChoice()
     level = forms.ModelChoiceField(
         label="采用级别",
         queryset=AdoptionLevel.objects.filter(is_active=True, is_county=False),
@@ -28,13 +52,15 @@ class HigherAdoptionForm(ChineseLabels, forms.Form):
     publication = forms.CharField(label="采用刊物", max_length=100)
     note = forms.CharField(label="备注", max_length=200, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, item=None, **kwargs):
         kwargs.setdefault("prefix", "higher")
         super().__init__(*args, **kwargs)
         self.fields["adopted_on"].initial = timezone.localdate()
+        _submissions_of(self, item)
 
 
 class InstructionForm(ChineseLabels, forms.Form):
+    submission = SubmissionChoice()
     level = forms.ModelChoiceField(
         label="批示级别",
         queryset=AdoptionLevel.objects.filter(is_active=True),
@@ -46,10 +72,11 @@ class InstructionForm(ChineseLabels, forms.Form):
         label="批示内容或备注", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, item=None, **kwargs):
         kwargs.setdefault("prefix", "instruction")
         super().__init__(*args, **kwargs)
         self.fields["instructed_on"].initial = timezone.localdate()
+        _submissions_of(self, item)
 
 
 CREDIT_ROWS = 5

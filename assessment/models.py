@@ -12,6 +12,7 @@ from django.db.models import Q
 
 from briefing.models import Item
 from departments.models import Department
+from submissions.models import Submission
 
 User = settings.AUTH_USER_MODEL
 
@@ -100,8 +101,15 @@ class ItemCredit(models.Model):
 
 
 class HigherAdoption(models.Model):
-    """An item forwarded to and adopted by a higher level (上级采用)."""
+    """An item sent up (上报) and adopted by a higher level (上级采用): the
+    上报 record's feedback."""
 
+    submission = models.ForeignKey(
+        Submission,
+        on_delete=models.PROTECT,
+        related_name="higher_adoptions",
+        verbose_name="上报记录",
+    )
     item = models.ForeignKey(
         Item,
         on_delete=models.PROTECT,
@@ -140,15 +148,24 @@ class HigherAdoption(models.Model):
 class InstructionRecord(models.Model):
     """A leader's 批示 on an item, at some level.
 
-    Higher-level 批示 are entered by the editor; county 批示 will be fed by the
-    reading issue's 批示 feature through ``services.record_instruction`` with
-    ``source=READING`` and its own id in ``source_ref``.
+    Higher-level 批示 are entered by the editor against the 上报 record that
+    carried the item (``source=MANUAL``); county 批示 are fed by the online
+    reading's 批示 through ``services.record_instruction`` with
+    ``source=READING`` and its own id in ``source_ref``, without a 上报.
     """
 
     class Source(models.TextChoices):
         MANUAL = "manual", "编辑录入"
         READING = "reading", "在线阅读批示"
 
+    submission = models.ForeignKey(
+        Submission,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="instruction_records",
+        verbose_name="上报记录",
+    )
     item = models.ForeignKey(
         Item,
         on_delete=models.PROTECT,
@@ -184,7 +201,12 @@ class InstructionRecord(models.Model):
                 fields=["source", "source_ref"],
                 condition=~Q(source_ref=""),
                 name="instruction_record_source_once",
-            )
+            ),
+            # A 批示 typed in by the editor answers a 上报.
+            models.CheckConstraint(
+                condition=Q(source="reading") | Q(submission__isnull=False),
+                name="instruction_record_manual_has_submission",
+            ),
         ]
         indexes = [models.Index(fields=["instructed_on"])]
 

@@ -123,11 +123,30 @@ def _check_date(day: datetime.date, label: str):
         raise AssessmentError(f"{label}不能晚于今天。")
 
 
+def _check_submission(submission, item, day: datetime.date, label: str):
+    """The 上报 this feedback answers: it carried ``item`` before ``day``."""
+    if submission is None:
+        raise AssessmentError("请选择这篇稿件的上报记录；尚未上报的请先制作上报件。")
+    if not submission.entries.filter(item=item).exists():
+        raise AssessmentError("所选上报记录里没有这篇稿件。")
+    made = submission.origin == submission.Origin.MADE
+    if made and day < timezone.localdate(submission.sent_at):
+        raise AssessmentError(f"{label}不能早于上报时间。")
+
+
 @transaction.atomic
 def record_higher_adoption(
-    item, actor, *, level: AdoptionLevel, adopted_on, publication, note=""
+    item,
+    actor,
+    *,
+    submission,
+    level: AdoptionLevel,
+    adopted_on,
+    publication,
+    note="",
 ) -> HigherAdoption:
-    """Record that a higher level adopted ``item`` (editors only)."""
+    """Record that a higher level adopted ``item`` sent up in ``submission``
+    (editors only): the 上报's feedback, counted in the assessment."""
     _require_editor(actor)
     locked = Item.objects.select_for_update().get(pk=item.pk)
     _require_reached_office(locked)
@@ -137,11 +156,13 @@ def record_higher_adoption(
     if not publication:
         raise AssessmentError("请填写采用刊物。")
     _check_date(adopted_on, "采用日期")
+    _check_submission(submission, locked, adopted_on, "采用日期")
     if HigherAdoption.objects.filter(
         item=locked, level=level, publication=publication
     ).exists():
         raise AssessmentError("这条上级采用已经录入过了。")
     record = HigherAdoption.objects.create(
+        submission=submission,
         item=locked,
         level=level,
         adopted_on=adopted_on,
@@ -153,7 +174,8 @@ def record_higher_adoption(
         actor=actor,
         action="assessment.higher_adoption_add",
         obj=record,
-        reason=f"{locked.title} · {level.short_name} · {publication}",
+        reason=f"{locked.title} · {level.short_name} · {publication}"
+        f" · 上报记录{submission.pk}",
     )
     return record
 
@@ -181,14 +203,16 @@ def record_instruction(
     instructed_on,
     leader,
     note="",
+    submission=None,
     source=InstructionRecord.Source.MANUAL,
     source_ref="",
 ) -> InstructionRecord:
     """Record a leader's 批示 on ``item``.
 
-    Editors enter them by hand (``source=MANUAL``). The reading issue's 批示
-    feature calls this with ``source=READING`` and its own id as ``source_ref``
-    after checking its own permissions; calling twice with one ref is refused.
+    Editors enter them by hand (``source=MANUAL``) against the ``submission``
+    (上报) that carried the item. The online reading's 批示 calls this with
+    ``source=READING`` and its own id as ``source_ref`` after checking its own
+    permissions; calling twice with one ref is refused.
     """
     if source == InstructionRecord.Source.MANUAL:
         _require_editor(actor)
@@ -197,9 +221,12 @@ def record_instruction(
     if not leader:
         raise AssessmentError("请填写批示领导。")
     _check_date(instructed_on, "批示日期")
+    if source == InstructionRecord.Source.MANUAL:
+        _check_submission(submission, locked, instructed_on, "批示日期")
     try:
         with transaction.atomic():
             record = InstructionRecord.objects.create(
+                submission=submission,
                 item=locked,
                 level=level,
                 instructed_on=instructed_on,

@@ -14,6 +14,7 @@ from briefing.pdf import PdfRenderError
 from briefing.permissions import visible_items_q
 from core import roles
 from departments.models import Department
+from submissions import selectors as submission_selectors
 
 from . import bulletin as bulletin_doc
 from . import charts, exports, forms, selectors, services
@@ -293,10 +294,11 @@ def _render_item(request, item, **overrides):
             initial_credits=[(c.department, c.share) for c in credits]
             or [(item.department, None)]
         ),
-        "higher_form": forms.HigherAdoptionForm(),
-        "instruction_form": forms.InstructionForm(),
-        "higher": item.higher_adoptions.select_related("level"),
-        "instructions": item.instruction_records.select_related("level"),
+        "higher_form": forms.HigherAdoptionForm(item=item),
+        "instruction_form": forms.InstructionForm(item=item),
+        "submissions": submission_selectors.of_item(item),
+        "higher": item.higher_adoptions.select_related("level", "submission"),
+        "instructions": item.instruction_records.select_related("level", "submission"),
     }
     context.update(overrides)
     return render(request, "assessment/item.html", context)
@@ -309,11 +311,12 @@ def item_records(request, item_id):
     return _render_item(request, item)
 
 
-def _record_on_item(request, item_id, form_class, save, done, form_name):
-    """Validate ``form_class``, call ``save(item, user, form)``; redirect on success,
-    else show the item page again with the form and what the user typed."""
+def _record_on_item(request, item_id, make_form, save, done, form_name):
+    """Validate ``make_form(data, item)``, call ``save(item, user, form)``; redirect
+    on success, else show the item page again with the form and what the user
+    typed."""
     item = _item_for_records(request.user, item_id)
-    form = form_class(request.POST)
+    form = make_form(request.POST, item)
     if form.is_valid():
         try:
             save(item, request.user, form)
@@ -331,7 +334,7 @@ def item_credits(request, item_id):
     return _record_on_item(
         request,
         item_id,
-        forms.CreditForm,
+        lambda data, item: forms.CreditForm(data),
         lambda item, user, form: services.set_item_credits(item, user, form.shares()),
         "合报份额已保存。",
         "credit_form",
@@ -344,7 +347,7 @@ def item_higher(request, item_id):
     return _record_on_item(
         request,
         item_id,
-        forms.HigherAdoptionForm,
+        lambda data, item: forms.HigherAdoptionForm(data, item=item),
         lambda item, user, form: services.record_higher_adoption(
             item, user, **form.cleaned_data
         ),
@@ -359,7 +362,7 @@ def item_instruction(request, item_id):
     return _record_on_item(
         request,
         item_id,
-        forms.InstructionForm,
+        lambda data, item: forms.InstructionForm(data, item=item),
         lambda item, user, form: services.record_instruction(
             item, user, **form.cleaned_data
         ),

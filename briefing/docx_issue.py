@@ -1,20 +1,29 @@
 """The issue as an editable .docx (python-docx), laid out as the PDF as far as
 Word allows: A4, the GB/T 9704 margins, a grid of 22 lines × 28 characters,
 the red masthead and rule, 【栏目】, run-in headlines, （单位）, "— N —" page
-numbers (PAGE fields, odd pages right, even left) and the 版记 at the end.
+numbers (PAGE fields, odd pages right, even left) and the 版记 at the foot of
+the last page.
 
 Fonts are named as offices have them (方正小标宋简体, 黑体, 楷体_GB2312,
 仿宋_GB2312); where one is missing, Word or WPS substitutes, and LibreOffice
 takes the free fallback fontconfig offers (Noto CJK, LXGW WenKai).
+
+The helpers without a leading underscore (``page_setup``, ``font_table``,
+``on_grid``, ``font_run``, ``border``, ``item_body``) also lay out the 上报件
+(submissions.docx), so both files share one page and one set of fonts.
 """
 
 import io
 import re
-from html import unescape
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
+import lxml.etree
+import lxml.html
 from docx import Document
 from docx.enum.section import WD_SECTION_START
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
+from docx.image.image import Image as DocxImage
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
@@ -35,6 +44,12 @@ FALLBACKS = {
 RED = RGBColor(0xE6, 0x00, 0x12)
 LINE = Pt(28.95)
 TYPE_WIDTH = Mm(156)
+# The 版记's floating table: LibreOffice lays one nearly as wide as the type
+# area inline instead of at the foot, so it is 5 mm narrower, centred.
+FOOT_WIDTH = Mm(151)
+OUTSET = (TYPE_WIDTH - FOOT_WIDTH) // 2
+
+_TEXT_BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "figcaption"}
 
 # What may follow an element in w:pPr / w:rPr: Word refuses a file whose
 # children are out of the schema's order.
@@ -66,21 +81,48 @@ def _letter_spacing(properties, twentieths: int):
     properties.insert_element_before(spacing, *_RPR_AFTER_SPACING)
 
 
-_BLOCK = re.compile(r"<(p|h[1-6]|li|tr)\b[^>]*>(.*?)</\1>", re.IGNORECASE | re.DOTALL)
-_TAG = re.compile(r"<[^>]+>")
+def _text(element) -> str:
+    return re.sub(r"\s+", " ", element.text_content()).strip()
 
 
-def paragraphs_of(html: str) -> list[str]:
-    """The text of each block of an item's (sanitised) HTML, in order."""
-    html = html or ""
-    blocks = [_TAG.sub("", match.group(2)) for match in _BLOCK.finditer(html)]
-    if not blocks:
-        blocks = [_TAG.sub("", html)]
-    texts = [re.sub(r"\s+", " ", unescape(block)).strip() for block in blocks]
-    return [text for text in texts if text] or [""]
+def blocks_of(html: str) -> list[tuple[str, object]]:
+    """An item's (sanitised, images_for_print) HTML as the .docx lays it out,
+    in order: ("text", str), ("image", Path) or ("table", rows of cell texts)."""
+    root = lxml.html.fragment_fromstring(html or "", create_parent="div")
+    blocks = []
+    if (root.text or "").strip():
+        blocks.append(("text", re.sub(r"\s+", " ", root.text).strip()))
+
+    def image(element):
+        src = urlsplit(element.get("src", ""))
+        path = Path(unquote(src.path))
+        if src.scheme == "file" and path.is_file():
+            blocks.append(("image", path))
+
+    def walk(parent):
+        for child in parent.iterchildren(tag=lxml.etree.Element):
+            if child.tag == "table":
+                rows = [
+                    [_text(cell) for cell in row if cell.tag in ("td", "th")]
+                    for row in child.iter("tr")
+                ]
+                blocks.append(("table", [row for row in rows if row]))
+            elif child.tag == "img":
+                image(child)
+            elif child.tag in _TEXT_BLOCKS:
+                if text := _text(child):
+                    blocks.append(("text", text))
+                for element in child.iter("img"):
+                    image(element)
+            else:  # figure, ul, ol, blockquote, div
+                walk(child)
+
+    walk(root)
+    return blocks
 
 
-def _font(run, role: str, size: float, *, bold=False, colour=None):
+def font_run(run, role: str, size: float, *, bold=False, colour=None):
+    """Set ``run`` in one of FONTS' roles (title, hei, kai, fangsong)."""
     run.font.name = FONTS[role]
     run.font.size = Pt(size)
     run.font.bold = bold
@@ -92,7 +134,8 @@ def _font(run, role: str, size: float, *, bold=False, colour=None):
     return run
 
 
-def _exact(paragraph, lines=1, *, indent=False, align=None):
+def on_grid(paragraph, lines=1, *, indent=False, align=None):
+    """Make ``paragraph`` exactly ``lines`` grid lines high (28.95 pt each)."""
     fmt = paragraph.paragraph_format
     fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     fmt.line_spacing = Pt(28.95 * lines)
@@ -108,7 +151,8 @@ def _exact(paragraph, lines=1, *, indent=False, align=None):
     return paragraph
 
 
-def _border(paragraph, side: str, eighths: int, colour: str):
+def border(paragraph, side: str, eighths: int, colour: str):
+    """A rule on one side of ``paragraph`` (width in eighths of a point)."""
     properties = paragraph._p.get_or_add_pPr()
     borders = properties.find(qn("w:pBdr"))
     if borders is None:
@@ -126,8 +170,8 @@ def _page_number(footer, align):
     paragraph.alignment = align
     fmt = paragraph.paragraph_format
     fmt.left_indent = fmt.right_indent = Pt(14)
-    _font(paragraph.add_run("— "), "fangsong", 14)
-    field = _font(paragraph.add_run(), "fangsong", 14)
+    font_run(paragraph.add_run("— "), "fangsong", 14)
+    field = font_run(paragraph.add_run(), "fangsong", 14)
     for kind, text in (("begin", None), (None, " PAGE "), ("end", None)):
         if kind:
             element = OxmlElement("w:fldChar")
@@ -137,10 +181,11 @@ def _page_number(footer, align):
             element.set(qn("xml:space"), "preserve")
             element.text = text
         field._element.append(element)
-    _font(paragraph.add_run(" —"), "fangsong", 14)
+    font_run(paragraph.add_run(" —"), "fangsong", 14)
 
 
-def _page_setup(document):
+def page_setup(document):
+    """A4, the GB/T 9704 margins, 22 lines × 28 characters, page numbers."""
     section = document.sections[0]
     section.start_type = WD_SECTION_START.NEW_PAGE
     section.page_width, section.page_height = Mm(210), Mm(297)
@@ -170,7 +215,7 @@ def _page_setup(document):
     _letter_spacing(properties, -5)
 
 
-def _font_table(document):
+def font_table(document):
     """Name each office font with its free fallback (w:altName)."""
     from lxml import etree
 
@@ -193,78 +238,151 @@ def _font_table(document):
 def _masthead(document, issue):
     """Six grid lines (seven with the 份号 line of a classified issue)."""
     if issue.numbered:
-        _exact(document.add_paragraph())
-    note = _exact(document.add_paragraph())
+        on_grid(document.add_paragraph())
+    note = on_grid(document.add_paragraph())
     if issue.marking:
-        _font(note.add_run(issue.marking), "hei", 14)
-    title = _exact(document.add_paragraph(), 2, align=WD_ALIGN_PARAGRAPH.CENTER)
+        font_run(note.add_run(issue.marking), "hei", 14)
+    title = on_grid(document.add_paragraph(), 2, align=WD_ALIGN_PARAGRAPH.CENTER)
     # Its own exact height: on the grid, 42 pt would round up to three lines.
     snap = OxmlElement("w:snapToGrid")
     snap.set(qn("w:val"), "0")
     _in_order(title._p.get_or_add_pPr(), snap, _PPR_ORDER)
-    name = _font(
+    name = font_run(
         title.add_run(issue.publication_name), "title", 42, bold=True, colour=RED
     )
     # Spaced out as in print (0.3 em).
     _letter_spacing(name._element.get_or_add_rPr(), round(0.3 * 42 * 20))
-    number = _exact(document.add_paragraph(), align=WD_ALIGN_PARAGRAPH.CENTER)
-    _font(number.add_run(issue.number_label), "fangsong", 16)
+    number = on_grid(document.add_paragraph(), align=WD_ALIGN_PARAGRAPH.CENTER)
+    font_run(number.add_run(issue.number_label), "fangsong", 16)
     if issue.is_correction:
-        _font(number.add_run("　更正版"), "hei", 16, colour=RED)
-    imprint = _exact(document.add_paragraph())
+        font_run(number.add_run("　更正版"), "hei", 16, colour=RED)
+    imprint = on_grid(document.add_paragraph())
     imprint.paragraph_format.left_indent = Pt(16)
     imprint.paragraph_format.tab_stops.add_tab_stop(
         TYPE_WIDTH - Pt(32), WD_TAB_ALIGNMENT.RIGHT
     )
-    _font(imprint.add_run(f"{issue.office_name}\t{issue.date_label}"), "kai", 16)
+    font_run(imprint.add_run(f"{issue.office_name}\t{issue.date_label}"), "kai", 16)
     # The red rule, then the rest of the sixth line.
-    rule = _exact(document.add_paragraph())
-    _border(rule, "top", 12, "E60012")
+    rule = on_grid(document.add_paragraph())
+    border(rule, "top", 12, "E60012")
+
+
+def _picture(document, path):
+    paragraph = document.add_paragraph()
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.paragraph_format.space_before = paragraph.paragraph_format.space_after = 0
+    width = min(DocxImage.from_file(str(path)).width, TYPE_WIDTH)
+    paragraph.add_run().add_picture(str(path), width=width)
+
+
+def _table(document, rows):
+    table = document.add_table(rows=len(rows), cols=max(len(row) for row in rows))
+    table.style = "Table Grid"
+    for cells, row in zip(table.rows, rows, strict=True):
+        for cell, text in zip(cells.cells, row, strict=False):
+            paragraph = cell.paragraphs[0]
+            paragraph.paragraph_format.space_after = 0
+            font_run(paragraph.add_run(text), "fangsong", 12)
+
+
+def item_body(document, html, *, unit_name="", headline=""):
+    """An item's text (sanitised HTML, images_for_print), photos and tables.
+    A ``headline`` runs into the first paragraph and （单位） ends the last, as
+    in print; each gets a paragraph of its own next to an image or a table."""
+    blocks = blocks_of(html)
+    if headline and (not blocks or blocks[0][0] != "text"):
+        blocks.insert(0, ("text", ""))
+    if unit_name and (not blocks or blocks[-1][0] != "text"):
+        blocks.append(("text", ""))
+    for index, (kind, value) in enumerate(blocks):
+        if kind == "image":
+            _picture(document, value)
+        elif kind == "table":
+            _table(document, value)
+        else:
+            paragraph = on_grid(document.add_paragraph(), indent=True)
+            if index == 0 and headline:
+                font_run(paragraph.add_run(headline), "hei", 16)
+                font_run(paragraph.add_run("\u3000"), "fangsong", 16)
+            font_run(paragraph.add_run(value), "fangsong", 16)
+            if index == len(blocks) - 1 and unit_name:
+                font_run(paragraph.add_run(f"（{unit_name}）"), "fangsong", 16)
 
 
 def _items(document, sections):
     for section in sections:
-        heading = _exact(document.add_paragraph())
+        heading = on_grid(document.add_paragraph())
         heading.paragraph_format.keep_with_next = True
-        _font(heading.add_run(f"【{section.name}】"), "hei", 16)
+        font_run(heading.add_run(f"【{section.name}】"), "hei", 16)
         for item in section.items:
-            texts = paragraphs_of(item.body_html)
-            for index, text in enumerate(texts):
-                paragraph = _exact(document.add_paragraph(), indent=True)
-                if index == 0:
-                    _font(paragraph.add_run(item.headline), "hei", 16)
-                    _font(paragraph.add_run("\u3000"), "fangsong", 16)
-                _font(paragraph.add_run(text), "fangsong", 16)
-                if index == len(texts) - 1 and item.unit_name:
-                    _font(paragraph.add_run(f"（{item.unit_name}）"), "fangsong", 16)
+            item_body(
+                document,
+                item.body_html,
+                unit_name=item.unit_name,
+                headline=item.headline,
+            )
+
+
+def _foot_table(document):
+    """A one-cell table that floats to the foot of the type area of the page
+    it falls on (w:tblpPr), FOOT_WIDTH wide, centred, with no cell padding."""
+    table = document.add_table(rows=1, cols=1)
+    table.autofit = False
+    table.columns[0].width = table.cell(0, 0).width = FOOT_WIDTH
+    properties = table._tbl.tblPr
+    floating = OxmlElement("w:tblpPr")
+    for name, value in (
+        ("vertAnchor", "margin"),
+        ("tblpYSpec", "bottom"),
+        ("horzAnchor", "margin"),
+        ("tblpXSpec", "center"),
+    ):
+        floating.set(qn(f"w:{name}"), value)
+    style = properties.find(qn("w:tblStyle"))
+    properties.insert(0 if style is None else 1, floating)
+    width = properties.find(qn("w:tblW"))
+    width.set(qn("w:type"), "dxa")
+    width.set(qn("w:w"), str(round(FOOT_WIDTH.pt * 20)))
+    padding = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        margin = OxmlElement(f"w:{side}")
+        margin.set(qn("w:w"), "0")
+        margin.set(qn("w:type"), "dxa")
+        padding.append(margin)
+    properties.find(qn("w:tblLayout")).addnext(padding)
+    # A floating table is anchored to the paragraph after it.
+    anchor = document.add_paragraph().paragraph_format
+    anchor.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    anchor.line_spacing = Pt(1)
+    return table.cell(0, 0)
 
 
 def _colophon(document, issue):
-    """The 版记, kept together on the last page: thick rule, lines, thin rule,
-    （共印×份）, thick rule."""
-    lines = list(issue.distribution_lines)
-    for index, text in enumerate(lines):
-        paragraph = _exact(document.add_paragraph())
-        fmt = paragraph.paragraph_format
-        fmt.keep_with_next = True
-        fmt.left_indent, fmt.right_indent = Pt(28), Pt(14)
+    """The 版记 at the foot of the last page: thick rule, lines, thin rule,
+    （共印×份）, thick rule. Indents are measured from the type area, as in
+    print, so they are OUTSET less inside the narrower table."""
+    cell = _foot_table(document)
+    for index, text in enumerate(issue.distribution_lines):
+        paragraph = cell.paragraphs[0] if index == 0 else cell.add_paragraph()
+        fmt = on_grid(paragraph).paragraph_format
+        fmt.left_indent, fmt.right_indent = Pt(28) - OUTSET, Pt(14) - OUTSET
         fmt.first_line_indent = Pt(-14)
         if index == 0:
-            _border(paragraph, "top", 8, "000000")
-        _font(paragraph.add_run(text), "fangsong", 14)
-    copies = _exact(document.add_paragraph(), align=WD_ALIGN_PARAGRAPH.RIGHT)
-    copies.paragraph_format.right_indent = Pt(14)
-    _border(copies, "top", 6, "000000")
-    _border(copies, "bottom", 8, "000000")
-    _font(copies.add_run(f"（共印{issue.copies}份）"), "fangsong", 14)
+            border(paragraph, "top", 8, "000000")
+        font_run(paragraph.add_run(text), "fangsong", 14)
+    copies = on_grid(cell.add_paragraph(), align=WD_ALIGN_PARAGRAPH.RIGHT)
+    copies.paragraph_format.right_indent = Pt(14) - OUTSET
+    border(copies, "top", 6, "000000")
+    border(copies, "bottom", 8, "000000")
+    font_run(copies.add_run(f"（共印{issue.copies}份）"), "fangsong", 14)
 
 
 def issue_docx(issue, sections) -> bytes:
     """The .docx of an issue from the print template's ``issue`` and
     ``sections`` (briefing.selectors.issues.print_context)."""
     document = Document()
-    _page_setup(document)
-    _font_table(document)
+    page_setup(document)
+    font_table(document)
     # Document() starts with no paragraph; the masthead is the first.
     _masthead(document, issue)
     _items(document, sections)

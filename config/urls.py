@@ -14,6 +14,8 @@ urlpatterns = [
     path("stats/", include("assessment.urls")),
     path("read/", include("reading.urls")),
     path("commissions/", include("commissions.urls")),
+    path("submissions/", include("submissions.urls")),
+    path("calendar/", include("planning.urls")),
     path("", include("notifications.urls")),
     # CKEditor 5 posts its image uploads to the URL named ck_editor_5_upload_file;
     # ours checks the role, the size and the type, and stores the file privately

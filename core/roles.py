@@ -44,6 +44,8 @@ ADMIN_EXTRA_PERMISSIONS = [
         for verb in ("add", "change", "delete", "view")
     ),
     "reading.view_instruction",
+    # Each publication's schedule (出刊计划).
+    *(f"planning.{verb}_schedule" for verb in ("add", "change", "delete", "view")),
     # Unlock an account locked after failed logins (delete its attempt record).
     "axes.view_accessattempt",
     "axes.delete_accessattempt",

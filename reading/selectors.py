@@ -14,7 +14,11 @@ from django.utils.safestring import mark_safe
 
 from briefing.models import Issue, IssueDocument, Item
 from briefing.sanitize import clean_html
-from briefing.selectors.issues import can_see_all_issues
+from briefing.selectors.issues import (
+    can_see_all_issues,
+    current_document,
+    document_of,
+)
 from core import roles
 from core.paths import path_of
 from departments.models import Department, Membership
@@ -345,21 +349,13 @@ def neighbours(page: IssuePage, user) -> tuple[IssueLink | None, IssueLink | Non
 
 
 def documents(page: IssuePage) -> tuple[IssueDocument | None, list[IssueDocument]]:
-    """The PDF to offer (the newest 更正版, else the original) and the others."""
-    docs = page.documents
-    if not docs:
-        return None, []
-    corrections = [d for d in docs if d.is_correction]
-    current = corrections[-1] if corrections else docs[0]
-    return current, [d for d in docs if d.pk != current.pk]
+    """The PDF to offer (``current_document``) and the others."""
+    current = current_document(page.documents)
+    return current, [d for d in page.documents if d != current]
 
 
 def get_readable_document(user, issue_pk, document_pk) -> IssueDocument:
-    issue = get_readable_issue(user, issue_pk)
-    try:
-        return issue.documents.select_related("issue__publication").get(pk=document_pk)
-    except IssueDocument.DoesNotExist:
-        raise Http404("没有这份文件") from None
+    return document_of(get_readable_issue(user, issue_pk), document_pk)
 
 
 # --- receipts -----------------------------------------------------------------

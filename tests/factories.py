@@ -118,3 +118,28 @@ def add_online_readers(distribution, *users):
     )
     recipients.users.add(*users)
     return recipients
+
+
+def make_submission(items, by, recipient="市委办信息科", sent_at=None, **kwargs):
+    """A 上报 of ``items`` as submissions.services would record it."""
+    from django.utils import timezone
+
+    from submissions.models import Submission, SubmissionItem
+
+    kwargs.setdefault("office_name", "测试县委办公室")
+    submission = Submission.objects.create(
+        recipient=recipient,
+        sent_at=sent_at or timezone.now(),
+        created_by=by,
+        **kwargs,
+    )
+    for position, item in enumerate(items, start=1):
+        SubmissionItem.objects.create(
+            submission=submission,
+            item=item,
+            position=position,
+            title=item.title,
+            body=item.body,
+            unit_name=item.department.name,
+        )
+    return submission

@@ -47,3 +47,13 @@ def attr(obj, name):
 @register.filter
 def score_text_for(row, period):
     return row.score_text(period)
+
+
+@register.inclusion_tag("assessment/_submission_feedback.html")
+def submission_feedback(submission):
+    """What the city made of a 上报 (the 上报 page is the submissions app's,
+    which knows nothing of the assessment)."""
+    return {
+        "higher": submission.higher_adoptions.select_related("item", "level"),
+        "instructions": submission.instruction_records.select_related("item", "level"),
+    }

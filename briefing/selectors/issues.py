@@ -64,7 +64,11 @@ def get_visible_issue(user, pk) -> Issue:
 
 
 def get_visible_document(user, issue_pk, document_pk) -> IssueDocument:
-    issue = get_visible_issue(user, issue_pk)
+    return document_of(get_visible_issue(user, issue_pk), document_pk)
+
+
+def document_of(issue, document_pk) -> IssueDocument:
+    """One of the issue's signed files, or Http404."""
     try:
         return issue.documents.select_related("issue__publication").get(pk=document_pk)
     except IssueDocument.DoesNotExist:
@@ -324,7 +328,8 @@ def issue_documents(issue):
 
 
 def current_document(documents):
-    """The PDF offered by default: the newest 更正版, else the original."""
+    """The PDF offered by default (oldest first in ``documents``): the newest
+    更正版, else the original."""
     documents = list(documents)
     corrections = [d for d in documents if d.is_correction]
     if corrections:

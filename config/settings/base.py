@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "briefing.apps.BriefingConfig",
     "notifications",
     "commissions",
+    "submissions",
+    "planning",
     "assessment",
     "reading",
     "demo",
@@ -106,6 +108,16 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite (the zero-set-up default) is shared by the web server, the worker and
+    # beat: a transaction takes the write lock when it starts, and a writer waits
+    # up to 20 s for another instead of failing with "database is locked"; WAL
+    # lets readers go on while one process writes.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL;",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -264,6 +276,16 @@ CELERY_BEAT_SCHEDULE = {
     # 约稿 reminders at the offsets each 约稿 sets: at most two minutes late.
     "commission-reminders": {
         "task": "commissions.tasks.send_due_reminders",
+        "schedule": 2 * 60,
+    },
+    # Planned issues for each publication's coming weeks (出刊计划).
+    "plan-issues": {
+        "task": "planning.tasks.plan_issues",
+        "schedule": 60 * 60,
+    },
+    # 截稿 reminders to units that have sent nothing: at most two minutes late.
+    "issue-deadline-reminders": {
+        "task": "planning.tasks.send_deadline_reminders",
         "schedule": 2 * 60,
     },
     # 批示 办理时限 reminders are due by the day (from midnight): sent in office

@@ -13,7 +13,12 @@ from assessment.models import (
     ScoringRuleSet,
 )
 from briefing.models import Item, ItemEvent
-from tests.factories import make_department, make_editor, make_item
+from tests.factories import (
+    make_department,
+    make_editor,
+    make_item,
+    make_submission,
+)
 
 TZ = ZoneInfo("Asia/Shanghai")
 S = Item.Status
@@ -124,7 +129,11 @@ def fixed_data_set():
 
     b2 = submitted_item(mzj, at(7, 20), title="民政局稿件二")
 
+    def sent(item, day):
+        return make_submission([item], editor, sent_at=at(*day[1:], hour=9))
+
     HigherAdoption.objects.create(
+        submission=sent(a1, (2026, 6, 12)),
         item=a1,
         level=level("市级"),
         adopted_on=datetime.date(2026, 6, 20),
@@ -132,6 +141,7 @@ def fixed_data_set():
         created_by=editor,
     )
     HigherAdoption.objects.create(
+        submission=sent(a3, (2026, 7, 11)),
         item=a3,
         level=level("省级"),
         adopted_on=datetime.date(2026, 7, 15),
@@ -139,6 +149,7 @@ def fixed_data_set():
         created_by=editor,
     )
     InstructionRecord.objects.create(
+        submission=sent(a2, (2026, 7, 1)),
         item=a2,
         level=level("县级"),
         instructed_on=datetime.date(2026, 7, 3),
@@ -146,6 +157,7 @@ def fixed_data_set():
         created_by=editor,
     )
     InstructionRecord.objects.create(
+        submission=sent(b1, (2026, 6, 16)),
         item=b1,
         level=level("市级"),
         instructed_on=datetime.date(2026, 6, 25),

@@ -17,6 +17,7 @@ from tests.factories import (
     make_department,
     make_reader,
     make_reviewer,
+    make_submission,
 )
 
 from .factories import adopt, at, fixed_data_set, submitted_item
@@ -283,11 +284,18 @@ def test_editor_records_higher_adoption_instruction_and_shares(client, data):
     from assessment.models import AdoptionLevel, HigherAdoption
 
     city = AdoptionLevel.objects.get(short_name="市级")
+    # Not sent up yet: nothing to record the feedback against.
+    page = client.get(f"/stats/items/{item.pk}/")
+    assert "这篇稿件尚未上报" in page.content.decode()
+    assert "录入上级采用" not in page.content.decode()
+    sent = make_submission([item], data["editor"], sent_at=at(7, 21))
     page = client.get(f"/stats/items/{item.pk}/")
     assert page.status_code == 200
+    assert "报市委办信息科" in page.content.decode()
     response = client.post(
         f"/stats/items/{item.pk}/higher/",
         {
+            "higher-submission": sent.pk,
             "higher-level": city.pk,
             "higher-adopted_on": "2026-07-25",
             "higher-publication": "《市政府信息》第3期",
@@ -298,6 +306,7 @@ def test_editor_records_higher_adoption_instruction_and_shares(client, data):
     response = client.post(
         f"/stats/items/{item.pk}/instruction/",
         {
+            "instruction-submission": sent.pk,
             "instruction-level": city.pk,
             "instruction-instructed_on": "2026-07-26",
             "instruction-leader": "副市长",

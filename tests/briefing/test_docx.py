@@ -13,18 +13,23 @@ import subprocess
 
 import pdfplumber
 import pytest
+from docx import Document
+from docx.shared import Mm
+from PIL import Image
 from pypdf import PdfReader
 
 from briefing.docx_issue import FONTS, issue_docx
-from briefing.seed import load_seed, seed_print_context
+from briefing.seed import load_seed, long_seed, seed_print_context
 from tests.briefing.test_pdf import (
     BOTTOM,
     LEFT,
+    LINE,
     MM,
     PAGE_HEIGHT,
     PAGE_WIDTH,
     RIGHT,
     TOP,
+    colophon_chars,
     font_dicts,
     font_program,
     lines_of,
@@ -154,6 +159,34 @@ def test_distribution_block_on_the_last_page_only(doc):
         assert "本期发" not in text_of(page)
 
 
+def test_distribution_block_at_the_foot_of_the_last_page(doc):
+    last = doc.pages[-1]
+    block = colophon_chars(last)
+    body = of_size(last.chars, 16)
+    body = [c for c in body if c["top"] < BOTTOM]
+    assert min(c["top"] for c in block) > max(c["bottom"] for c in body)
+    # The copies line is the last line of the type area, not under the text.
+    assert BOTTOM - LINE < max(c["bottom"] for c in block) < BOTTOM
+    rules = last.lines + last.rects
+    assert max(r["bottom"] for r in rules) == pytest.approx(BOTTOM, abs=2 * MM)
+
+
+@pytest.mark.parametrize("items", [1, 11])
+def test_distribution_block_never_overlaps_text(items, tmp_path):
+    # 1 item: a short last page; 11: the last page is nearly full.
+    pdf = convert(issue_docx(*seed_print_context(long_seed(items))), tmp_path)
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        last = document.pages[-1]
+        block = colophon_chars(last)
+        assert squeeze("".join(c["text"] for c in block)).startswith("本期发")
+        body = [c for c in of_size(last.chars, 16) if c["top"] < BOTTOM]
+        if body:
+            assert min(c["top"] for c in block) > max(c["bottom"] for c in body)
+        assert BOTTOM - LINE < max(c["bottom"] for c in block) < BOTTOM
+        for page in document.pages[:-1]:
+            assert "本期发" not in text_of(page)
+
+
 def test_page_numbers_odd_right_even_left(doc):
     for number, page in enumerate(doc.pages, start=1):
         foot = [c for c in page.chars if c["top"] > BOTTOM and c["text"].strip()]
@@ -203,3 +236,34 @@ def test_the_docx_names_the_office_fonts(tmp_path):
     # Odd and even footers, each with a PAGE field.
     assert "evenAndOddHeaders" in settings
     assert len([f for f in footers if " PAGE " in f]) == 2
+
+
+def test_images_and_tables_of_an_item_are_kept(tmp_path):
+    # An item's photo and table reach the .docx as a picture and a table, as
+    # they reach the PDF, and the headline and （单位） stay where print has them.
+    photo = tmp_path / "photo.png"
+    Image.new("RGB", (800, 400), "navy").save(photo, dpi=(96, 96))
+    issue, sections = seed_print_context()
+    item = sections[0].items[0]
+    item.body_html = (
+        "<p>开头一段。</p>"
+        f'<figure class="image"><img src="{photo.as_uri()}" alt="现场"></figure>'
+        '<figure class="table"><table><tbody>'
+        "<tr><th>项目</th><th>投资（亿元）</th></tr>"
+        "<tr><td>产业园</td><td>12.5</td></tr>"
+        "</tbody></table></figure>"
+    )
+    docx = issue_docx(issue, sections)
+    document = Document(io.BytesIO(docx))
+    assert len(document.inline_shapes) == 1
+    assert document.inline_shapes[0].width <= Mm(156)
+    rows = [[cell.text for cell in row.cells] for row in document.tables[0].rows]
+    assert rows == [["项目", "投资（亿元）"], ["产业园", "12.5"]]
+    texts = [paragraph.text for paragraph in document.paragraphs]
+    headline = texts.index(f"{item.headline}\u3000开头一段。")
+    assert texts[headline + 2] == f"（{item.unit_name}）"
+
+    with pdfplumber.open(io.BytesIO(convert(docx, tmp_path))) as pdf:
+        first = pdf.pages[0]
+        assert first.images
+        assert "产业园12.5" in text_of(first)

@@ -666,4 +666,61 @@ EXPECTATIONS = {
         "args": {"pk": "commission_a"},
         "POST": R(302, 302, 404, 404, 404, 404, 404, 404, 404, 404),
     },
+    # --- 上报: editors only; everyone else 404 -----------------------------------
+    "submissions:list": {"GET": R(302, 404, 404, 404, 200, 404, 404, 404, 404, 404)},
+    # No data sent: the editor gets the form back with errors (200).
+    "submissions:new": {
+        "GET": R(302, 404, 404, 404, 200, 404, 404, 404, 404, 404),
+        "POST": R(302, 404, 404, 404, 200, 404, 404, 404, 404, 404),
+    },
+    "submissions:detail": {
+        "args": {"submission_id": "submission"},
+        "GET": R(302, 404, 404, 404, 200, 404, 404, 404, 404, 404),
+    },
+    "submissions:file": {
+        "args": {"submission_id": "submission"},
+        "GET": R(302, 404, 404, 404, 200, 404, 404, 404, 404, 404),
+    },
+    "submissions:entry_file": [
+        {
+            "args": {"submission_id": "submission", "item_id": "item_a_published"},
+            "GET": R(302, 404, 404, 404, 200, 404, 404, 404, 404, 404),
+        },
+        # An item that is not in this 上报.
+        {
+            "args": {"submission_id": "submission", "item_id": "item_b_submitted"},
+            "GET": R(302, 404, 404, 404, 404, 404, 404, 404, 404, 404),
+        },
+    ],
+    # --- 出刊日历: editors see all; unit members the 截稿 and their 约稿 -------
+    "planning:month": {"GET": R(302, 200, 200, 200, 200, 404, 404, 404, 404, 404)},
+    "planning:month_of": [
+        {
+            "args": {"year": 2026, "month": 12},
+            "GET": R(302, 200, 200, 200, 200, 404, 404, 404, 404, 404),
+        },
+        # Out of range: no such month for anyone.
+        {
+            "args": {"year": 2026, "month": 13},
+            "GET": R(302, 404, 404, 404, 404, 404, 404, 404, 404, 404),
+        },
+    ],
+    # A planned issue: only editors open, move or cancel it; no data sent to
+    # move or cancel gives the editor the page back with errors (200).
+    "planning:plan_detail": {
+        "args": {"pk": "plan"},
+        "GET": R(302, 404, 404, 404, 200, 404, 404, 404, 404, 404),
+    },
+    "planning:plan_move": {
+        "args": {"pk": "plan"},
+        "POST": R(302, 404, 404, 404, 200, 404, 404, 404, 404, 404),
+    },
+    "planning:plan_cancel": {
+        "args": {"pk": "plan"},
+        "POST": R(302, 404, 404, 404, 200, 404, 404, 404, 404, 404),
+    },
+    "planning:plan_open": {
+        "args": {"pk": "plan"},
+        "POST": R(302, 404, 404, 404, 302, 404, 404, 404, 404, 404),
+    },
 }

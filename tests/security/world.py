@@ -33,6 +33,7 @@ from briefing.sanitize import search_text
 from briefing.uploads import EDITOR_IMAGE_DIR
 from commissions.models import Commission
 from notifications.models import Notification
+from planning.models import PlannedIssue
 from reading import services as reading_services
 from tests import factories
 from tests.briefing.issue_factories import blank_pdf
@@ -237,9 +238,15 @@ def build():
     notification = Notification.objects.create(
         recipient=users["editor"], title="测试通知", url="/inbox/"
     )
-    # 信息工作考核: a record on unit B's item, the rule set, two 通报.
+    # 上报 of unit A's published item; 信息工作考核: a record on unit B's item
+    # (sent up too), the rule set, two 通报.
+    submission = factories.make_submission([item_a_published], users["editor"])
+    submission_b = factories.make_submission(
+        [objects["item_b_submitted"]], users["editor"]
+    )
     level = AdoptionLevel.objects.filter(is_county=False).first()
     higher = HigherAdoption.objects.create(
+        submission=submission_b,
         item=objects["item_b_submitted"],
         level=level,
         adopted_on=datetime.date(2026, 11, 21),
@@ -266,9 +273,18 @@ def build():
         created_by=users["editor"],
     )
     commission.departments.set([unit_a])
+    # A planned issue (出刊计划) of the publication, its 截稿 the day before.
+    plan = PlannedIssue.objects.create(
+        publication=publication,
+        slot=datetime.date(2026, 12, 4),
+        issue_date=datetime.date(2026, 12, 4),
+        deadline=datetime.datetime(2026, 12, 3, 9, 0, tzinfo=datetime.UTC),
+    )
     objects.update(
         {
             "commission_a": commission,
+            "submission": submission,
+            "plan": plan,
             "higher_record": higher,
             "rule_set": ScoringRuleSet.objects.order_by("valid_from").first(),
             "bulletin_draft": bulletin[Bulletin.Status.DRAFT],

@@ -32,6 +32,7 @@ from assessment.models import (
 from briefing.models import Item, ItemEvent
 from core import roles
 from departments.models import Department
+from submissions.models import Submission, SubmissionItem
 
 PREFIX = "压测单位"
 YEAR = 2025
@@ -180,25 +181,30 @@ class Command(BaseCommand):
         adopted = [item for item in created if statuses.get(item.pk) == S.PUBLISHED]
         levels = list(AdoptionLevel.objects.filter(is_county=False))
         all_levels = list(AdoptionLevel.objects.all())
+        sent = rng.sample(adopted, min(400, len(adopted)))
+        briefed = rng.sample(adopted, min(300, len(adopted)))
+        submission_of = _sent_up({*sent, *briefed}, editor)
         HigherAdoption.objects.bulk_create(
             HigherAdoption(
+                submission=submission_of[item.pk],
                 item=item,
                 level=rng.choice(levels),
                 adopted_on=(item.submitted_at + _h(24 * 7)).astimezone(tz).date(),
                 publication=f"《上级信息》第{n}期",
                 created_by=editor,
             )
-            for n, item in enumerate(rng.sample(adopted, min(400, len(adopted))))
+            for n, item in enumerate(sent)
         )
         InstructionRecord.objects.bulk_create(
             InstructionRecord(
+                submission=submission_of[item.pk],
                 item=item,
                 level=rng.choice(all_levels),
                 instructed_on=(item.submitted_at + _h(24 * 5)).astimezone(tz).date(),
                 leader="领导",
                 created_by=editor,
             )
-            for item in rng.sample(adopted, min(300, len(adopted)))
+            for item in briefed
         )
         joint = rng.sample(created, len(created) // 50)
         credits = []
@@ -233,3 +239,29 @@ def _event(item, action, from_status, to_status, when):
         to_status=to_status,
         created_at=when,
     )
+
+
+def _sent_up(items, editor) -> dict:
+    """One 上报 per item, as the records answer one: {item id: submission}."""
+    items = list(items)
+    submissions = Submission.objects.bulk_create(
+        Submission(
+            recipient="市委办信息科",
+            office_name="测试县委办公室",
+            sent_at=item.submitted_at + _h(24 * 2),
+            created_by=editor,
+        )
+        for item in items
+    )
+    SubmissionItem.objects.bulk_create(
+        SubmissionItem(
+            submission=submission,
+            item=item,
+            position=1,
+            title=item.title,
+            body=item.body,
+            unit_name=item.department.name,
+        )
+        for submission, item in zip(submissions, items, strict=True)
+    )
+    return {item.pk: s for s, item in zip(submissions, items, strict=True)}

@@ -27,6 +27,7 @@ from briefing.services.items import index_for_duplicates
 from commissions.demo import load_commission_demo
 from core import roles
 from departments.models import Department, Membership
+from planning.demo import load_planning_demo
 from reading.demo import load_reading_demo
 
 DEMO_PASSWORD = "Jianbao@2026"
@@ -87,6 +88,7 @@ class Command(BaseCommand):
             load_demo_items(sections, users)
             load_reading_demo(users)
             load_commission_demo(users)
+            load_planning_demo(publication)
         self.stdout.write(
             self.style.SUCCESS("演示数据已就绪。演示账号（开发用密码）：")
         )
