@@ -26,6 +26,7 @@ test: setup
 # once more with the whole process clock 400 days ahead: a test that depends on
 # today's date fails today, not next month.
 DATED_TESTS := tests/security tests/assessment tests/audit tests/reading/test_instructions.py \
+	tests/reading/test_instruction_deadlines.py \
 	tests/commissions tests/planning tests/core/test_load_demo.py
 test-later: setup
 	faketime -f +400d $(BIN)/pytest -q -p no:cacheprovider -m "not browser" $(DATED_TESTS)

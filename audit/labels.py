@@ -52,6 +52,7 @@ NAMED = {
     "reading.instruction_write": "批示·作出批示",
     "reading.instruction_sign": "批示·签收",
     "reading.instruction_feedback": "批示·反馈落实情况",
+    "reading.instruction_remind": "批示·办理时限提醒",
     # 约稿与催报
     "commission.create": "约稿·发出约稿",
     "commission.change": "约稿·修改约稿",

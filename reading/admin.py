@@ -1,6 +1,11 @@
 from django.contrib import admin
 
-from .models import DistributionRecipients, Instruction, RecipientGroup
+from .models import (
+    DistributionRecipients,
+    Instruction,
+    InstructionUnit,
+    RecipientGroup,
+)
 
 
 @admin.register(RecipientGroup)
@@ -16,13 +21,24 @@ class DistributionRecipientsAdmin(admin.ModelAdmin):
     filter_horizontal = ["groups", "users", "departments"]
 
 
+class InstructionUnitInline(admin.TabularInline):
+    model = InstructionUnit
+    readonly_fields = [f.name for f in InstructionUnit._meta.fields]
+    can_delete = False
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Instruction)
 class InstructionAdmin(admin.ModelAdmin):
     """Read-only: 批示 change only through the reading services."""
 
-    list_display = ["item", "author", "status", "created_at"]
+    list_display = ["item", "author", "status", "deadline", "created_at"]
     list_filter = ["status"]
     readonly_fields = [f.name for f in Instruction._meta.fields]
+    inlines = [InstructionUnitInline]
 
     def has_add_permission(self, request):
         return False

@@ -1,12 +1,14 @@
 """Forms for reading: 批示, feedback, reminders and search; Chinese labels."""
 
 from django import forms
+from django.utils import timezone
 from django_ckeditor_5.widgets import CKEditor5Widget
 
 from briefing.forms.items import MultipleFileField
 from briefing.models import Publication, Section
 from briefing.sanitize import clean_html, html_to_text
 from briefing.uploads import ATTACHMENT_TYPES, check_upload
+from core.forms import ModelMultipleChoiceField
 from departments.models import Department
 
 from .services import INSTRUCTION_MAX_CHARS
@@ -22,6 +24,27 @@ class InstructionForm(forms.Form):
             "max_length": f"批示最多 {INSTRUCTION_MAX_CHARS} 个字。",
         },
     )
+    deadline = forms.DateField(
+        label="办理时限",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "办理时限请填写日期，如 2026-12-31。"},
+    )
+    transfer_to = ModelMultipleChoiceField(
+        label="转办单位",
+        queryset=Department.objects.filter(is_active=True),
+        required=False,
+        error_messages={
+            "invalid_choice": "所选的转办单位不存在。",
+            "invalid_pk_value": "所选的转办单位不存在。",
+        },
+    )
+
+    def clean_deadline(self):
+        deadline = self.cleaned_data["deadline"]
+        if deadline is not None and deadline < timezone.localdate():
+            raise forms.ValidationError("办理时限不能早于今天。")
+        return deadline
 
 
 class FeedbackForm(forms.Form):

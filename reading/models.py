@@ -89,7 +89,9 @@ class ReadReceipt(models.Model):
 
 
 class Instruction(models.Model):
-    """A leader's written instruction (批示) on an item of an issue."""
+    """A leader's written instruction (批示) on an item of an issue, handled by
+    the item's unit and the units it is sent on to (转办), each on its own
+    (``InstructionUnit``)."""
 
     class Status(models.TextChoices):
         PENDING = "pending", "待签收"
@@ -106,20 +108,17 @@ class Instruction(models.Model):
         User, on_delete=models.PROTECT, related_name="+", verbose_name="批示领导"
     )
     text = models.TextField("批示内容")
+    # The least advanced of its units: 已反馈 once every unit has fed back.
     status = models.CharField(
         "状态", max_length=20, choices=Status.choices, default=Status.PENDING
     )
-    created_at = models.DateTimeField("批示时间", auto_now_add=True, db_index=True)
-    signed_by = models.ForeignKey(
-        User,
-        on_delete=models.PROTECT,
+    deadline = models.DateField(
+        "办理时限",
         null=True,
         blank=True,
-        related_name="+",
-        verbose_name="签收人",
+        help_text="各办理单位须在这一天结束前签收并反馈落实情况。",
     )
-    signed_at = models.DateTimeField("签收时间", null=True, blank=True)
-    answered_at = models.DateTimeField("反馈时间", null=True, blank=True)
+    created_at = models.DateTimeField("批示时间", auto_now_add=True, db_index=True)
     version = models.PositiveIntegerField("版本", default=1)
 
     class Meta:
@@ -133,14 +132,63 @@ class Instruction(models.Model):
         return f"{self.item} · 批示"
 
 
-class InstructionFeedback(models.Model):
-    """The unit's report on how an instruction was carried out (落实情况反馈)."""
+class InstructionUnit(models.Model):
+    """One unit handling a 批示 (办理单位): the item's own unit, or one the leader
+    sent it on to (转办). Each signs for it and feeds back on its own."""
 
-    instruction = models.OneToOneField(
+    Status = Instruction.Status
+
+    instruction = models.ForeignKey(
         Instruction,
         on_delete=models.CASCADE,
-        related_name="feedback",
+        related_name="units",
         verbose_name="批示",
+    )
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="+", verbose_name="办理单位"
+    )
+    is_transfer = models.BooleanField("转办", default=False)
+    status = models.CharField(
+        "状态", max_length=20, choices=Status.choices, default=Status.PENDING
+    )
+    signed_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="签收人",
+    )
+    signed_at = models.DateTimeField("签收时间", null=True, blank=True)
+    answered_at = models.DateTimeField("反馈时间", null=True, blank=True)
+    # When each automatic reminder went out: set by a conditional UPDATE, so
+    # a doubled or repeated reminder run sends and audits it once.
+    reminded_at = models.DateTimeField("时限前提醒时间", null=True, blank=True)
+    overdue_reminded_at = models.DateTimeField("逾期提醒时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "办理单位"
+        verbose_name_plural = "办理单位"
+        ordering = ["is_transfer", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["instruction", "department"], name="instruction_unit_once"
+            )
+        ]
+        indexes = [models.Index(fields=["department", "status"])]
+
+    def __str__(self):
+        return f"{self.instruction} · {self.department.short_name}"
+
+
+class InstructionFeedback(models.Model):
+    """A unit's report on how an instruction was carried out (落实情况反馈)."""
+
+    handling = models.OneToOneField(
+        InstructionUnit,
+        on_delete=models.CASCADE,
+        related_name="feedback",
+        verbose_name="办理单位",
     )
     body = models.TextField("落实情况")
     author = models.ForeignKey(
@@ -153,7 +201,7 @@ class InstructionFeedback(models.Model):
         verbose_name_plural = "落实情况反馈"
 
     def __str__(self):
-        return f"{self.instruction} · 反馈"
+        return f"{self.handling} · 反馈"
 
 
 class FeedbackAttachment(StoredFile):

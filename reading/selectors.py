@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import ExtractYear
 from django.http import Http404
 from django.utils import timezone
@@ -21,16 +21,18 @@ from briefing.selectors.issues import (
 )
 from core import roles
 from core.paths import path_of
-from departments.models import Membership
+from departments.models import Department, Membership
 
 from .models import (
     DistributionRecipients,
     Instruction,
+    InstructionUnit,
     ReadReceipt,
     RecipientGroup,
 )
 
 S = Issue.Status
+S_I = Instruction.Status
 
 # How long an issue's text as issued and a publication's list of issued issues
 # stay cached: a bound on memory only, as their keys change with what they hold.
@@ -275,17 +277,19 @@ def sections_as_issued(issue) -> list[ReadingSection]:
 
 
 def shown_instructions(page: IssuePage, user) -> dict[int, list[Instruction]]:
-    """{item id: the 批示 on it ``user`` may see}, oldest first."""
+    """{item id: the 批示 on it ``user`` may see, with their units}, oldest
+    first."""
     shown = {}
     for instruction in (
         visible_instructions(user)
         .filter(issue=page.issue)
         # Only what the page shows: the planner's time grows with the joins.
         .select_related(None)
-        .select_related("author", "signed_by", "feedback__author")
-        .prefetch_related("feedback__attachments")
+        .select_related("author")
+        .prefetch_related(_units_prefetch())
         .order_by("created_at", "id")
     ):
+        instruction_units(instruction, user)  # sets unit_rows
         shown.setdefault(instruction.item_id, []).append(instruction)
     return shown
 
@@ -459,9 +463,10 @@ def unread_recipients(issue) -> QuerySet:
 
 def visible_instructions(user) -> QuerySet[Instruction]:
     """批示 ``user`` may see: editors, signers and admins all; a unit's members
-    those on their unit's items; a leader the ones they wrote."""
+    those their unit handles (the item's unit, or sent on to it: 转办); a leader
+    the ones they wrote."""
     instructions = Instruction.objects.select_related(
-        "item__department", "issue__publication", "author", "signed_by"
+        "item__department", "issue__publication", "author"
     )
     if not user.is_authenticated:
         return instructions.none()
@@ -470,26 +475,77 @@ def visible_instructions(user) -> QuerySet[Instruction]:
     scope = Q(author=user)
     m = roles.membership(user)
     if m is not None:
-        scope |= Q(item__department_id=m.department_id)
+        scope |= Exists(
+            InstructionUnit.objects.filter(
+                instruction=OuterRef("pk"), department_id=m.department_id
+            )
+        )
     return instructions.filter(scope)
 
 
 def get_visible_instruction(user, pk) -> Instruction:
+    """The 批示 with its units if ``user`` may see it, else 404."""
     try:
-        return visible_instructions(user).get(pk=pk)
+        return visible_instructions(user).prefetch_related(_units_prefetch()).get(pk=pk)
     except Instruction.DoesNotExist:
         raise Http404("没有这条批示") from None
 
 
-def unit_instructions(user) -> QuerySet[Instruction]:
-    """The 批示 inbox of the user's unit, open ones first."""
+def _units_prefetch():
+    return Prefetch(
+        "units",
+        queryset=InstructionUnit.objects.select_related(
+            "department", "signed_by", "feedback__author"
+        ).prefetch_related("feedback__attachments"),
+    )
+
+
+def instruction_units(instruction, user) -> list[InstructionUnit]:
+    """The units handling ``instruction`` (prefetched), also set as its
+    ``unit_rows``, each with ``is_overdue`` and ``feedback_shown``: the leader
+    who wrote it and those who see every issue read every unit's feedback, a
+    unit its own."""
+    rows = _with_age([instruction])[0].unit_rows
+    m = roles.membership(user)
+    sees_all = can_see_all_issues(user) or instruction.author_id == user.pk
+    for row in rows:
+        row.feedback_shown = sees_all or (
+            m is not None and m.department_id == row.department_id
+        )
+    return rows
+
+
+def own_unit(instruction, user) -> InstructionUnit | None:
+    """The row of ``user``'s unit, if their unit handles ``instruction``."""
     m = roles.membership(user)
     if m is None:
-        return Instruction.objects.none()
-    return (
-        visible_instructions(user)
-        .filter(item__department_id=m.department_id)
-        .order_by("answered_at", "-created_at", "-id")
+        return None
+    return next(
+        (u for u in instruction.units.all() if u.department_id == m.department_id),
+        None,
+    )
+
+
+def unit_instructions(user) -> list[InstructionUnit]:
+    """The 批示 inbox of the user's unit: its rows (the unit's own 签收 and 反馈,
+    ``is_overdue`` set), those not fed back first, overdue first among them."""
+    m = roles.membership(user)
+    if m is None:
+        return []
+    rows = list(
+        InstructionUnit.objects.filter(department_id=m.department_id)
+        .select_related(
+            "instruction__item",
+            "instruction__issue__publication",
+            "instruction__author",
+        )
+        .order_by("-instruction__created_at", "-id")
+    )
+    now = timezone.now()
+    for row in rows:
+        row.is_overdue = _unit_overdue(row.instruction, row, now)
+    return sorted(
+        rows, key=lambda row: (row.status == S_I.ANSWERED, not row.is_overdue)
     )
 
 
@@ -497,52 +553,116 @@ def overdue_days() -> int:
     return getattr(settings, "INSTRUCTION_OVERDUE_DAYS", 7)
 
 
+def limit_passed(instruction, now) -> bool:
+    """The 批示's 办理时限 has ended (the end of that day, local time)."""
+    return (
+        instruction.deadline is not None
+        and instruction.deadline < timezone.localdate(now)
+    )
+
+
+def _unit_overdue(instruction, row, now) -> bool:
+    """逾期: not fed back after the 办理时限, or, without one, after
+    INSTRUCTION_OVERDUE_DAYS."""
+    if row.status == S_I.ANSWERED:
+        return False
+    if instruction.deadline is not None:
+        return limit_passed(instruction, now)
+    return now - instruction.created_at > datetime.timedelta(days=overdue_days())
+
+
 def all_instructions(status=""):
-    """Every 批示 for the editors' list, with ``days_open`` and ``is_overdue``."""
-    instructions = Instruction.objects.select_related(
-        "item__department", "issue__publication", "author", "signed_by"
-    ).order_by("-created_at", "-id")
+    """Every 批示 for the editors' list, with its units, ``days_open`` and
+    ``is_overdue``; overdue first, then newest first."""
+    instructions = (
+        Instruction.objects.select_related(
+            "item__department", "issue__publication", "author"
+        )
+        .prefetch_related(_units_prefetch())
+        .order_by("-created_at", "-id")
+    )
     if status:
         instructions = instructions.filter(status=status)
-    return _with_age(list(instructions))
+    return sorted(_with_age(list(instructions)), key=lambda row: not row.is_overdue)
 
 
 def my_instructions(user) -> list[Instruction]:
-    """The 批示 ``user`` (a leader) wrote, with ``days_open`` and ``is_overdue``:
-    overdue ones first, then those not fed back, each group newest first."""
+    """The 批示 ``user`` (a leader) wrote, with their units, ``days_open`` and
+    ``is_overdue``: overdue ones first, then those not fed back, each group
+    newest first."""
     rows = _with_age(
         list(
             Instruction.objects.filter(author=user)
-            .select_related("item__department", "issue__publication", "signed_by")
+            .select_related("item__department", "issue__publication")
+            .prefetch_related(_units_prefetch())
             .order_by("-created_at", "-id")
         )
     )
     # sorted() keeps the newest-first order within each group.
     return sorted(
         rows,
-        key=lambda row: (not row.is_overdue, row.status == Instruction.Status.ANSWERED),
+        key=lambda row: (not row.is_overdue, row.status == S_I.ANSWERED),
     )
 
 
 def _with_age(rows: list[Instruction]) -> list[Instruction]:
-    """Set ``days_open`` (until the feedback, or now) and ``is_overdue`` (not fed
-    back after INSTRUCTION_OVERDUE_DAYS) on each row."""
+    """Set ``days_open`` (until the last unit's feedback, or now), ``is_overdue``
+    and ``unit_rows`` (its units, prefetched, each with ``is_overdue``) on each
+    批示."""
     now = timezone.now()
-    limit = datetime.timedelta(days=overdue_days())
     for row in rows:
-        end = row.answered_at or now
+        units = list(row.units.all())
+        for unit in units:
+            unit.is_overdue = _unit_overdue(row, unit, now)
+        answered = [u.answered_at for u in units if u.answered_at]
+        done = row.status == S_I.ANSWERED and answered
+        end = max(answered) if done else now
         row.days_open = (end - row.created_at).days
-        row.is_overdue = (
-            row.status != Instruction.Status.ANSWERED and now - row.created_at > limit
-        )
+        row.is_overdue = any(u.is_overdue for u in units)
+        row.unit_rows = units
     return rows
 
 
-def unit_members(department_id) -> QuerySet:
-    """The unit's clerks and reviewers (who receive and answer its 批示)."""
+def due_reminders(now) -> list[tuple[InstructionUnit, str]]:
+    """(unit row, "before" or "overdue") for each reminder of a 办理时限 due at
+    ``now`` and not yet sent, to a unit that has not fed back.
+
+    "before": from the start of the day INSTRUCTION_REMIND_DAYS_BEFORE days
+    before the 办理时限 ends (default 1: its last day), unless the 批示 was
+    written after that; "overdue": once the 办理时限 has ended.
+    """
+    today = timezone.localdate(now)
+    days_before = settings.INSTRUCTION_REMIND_DAYS_BEFORE
+    last_day = today + datetime.timedelta(days=days_before - 1)
+    rows = (
+        InstructionUnit.objects.filter(
+            status__in=[S_I.PENDING, S_I.SIGNED],
+            instruction__deadline__lte=last_day,
+        )
+        .filter(
+            Q(instruction__deadline__lt=today, overdue_reminded_at__isnull=True)
+            | Q(instruction__deadline__gte=today, reminded_at__isnull=True)
+        )
+        .select_related("instruction__item", "instruction__author", "department")
+        .order_by("instruction_id", "id")
+    )
+    due = []
+    for row in rows:
+        deadline = row.instruction.deadline
+        if deadline < today:
+            due.append((row, "overdue"))
+            continue
+        start = deadline - datetime.timedelta(days=days_before - 1)
+        if timezone.localtime(row.instruction.created_at).date() < start:
+            due.append((row, "before"))
+    return due
+
+
+def unit_members(department_ids) -> QuerySet:
+    """The units' clerks and reviewers (who receive and answer their 批示)."""
     return get_user_model().objects.filter(
         is_active=True,
-        membership__department_id=department_id,
+        membership__department_id__in=department_ids,
         membership__role__in=[Membership.Role.CLERK, Membership.Role.REVIEWER],
     )
 
@@ -553,3 +673,8 @@ def editors() -> QuerySet:
         .objects.filter(is_active=True, groups__name=roles.EDITOR)
         .distinct()
     )
+
+
+def transfer_units() -> list[Department]:
+    """The units a 批示 may be sent on to (转办): every active one."""
+    return list(Department.objects.filter(is_active=True).only("pk", "short_name"))

@@ -91,6 +91,7 @@ def _render_issue(request, page, *, form_item=None, form=None, status=200):
     previous, following = selectors.neighbours(page, user)
     document, other_documents = selectors.documents(page)
     shown = selectors.shown_instructions(page, user)
+    can_instruct = user.has_perm(roles.INSTRUCT_PERM)
     return render(
         request,
         "reading/issue.html",
@@ -102,7 +103,8 @@ def _render_issue(request, page, *, form_item=None, form=None, status=200):
             "document": document,
             "other_documents": other_documents,
             "distribution_lines": distribution_lines(page.issue),
-            "can_instruct": user.has_perm(roles.INSTRUCT_PERM),
+            "can_instruct": can_instruct,
+            "transfer_units": selectors.transfer_units() if can_instruct else [],
             "is_editor": roles.is_editor(user),
             "sections": selectors.reading_sections(page, shown),
             "form_item_id": form_item.pk if form_item else None,
@@ -175,14 +177,23 @@ def instruction_create(request, pk, item_pk):
     form = InstructionForm(request.POST)
     if form.is_valid():
         try:
-            services.write_instruction(item, current, user, form.cleaned_data["text"])
+            instruction = services.write_instruction(
+                item,
+                current,
+                user,
+                form.cleaned_data["text"],
+                deadline=form.cleaned_data["deadline"],
+                transfer_to=form.cleaned_data["transfer_to"],
+            )
         except WorkflowError as exc:
             # Shown in the item's open 批示 box, where the form posts back to.
             form.add_error(None, exc.message)
         else:
-            messages.success(
-                request, f"批示已送{item.department.short_name}和编辑办理。"
+            units = "、".join(
+                u.department.short_name
+                for u in instruction.units.select_related("department")
             )
+            messages.success(request, f"批示已送{units}和编辑办理。")
             url = reverse("reading:issue", args=[current.pk])
             return redirect(f"{url}#item-{item.pk}")
     # Show the page again with what the leader wrote.
@@ -197,7 +208,7 @@ def unit_inbox(request):
     return render(
         request,
         "reading/unit_inbox.html",
-        {"instructions": selectors.unit_instructions(request.user)},
+        {"rows": selectors.unit_instructions(request.user)},
     )
 
 
@@ -238,11 +249,6 @@ def my_instructions(request):
     )
 
 
-def _is_unit_member(user, instruction) -> bool:
-    m = roles.membership(user)
-    return m is not None and m.department_id == instruction.item.department_id
-
-
 @login_required
 @require_GET
 def instruction_detail(request, pk):
@@ -251,14 +257,13 @@ def instruction_detail(request, pk):
 
 
 def _render_instruction(request, instruction, *, feedback_form=None, status=200):
-    is_unit = _is_unit_member(request.user, instruction)
-    feedback = getattr(instruction, "feedback", None)
+    selectors.instruction_units(instruction, request.user)  # sets unit_rows
+    own = selectors.own_unit(instruction, request.user)
     context = {
         "instruction": instruction,
-        "feedback": feedback,
-        "attachments": feedback.attachments.all() if feedback else [],
-        "can_sign": is_unit and instruction.status == Instruction.Status.PENDING,
-        "can_answer": is_unit and instruction.status == Instruction.Status.SIGNED,
+        "own": own,
+        "can_sign": own is not None and own.status == Instruction.Status.PENDING,
+        "can_answer": own is not None and own.status == Instruction.Status.SIGNED,
         "feedback_form": feedback_form or FeedbackForm(),
         "readable": selectors.readable_issues(request.user)
         .filter(pk=instruction.issue_id)
@@ -267,12 +272,18 @@ def _render_instruction(request, instruction, *, feedback_form=None, status=200)
     return render(request, "reading/instruction_detail.html", context, status=status)
 
 
+def _handled_by_my_unit(request, pk) -> Instruction:
+    """The 批示, if the user's unit handles it (else 404)."""
+    instruction = selectors.get_visible_instruction(request.user, pk)
+    if selectors.own_unit(instruction, request.user) is None:
+        raise Http404
+    return instruction
+
+
 @login_required
 @require_POST
 def instruction_sign(request, pk):
-    instruction = selectors.get_visible_instruction(request.user, pk)
-    if not _is_unit_member(request.user, instruction):
-        raise Http404
+    instruction = _handled_by_my_unit(request, pk)
     try:
         services.sign_instruction(instruction, request.user)
     except WorkflowError as exc:
@@ -285,9 +296,7 @@ def instruction_sign(request, pk):
 @login_required
 @require_POST
 def instruction_feedback(request, pk):
-    instruction = selectors.get_visible_instruction(request.user, pk)
-    if not _is_unit_member(request.user, instruction):
-        raise Http404
+    instruction = _handled_by_my_unit(request, pk)
     form = FeedbackForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -304,17 +313,26 @@ def instruction_feedback(request, pk):
             return redirect("reading:instruction_detail", instruction.pk)
     else:
         messages.error(request, "请按提示修改后再提交。")
-    instruction.refresh_from_db()
     return _render_instruction(request, instruction, feedback_form=form, status=400)
 
 
 @login_required
 @require_GET
 def feedback_attachment(request, pk, attachment_pk):
+    """A feedback file: for whoever reads that unit's feedback."""
     instruction = selectors.get_visible_instruction(request.user, pk)
     attachment = get_object_or_404(
-        FeedbackAttachment, pk=attachment_pk, feedback__instruction=instruction
+        FeedbackAttachment.objects.select_related("feedback"),
+        pk=attachment_pk,
+        feedback__handling__instruction=instruction,
     )
+    shown = {
+        row.pk
+        for row in selectors.instruction_units(instruction, request.user)
+        if row.feedback_shown
+    }
+    if attachment.feedback.handling_id not in shown:
+        raise Http404
     return download_response(attachment)
 
 

@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -287,6 +288,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "planning.tasks.send_deadline_reminders",
         "schedule": 2 * 60,
     },
+    # 批示 办理时限 reminders are due by the day (from midnight): sent in office
+    # hours, the first run of the morning sends that day's.
+    "instruction-reminders": {
+        "task": "reading.tasks.send_due_reminders",
+        "schedule": crontab(minute="*/15", hour="8-18"),
+    },
 }
 # First retry of a failed notification task after this many seconds, then
 # doubling (notifications.tasks.countdown).
@@ -382,8 +389,15 @@ CKEDITOR_5_CONFIGS = {
     },
 }  # fmt: skip
 
-# 批示 not answered within this many days show as overdue on the editor's list.
+# 批示 without a 办理时限 not fed back within this many days show as overdue (逾期);
+# those with one, once that day has ended.
 INSTRUCTION_OVERDUE_DAYS = int(os.environ.get("INSTRUCTION_OVERDUE_DAYS", "7"))
+# The units that have not fed back on a 批示 are reminded from the start of the
+# day this many days before its 办理时限 ends (1: its last day), and once when it
+# has passed.
+INSTRUCTION_REMIND_DAYS_BEFORE = int(
+    os.environ.get("INSTRUCTION_REMIND_DAYS_BEFORE", "1")
+)
 
 # Text messages (催报): a class with send_messages(numbers, text). The default
 # only logs; the office's own gateway is plugged in here (dotted path).

@@ -209,7 +209,7 @@ def test_three_states_only_by_the_unit(
     assert client.post(sign).status_code == 302
     instruction.refresh_from_db()
     assert instruction.status == S.SIGNED
-    assert instruction.signed_by == people["reviewer"]
+    assert instruction.units.get().signed_by == people["reviewer"]
     # Signing twice changes nothing.
     client.post(sign)
     assert ItemEvent.objects.filter(action="instruction_signed").count() == 1
@@ -227,8 +227,8 @@ def test_three_states_only_by_the_unit(
     assert response.status_code == 302
     instruction.refresh_from_db()
     assert instruction.status == S.ANSWERED
-    assert instruction.feedback.body == "<p>已走访1200户</p>"
-    attachment = instruction.feedback.attachments.get()
+    assert instruction.units.get().feedback.body == "<p>已走访1200户</p>"
+    attachment = instruction.units.get().feedback.attachments.get()
     assert attachment.original_name == "落实情况.pdf"
     assert list(ItemEvent.objects.filter(item=item).values_list("action", flat=True))[
         -3:

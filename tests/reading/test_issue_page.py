@@ -14,8 +14,9 @@ pytestmark = pytest.mark.django_db
 
 # The session, the user with their unit and password state, their groups,
 # permissions, unread notifications and distribution lists; the issue, its
-# PDFs, the receipt, the 批示 shown, the names of its sections and units.
-ISSUE_PAGE_QUERIES = 11
+# PDFs, the receipt, the 批示 shown with their units and feedback files, the
+# names of its sections and units, the units a 批示 may be sent on to (转办).
+ISSUE_PAGE_QUERIES = 13
 
 
 @pytest.mark.parametrize("items", [1, 8])

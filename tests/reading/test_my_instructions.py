@@ -64,9 +64,14 @@ def test_a_leader_sees_their_own_instructions_overdue_first(client, time_machine
         "请总结经验。",
         "请抓好冬季救助。",
     ]
-    assert [row[3] for row in table] == ["民政局", "教体局", "民政局"]
-    assert [row[5] for row in table] == ["待签收 超期", "已签收", "已反馈"]
-    assert [row[6] for row in table] == ["18 天", "5 天", "2 天"]
+    assert [row[3] for row in table] == [
+        "民政局 待签收 逾期",
+        "教体局 已签收",
+        "民政局 已反馈",
+    ]
+    assert [row[4] for row in table] == ["—", "—", "—"]
+    assert [row[6] for row in table] == ["待签收 逾期", "已签收", "已反馈"]
+    assert [row[7] for row in table] == ["18 天", "5 天", "2 天"]
     assert "别人的批示" not in response.content.decode()
     # The editors' address sends a leader here; the menu has the page.
     assert client.get(reverse("reading:instruction_list"))["Location"] == reverse(

@@ -589,6 +589,11 @@ EXPECTATIONS = {
             "args": {"pk": "instruction_answered"},
             "GET": R(302, 200, 404, 200, 200, 200, 200, 404, 200, 404),
         },
+        # Sent on (转办) to unit B: unit B sees it too.
+        {
+            "args": {"pk": "instruction_transferred"},
+            "GET": R(302, 200, 200, 200, 200, 200, 200, 404, 200, 404),
+        },
     ],
     # Only the item's unit signs and feeds back; everyone else 404. On an
     # answered 批示 the unit gets the service's refusal (a message, 302).
@@ -601,17 +606,37 @@ EXPECTATIONS = {
             "args": {"pk": "instruction_answered"},
             "POST": R(302, 302, 404, 302, 404, 404, 404, 404, 404, 404),
         },
+        # 转办: unit B signs for its own part (unit A is refused: fed back).
+        {
+            "args": {"pk": "instruction_transferred"},
+            "POST": R(302, 302, 302, 302, 404, 404, 404, 404, 404, 404),
+        },
     ],
     # No text sent: the unit gets the form back with errors (400).
-    "reading:instruction_feedback": {
-        "args": {"pk": "instruction_pending"},
-        "POST": R(302, 400, 404, 400, 404, 404, 404, 404, 404, 404),
-    },
+    "reading:instruction_feedback": [
+        {
+            "args": {"pk": "instruction_pending"},
+            "POST": R(302, 400, 404, 400, 404, 404, 404, 404, 404, 404),
+        },
+        {
+            "args": {"pk": "instruction_transferred"},
+            "POST": R(302, 400, 400, 400, 404, 404, 404, 404, 404, 404),
+        },
+    ],
     "reading:feedback_attachment": [
         {
             "args": {
                 "pk": "instruction_answered",
                 "attachment_pk": "feedback_attachment",
+            },
+            "GET": R(302, 200, 404, 200, 200, 200, 200, 404, 200, 404),
+        },
+        # Unit A's feedback on a 批示 sent on to unit B too: unit B handles
+        # the 批示 but reads only its own feedback.
+        {
+            "args": {
+                "pk": "instruction_transferred",
+                "attachment_pk": "feedback_attachment_transferred",
             },
             "GET": R(302, 200, 404, 200, 200, 200, 200, 404, 200, 404),
         },

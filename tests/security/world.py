@@ -4,8 +4,9 @@ Two units (A needs unit review, B does not), one user per role, items of both
 units in the states that matter, issues in each state, an issued PDF. Two
 readers (领导): ``reader`` is named in the issued issue's distribution,
 ``reader_outside`` is not; a 批示 of the reader on unit A's item in the issued
-issue, one still 待签收 and one answered with a feedback file; a 约稿 asking
-unit A only.
+issue, one still 待签收, one answered with a feedback file, and one with a
+办理时限 sent on (转办) to unit B too, answered by unit A alone; a 约稿
+asking unit A only.
 """
 
 import datetime
@@ -15,6 +16,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 
 from assessment.models import AdoptionLevel, Bulletin, HigherAdoption, ScoringRuleSet
 from audit.roles import AUDITOR
@@ -229,6 +231,23 @@ def build():
         "<p>已落实，详见附件。</p>",
         [SimpleUploadedFile("落实情况.pdf", PDF, content_type="application/pdf")],
     )
+    # A 批示 with a 办理时限, sent on (转办) to unit B as well: unit A has
+    # fed back with a file, which unit B may not fetch.
+    instruction_transferred = reading_services.write_instruction(
+        item_a_published,
+        issued,
+        users["reader"],
+        "请甲、乙两单位共同研究落实。",
+        deadline=timezone.localdate() + datetime.timedelta(days=7),
+        transfer_to=[unit_b],
+    )
+    reading_services.sign_instruction(instruction_transferred, users["clerk_a"])
+    feedback_a = reading_services.file_feedback(
+        instruction_transferred,
+        users["clerk_a"],
+        "<p>甲单位已落实。</p>",
+        [SimpleUploadedFile("甲单位落实情况.pdf", PDF, content_type="application/pdf")],
+    )
     notification = Notification.objects.create(
         recipient=users["editor"], title="测试通知", url="/inbox/"
     )
@@ -294,6 +313,8 @@ def build():
             "instruction_pending": instruction_pending,
             "instruction_answered": instruction_answered,
             "feedback_attachment": feedback.attachments.get(),
+            "instruction_transferred": instruction_transferred,
+            "feedback_attachment_transferred": feedback_a.attachments.get(),
         }
     )
     return objects, users
