@@ -15,13 +15,15 @@ import html
 import random
 import re
 import statistics
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from briefing.models import (
@@ -92,6 +94,13 @@ class Command(BaseCommand):
         parser.add_argument("--items", type=int, default=100_000)
         parser.add_argument("--queries", type=int, default=200)
         parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument(
+            "--concurrency",
+            type=int,
+            default=1,
+            help="同时检索的人数（每人一个数据库连接，各跑全部检索词）",
+        )
+        parser.add_argument("--repeat", type=int, default=1, help="每种身份重复跑几轮")
 
     def handle(self, *args, **options):
         name = str(connection.settings_dict.get("NAME", ""))
@@ -122,8 +131,17 @@ class Command(BaseCommand):
             f"数据库 {connection.vendor}，共 {total} 篇稿件，{len(terms)} 个检索词"
             f"（{min(map(len, terms))}–{max(map(len, terms))} 字）。"
         )
-        self.run("领导（按分发范围）", reader, terms)
-        self.run("编辑（全部稿件）", editor, terms)
+        with open("/proc/loadavg") as f:
+            self.stdout.write(f"负载（1/5/15 分钟）：{' '.join(f.read().split()[:3])}")
+        for _ in range(options["repeat"]):
+            for label, user in [
+                ("领导（按分发范围）", reader),
+                ("编辑（全部稿件）", editor),
+            ]:
+                if options["concurrency"] > 1:
+                    self.run_together(label, user, terms, options["concurrency"])
+                else:
+                    self.run(label, user, terms)
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute(
@@ -338,12 +356,46 @@ class Command(BaseCommand):
 
     def run(self, label, user, terms):
         search.search(user, terms[0])  # warm up
+        times, counts = self.timed(user, terms)
+        self.report(label, times, counts)
+
+    def timed(self, user, terms):
         times, counts = [], []
         for term in terms:
             started = time.perf_counter()
             result = search.search(user, term)
             times.append(((time.perf_counter() - started) * 1000, term))
             counts.append(result.count)
+        return times, counts
+
+    def run_together(self, label, user, terms, people):
+        """``people`` searchers at once, each on its own connection, each running
+        every term (in its own order): latency per search and searches a second."""
+        start = threading.Barrier(people)
+
+        def searcher(n):
+            mine = terms[n % len(terms) :] + terms[: n % len(terms)]
+            try:
+                search.search(user, mine[0])  # warm up the connection
+                start.wait()
+                return self.timed(user, mine)
+            finally:
+                connections.close_all()
+
+        started = time.perf_counter()
+        with ThreadPoolExecutor(people) as pool:
+            results = list(pool.map(searcher, range(people)))
+        spent = time.perf_counter() - started
+        times = [t for mine, _ in results for t in mine]
+        counts = [c for _, mine in results for c in mine]
+        self.report(
+            f"{label}，{people} 人同时",
+            times,
+            counts,
+            f"；每秒 {len(times) / spent:.0f} 次",
+        )
+
+    def report(self, label, times, counts, extra=""):
         times.sort()
         slowest = "、".join(f"{term} {ms:.0f} ms" for ms, term in times[-3:])
         times = [ms for ms, _ in times]
@@ -353,5 +405,5 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{label}：p50 {statistics.median(times):.1f} ms，p95 {p95:.1f} ms，"
             f"最大 {times[-1]:.1f} ms（{capped} 个词超过 {search.COUNT_CAP} 篇，"
-            f"{empty} 个词无结果）；最慢：{slowest}"
+            f"{empty} 个词无结果）；最慢：{slowest}{extra}"
         )
