@@ -7,6 +7,9 @@ Runs the migrations on the bench database, loads the items once (bulk, with
 the bigram index dropped during the load and built afterwards), then times
 ``reading.search.search`` for a reader (only the issues distributed to them)
 and for an editor (every item), and prints p50 / p95 / max and the index size.
+``--concurrency 20``: twenty searchers at once, each on its own connection;
+``--best-of 3``: each term three times in a row, the fastest counted (on a busy
+machine, closer to what the query itself costs). Prints the load average.
 Refuses a database whose name does not contain "bench".
 """
 
@@ -101,6 +104,12 @@ class Command(BaseCommand):
             help="同时检索的人数（每人一个数据库连接，各跑全部检索词）",
         )
         parser.add_argument("--repeat", type=int, default=1, help="每种身份重复跑几轮")
+        parser.add_argument(
+            "--best-of",
+            type=int,
+            default=1,
+            help="每个词连跑几次、取最快一次（机器繁忙时看查询本身的耗时）",
+        )
 
     def handle(self, *args, **options):
         name = str(connection.settings_dict.get("NAME", ""))
@@ -110,6 +119,7 @@ class Command(BaseCommand):
                 "如 DATABASE_URL=postgres://postgres@127.0.0.1:5432/search_bench。"
             )
         call_command("migrate", verbosity=0)
+        self.best_of = options["best_of"]
         rng = random.Random(options["seed"])
         reader, editor = self.people()
         have = Item.objects.filter(issue__publication__name=PUBLICATION).count()
@@ -362,9 +372,12 @@ class Command(BaseCommand):
     def timed(self, user, terms):
         times, counts = [], []
         for term in terms:
-            started = time.perf_counter()
-            result = search.search(user, term)
-            times.append(((time.perf_counter() - started) * 1000, term))
+            spent = []
+            for _ in range(self.best_of):
+                started = time.perf_counter()
+                result = search.search(user, term)
+                spent.append((time.perf_counter() - started) * 1000)
+            times.append((min(spent), term))
             counts.append(result.count)
         return times, counts
 
@@ -396,6 +409,8 @@ class Command(BaseCommand):
         )
 
     def report(self, label, times, counts, extra=""):
+        if self.best_of > 1:
+            label += f"，每词 {self.best_of} 次取最快"
         times.sort()
         slowest = "、".join(f"{term} {ms:.0f} ms" for ms, term in times[-3:])
         times = [ms for ms, _ in times]
