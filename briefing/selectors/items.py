@@ -33,6 +33,7 @@ INBOX_COLUMNS = [
     "claimed_at",
     "issue",
     "section",
+    "version",  # the batch form's checkboxes carry it
 ]
 
 
@@ -185,6 +186,16 @@ def open_issues():
         Issue.objects.filter(status=Issue.Status.DRAFT)
         .select_related("publication")
         .order_by("issue_date", "id")
+    )
+
+
+def pooled_items():
+    """待编池: items adopted but not yet placed into an issue, oldest first."""
+    return (
+        Item.objects.filter(status=Item.Status.ADOPTED, issue__isnull=True)
+        .defer("body", "search_text")
+        .select_related("department", "suggested_section")
+        .order_by("updated_at", "id")
     )
 
 
