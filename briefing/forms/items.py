@@ -277,7 +277,8 @@ def ticked_items(values) -> dict[int, int]:
     ticked = {}
     for value in values[: InboxBatchForm.MAX_ITEMS]:
         pk, _, version = str(value).partition(":")
-        if pk.isdigit() and version.isdigit():
+        # Nine digits at most: a huge number is no id (and int() refuses some).
+        if pk.isdigit() and version.isdigit() and max(len(pk), len(version)) <= 9:
             ticked[int(pk)] = int(version)
     return ticked
 

@@ -390,7 +390,11 @@ def test_batch_ignores_forged_and_unseen_ids(client):
     draft = item_in_state(cast, S.DRAFT, title="草稿")  # editors do not see drafts
     client.force_login(cast.editor)
     response = client.post(
-        BATCH, {"move": "adopt", "items": [*ticks(draft), "x:1", "99999:1"]}
+        BATCH,
+        {
+            "move": "adopt",
+            "items": [*ticks(draft), "x:1", "99999:1", "9" * 5000 + ":1"],
+        },
     )
     shown = messages_of(client.get(response.url))
     assert "有 2 篇稿件不存在或您无权查看，未处理。" in shown
