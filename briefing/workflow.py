@@ -64,6 +64,9 @@ MOVES = {
     "return": "退回",
     "not_use": "不采用",
     "adopt": "采用",
+    "place": "编入本期",
+    "to_pool": "移回待编池",
+    "unadopt": "撤销采用",
     "remove_from_issue": "撤出本期",
     "publish": "刊发",
 }
@@ -77,6 +80,12 @@ OTHER_EVENTS = {
     "instruction_feedback": "批示落实反馈",
 }
 
+# An adopted item waits in the pool (已采用，待编入) until an editor places it
+# into an issue: status 已采用 with no issue. The table treats it as a state of
+# its own (``state_of``), so each move from it is a row the matrix test walks.
+POOLED = "adopted_pooled"
+STATE_LABELS = {**dict(S.choices), POOLED: "已采用（待编入）"}
+
 # "submit" goes to PENDING_REVIEW when the unit has requires_unit_review
 # (unless the item is urgent and the unit has urgent_skips_review),
 # otherwise straight to SUBMITTED; the table lists the default target.
@@ -88,14 +97,18 @@ TRANSITIONS: list[Transition] = [
     *_t("claim", [S.SUBMITTED, S.NOT_USED], S.EDITING, EDITOR),
     *_t("release", [S.EDITING], S.SUBMITTED, HOLDER, ADMIN),
     *_t("editor_save", [S.EDITING], "", HOLDER),
-    *_t("editor_save", [S.ADOPTED], "", EDITOR),
+    *_t("editor_save", [S.ADOPTED, POOLED], "", EDITOR),
     *_t("return", [S.PENDING_REVIEW], S.RETURNED, REVIEWER),
     *_t("return", [S.SUBMITTED], S.RETURNED, EDITOR),
     *_t("return", [S.EDITING], S.RETURNED, HOLDER),
     *_t("not_use", [S.SUBMITTED], S.NOT_USED, EDITOR),
     *_t("not_use", [S.EDITING], S.NOT_USED, HOLDER),
+    # 采用 into an issue being composed, or (no issue chosen) into the pool.
     *_t("adopt", [S.SUBMITTED], S.ADOPTED, EDITOR),
     *_t("adopt", [S.EDITING], S.ADOPTED, HOLDER),
+    *_t("place", [POOLED], S.ADOPTED, EDITOR),
+    *_t("to_pool", [S.ADOPTED], POOLED, EDITOR),
+    *_t("unadopt", [POOLED], S.EDITING, EDITOR),
     *_t("remove_from_issue", [S.ADOPTED], S.EDITING, EDITOR),
     *_t("publish", [S.ADOPTED], S.PUBLISHED, SIGNER),
 ]
@@ -110,6 +123,7 @@ NEXT_STEP = {
     S.SUBMITTED: "等待编辑处理",
     S.EDITING: "编辑正在处理",
     S.ADOPTED: "等待本期签发",
+    POOLED: "等待编入一期",
     S.PUBLISHED: "已随简报刊发",
     S.RETURNED: "信息员按意见修改后重新提交",
     S.NOT_USED: "无需操作",
@@ -123,6 +137,14 @@ EDITOR_STATES = {S.SUBMITTED, S.EDITING, S.ADOPTED, S.PUBLISHED, S.NOT_USED}
 
 def transition(move: str, source: str) -> Transition | None:
     return _BY_KEY.get((move, source))
+
+
+def state_of(item) -> str:
+    """The item's state in the table: its status, or POOLED for an adopted
+    item not yet placed into an issue."""
+    if item.status == S.ADOPTED and item.issue_id is None:
+        return POOLED
+    return item.status
 
 
 def roles_of(user, item) -> set[str]:
@@ -146,7 +168,7 @@ def roles_of(user, item) -> set[str]:
 
 def allows(user, item, move: str) -> bool:
     """Whether ``user`` may make ``move`` on ``item`` in its current state."""
-    t = transition(move, item.status)
+    t = transition(move, state_of(item))
     return t is not None and bool(t.roles & roles_of(user, item))
 
 
@@ -156,7 +178,7 @@ def available_moves(user, item) -> list[str]:
     return [
         move
         for move in MOVES
-        if (t := transition(move, item.status)) is not None and t.roles & held
+        if (t := transition(move, state_of(item))) is not None and t.roles & held
     ]
 
 

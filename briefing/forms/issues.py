@@ -112,6 +112,15 @@ class ItemSectionForm(forms.Form):
     )
 
 
+class PoolPlaceForm(forms.Form):
+    """编入本期 from the compose page: a pooled item into a section."""
+
+    section = forms.ModelChoiceField(
+        label="编入栏目", queryset=Section.objects.filter(is_active=True)
+    )
+    version = VersionField(required=False)
+
+
 class SignOffForm(forms.Form):
     # Not required here: a blank opinion is refused by the service, after the
     # signer check (a non-signer's attempt is audited whatever it carries).

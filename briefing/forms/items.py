@@ -198,8 +198,50 @@ class NotUseForm(forms.Form):
     version = VersionField(required=False)
 
 
+def _issue_field(**kwargs):
+    """A choice of the issues being composed, each named with the number it
+    will get (two open issues of one publication must not read the same)."""
+    field = forms.ModelChoiceField(label="采用到期", queryset=open_issues(), **kwargs)
+    issues = list(field.queryset)
+    numbers = expected_number_labels(issues)
+    # The first issue being composed is chosen (the pool only when asked for).
+    field.initial = issues[0].pk if issues else None
+    field.label_from_instance = lambda issue: (
+        f"{issue.publication.name} {numbers.get(issue.pk, '')}"
+        f"（{issue.issue_date:%Y-%m-%d}，组稿中）"
+    )
+    return field
+
+
 class AdoptForm(forms.Form):
-    issue = forms.ModelChoiceField(label="采用到期", queryset=None, empty_label=None)
+    """采用: into a section of an issue being composed, or (no issue chosen)
+    into the pool, 已采用待编入."""
+
+    section = forms.ModelChoiceField(
+        label="栏目",
+        queryset=Section.objects.filter(is_active=True),
+        required=False,
+        help_text="编入一期时必选。",
+    )
+    version = VersionField(required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["issue"] = _issue_field(
+            required=False, empty_label="暂不编入（放入待编池）"
+        )
+        self.order_fields(["issue", "section", "version"])
+
+    def clean(self):
+        data = super().clean()
+        if data.get("issue") and not data.get("section"):
+            self.add_error("section", "编入一期时请选择栏目。")
+        return data
+
+
+class PlaceForm(forms.Form):
+    """编入本期: a pooled item into a section of an issue being composed."""
+
     section = forms.ModelChoiceField(
         label="栏目", queryset=Section.objects.filter(is_active=True)
     )
@@ -207,13 +249,72 @@ class AdoptForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        issues = open_issues()
-        self.fields["issue"].queryset = issues
-        numbers = expected_number_labels(list(issues))
-        self.fields["issue"].label_from_instance = lambda issue: (
-            f"{issue.publication.name} {numbers.get(issue.pk, '')}"
-            f"（{issue.issue_date:%Y-%m-%d}，组稿中）"
+        self.fields["issue"] = _issue_field(empty_label=None)
+        self.fields["issue"].label = "编入的期"
+        self.order_fields(["issue", "section", "version"])
+
+
+class InboxBatchForm(forms.Form):
+    """收稿箱的批量处理: one move, with one text, on each ticked item."""
+
+    ACTIONS = {
+        "adopt": "采用（入待编池）",
+        "return": "退回",
+        "not_use": "不采用",
+    }
+    # At most a page of the inbox and then some: each is its own transaction.
+    MAX_ITEMS = 100
+
+    move = forms.ChoiceField(
+        label="操作",
+        choices=list(ACTIONS.items()),
+        error_messages={
+            "required": "请点击要做的操作。",
+            "invalid_choice": "无法识别的操作，请刷新页面后重试。",
+        },
+    )
+    comment = forms.CharField(
+        label="退回意见（退回时必填，所选稿件共用）",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        required=False,
+    )
+    reason = forms.CharField(
+        label="不采用原因（不采用时必填，所选稿件共用）",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        required=False,
+    )
+
+    def clean(self):
+        data = super().clean()
+        move = data.get("move")
+        if move == "return" and not data.get("comment", "").strip():
+            self.add_error(
+                "comment", "请填写退回意见：它会随退回通知发给每篇稿件的信息员。"
+            )
+        if move == "not_use" and not data.get("reason", "").strip():
+            self.add_error("reason", "请填写不采用原因，信息员会收到这条原因。")
+        return data
+
+    def text(self) -> str:
+        """The 退回意见 or 不采用原因 shared by every ticked item ("" for 采用)."""
+        field = {"return": "comment", "not_use": "reason"}.get(
+            self.cleaned_data["move"]
         )
+        return self.cleaned_data[field].strip() if field else ""
+
+
+def ticked_items(values) -> dict[int, int]:
+    """The ticked rows, ``"pk:version"`` each, as {pk: version}; rows that do
+    not parse are left out (a forged value moves nothing)."""
+    ticked = {}
+    for value in values[: InboxBatchForm.MAX_ITEMS]:
+        pk, _, version = str(value).partition(":")
+        # Nine digits at most: a huge number is no id (and int() refuses some).
+        if pk.isdigit() and version.isdigit() and max(len(pk), len(version)) <= 9:
+            ticked[int(pk)] = int(version)
+    return ticked
 
 
 class VersionForm(forms.Form):

@@ -37,6 +37,7 @@ INBOX_COLUMNS = [
     "is_urgent",
     "urgent_category",
     "event_at",
+    "version",  # the batch form's checkboxes carry it
 ]
 
 
@@ -197,6 +198,16 @@ def open_issues():
         Issue.objects.filter(status=Issue.Status.DRAFT)
         .select_related("publication")
         .order_by("issue_date", "id")
+    )
+
+
+def pooled_items():
+    """待编池: items adopted but not yet placed into an issue, oldest first."""
+    return (
+        Item.objects.filter(status=Item.Status.ADOPTED, issue__isnull=True)
+        .defer("body", "search_text")
+        .select_related("department", "suggested_section")
+        .order_by("updated_at", "id")
     )
 
 

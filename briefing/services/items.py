@@ -9,6 +9,7 @@ notifications for after the commit.
 
 import datetime
 import uuid
+from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -63,11 +64,12 @@ def _holder_text(item) -> str:
 
 def _check(item, actor, move, version=None) -> workflow.Transition:
     """Refuse with a clear message unless ``actor`` may make ``move`` now."""
-    t = workflow.transition(move, item.status)
+    state = workflow.state_of(item)
+    t = workflow.transition(move, state)
     label = workflow.MOVES[move]
     if t is None:
         raise WorkflowError(
-            f"稿件当前状态为“{item.get_status_display()}”{_holder_text(item)}，"
+            f"稿件当前状态为“{workflow.STATE_LABELS[state]}”{_holder_text(item)}，"
             f"不能执行“{label}”。请刷新页面查看最新情况。"
         )
     if not t.roles & workflow.roles_of(actor, item):
@@ -495,9 +497,12 @@ ISSUE_FROZEN = "该期已送签或已签发，稿件不能再修改；如需修�
 
 
 def issue_still_composed(item) -> bool:
-    """An adopted item changes only while its issue is 组稿中: once submitted
-    for sign-off the signer signs exactly what they previewed."""
-    return item.status != S.ADOPTED or _issue_composed(item.issue)
+    """An adopted item changes only while its issue is 组稿中 (or while it waits
+    in the pool): once submitted for sign-off the signer signs exactly what they
+    previewed."""
+    return (
+        item.status != S.ADOPTED or item.issue_id is None or _issue_composed(item.issue)
+    )
 
 
 def _issue_composed(issue) -> bool:
@@ -549,58 +554,95 @@ def editor_save_item(item, actor, *, version, title, body, note="", files=()) ->
     return locked
 
 
-# --- adopting into an issue -----------------------------------------------------
+# --- adopting: into an issue, or into the pool (待编入) ----------------------------
 
 
-@transaction.atomic
-def adopt_item(item, issue, section, actor, *, version=None) -> Item:
-    """Adopt the item into ``section`` of ``issue`` (组稿中), placed last there."""
+def _lock_issue(issue) -> Issue | None:
     # Lock order: issue, then item (as every issue-level service does).
-    locked_issue = Issue.objects.select_for_update().get(pk=issue.pk)
-    locked = _lock(item)
-    _check(locked, actor, "adopt", version)
-    if not _issue_composed(locked_issue):
-        raise WorkflowError(f"“{locked_issue}”已不在组稿中，不能再采用稿件。")
+    if issue is None:
+        return None
+    return Issue.objects.select_for_update().get(pk=issue.pk)
+
+
+def _place(locked, issue, section) -> list[str]:
+    """Put the locked item last in ``section`` of ``issue`` (组稿中); returns
+    the fields changed."""
+    if not _issue_composed(issue):
+        raise WorkflowError(f"“{issue}”已不在组稿中，不能再编入稿件。")
     if section is None:
         raise WorkflowError("请选择栏目。")
     # Imported here: briefing.services.issues imports this module.
     from briefing.services.issues import ensure_issue_section
 
-    ensure_issue_section(locked_issue, section)
-    last = Item.objects.filter(issue=locked_issue, section=section).aggregate(
+    ensure_issue_section(issue, section)
+    last = Item.objects.filter(issue=issue, section=section).aggregate(
         n=Max("position")
     )["n"]
-    locked.issue = locked_issue
+    locked.issue = issue
     locked.section = section
     locked.position = (last or 0) + 1
+    return ["issue", "section", "position"]
+
+
+@transaction.atomic
+def adopt_item(item, issue, section, actor, *, version=None) -> Item:
+    """Adopt the item into ``section`` of ``issue`` (组稿中), placed last there;
+    with no ``issue``, into the pool (已采用，待编入) to be placed later.
+
+    Either way it counts as 采用 from now (assessment counts the adopt event).
+    """
+    locked_issue = _lock_issue(issue)
+    locked = _lock(item)
+    _check(locked, actor, "adopt", version)
+    fields = ["claimed_by", "claimed_at"]
+    if locked_issue is not None:
+        fields += _place(locked, locked_issue, section)
+        comment = f"采用至{locked_issue}【{section.name}】"
+        body = f"您的稿件已被采用，编入“{locked_issue}”【{section.name}】栏目。"
+    else:
+        comment = "采用，待编入"
+        body = "您的稿件已被采用，待编入简报。"
     locked.claimed_by = None
     locked.claimed_at = None
-    _move(
-        locked,
-        actor,
-        "adopt",
-        S.ADOPTED,
-        ["issue", "section", "position", "claimed_by", "claimed_at"],
-        f"采用至{locked_issue}【{section.name}】",
-    )
+    _move(locked, actor, "adopt", S.ADOPTED, fields, comment)
     notify(
         [locked.author],
         title=f"稿件已采用：{locked.title}",
-        body=f"您的稿件已被采用，编入“{locked_issue}”【{section.name}】栏目。",
+        body=body,
         url=_url(locked),
     )
     return locked
 
 
 @transaction.atomic
-def remove_from_issue(item, actor, *, version=None) -> Item:
-    """撤出本期: the item goes back to editing (held by the actor)."""
-    if item.issue_id is not None:
-        locked_issue = Issue.objects.select_for_update().get(pk=item.issue_id)
-    else:
-        locked_issue = None
+def place_item(item, issue, section, actor, *, version=None) -> Item:
+    """编入本期: a pooled item goes last into ``section`` of ``issue`` (组稿中)."""
+    locked_issue = _lock_issue(issue)
     locked = _lock(item)
-    _check(locked, actor, "remove_from_issue", version)
+    _check(locked, actor, "place", version)
+    fields = _place(locked, locked_issue, section)
+    _move(
+        locked,
+        actor,
+        "place",
+        S.ADOPTED,
+        fields,
+        f"编入{locked_issue}【{section.name}】",
+    )
+    notify(
+        [locked.author],
+        title=f"稿件已编入简报：{locked.title}",
+        body=f"您的稿件已编入“{locked_issue}”【{section.name}】栏目。",
+        url=_url(locked),
+    )
+    return locked
+
+
+def _locked_in_issue(item, actor, move, version):
+    """Lock the item's issue and the item for a move out of the issue (组稿中)."""
+    locked_issue = _lock_issue(item.issue) if item.issue_id is not None else None
+    locked = _lock(item)
+    _check(locked, actor, move, version)
     if locked_issue is None or locked_issue.pk != locked.issue_id:
         raise WorkflowError("稿件所在的期已变化，请刷新页面后重试。")
     if not _issue_composed(locked_issue):
@@ -608,6 +650,27 @@ def remove_from_issue(item, actor, *, version=None) -> Item:
     locked.issue = None
     locked.section = None
     locked.position = None
+    return locked, locked_issue
+
+
+@transaction.atomic
+def return_to_pool(item, actor, *, version=None) -> Item:
+    """移回待编池: out of its issue (组稿中), still adopted, to be placed later."""
+    locked, issue = _locked_in_issue(item, actor, "to_pool", version)
+    return _move(
+        locked,
+        actor,
+        "to_pool",
+        S.ADOPTED,
+        ["issue", "section", "position"],
+        f"从{issue}移回待编池",
+    )
+
+
+@transaction.atomic
+def remove_from_issue(item, actor, *, version=None) -> Item:
+    """撤出本期: the item goes back to editing (held by the actor)."""
+    locked, issue = _locked_in_issue(item, actor, "remove_from_issue", version)
     locked.claimed_by = actor
     locked.claimed_at = timezone.now()
     return _move(
@@ -616,8 +679,67 @@ def remove_from_issue(item, actor, *, version=None) -> Item:
         "remove_from_issue",
         S.EDITING,
         ["issue", "section", "position", "claimed_by", "claimed_at"],
-        f"撤出{locked_issue}",
+        f"撤出{issue}",
     )
+
+
+@transaction.atomic
+def unadopt_item(item, actor, *, version=None) -> Item:
+    """撤销采用: a pooled item goes back to editing (held by the actor), from
+    where it may be returned, not used or adopted again."""
+    locked = _lock(item)
+    _check(locked, actor, "unadopt", version)
+    locked.claimed_by = actor
+    locked.claimed_at = timezone.now()
+    return _move(
+        locked,
+        actor,
+        "unadopt",
+        S.EDITING,
+        ["claimed_by", "claimed_at"],
+        "撤销采用（原在待编池）",
+    )
+
+
+# --- the inbox's batch actions -------------------------------------------------
+
+
+class BatchOutcome(NamedTuple):
+    done: list[Item]
+    refused: list[tuple[Item, str]]  # the item and why, in words for the user
+
+
+# The moves the inbox makes on ticked items, each by its item-page service.
+BATCH_MOVES = {
+    "adopt": lambda item, actor, text, version: adopt_item(
+        item, None, None, actor, version=version
+    ),
+    "return": lambda item, actor, text, version: return_item(
+        item, actor, text, version=version
+    ),
+    "not_use": lambda item, actor, text, version: not_use_item(
+        item, actor, text, version=version
+    ),
+}
+
+
+def move_each(items, actor, move, text="", *, versions=None) -> BatchOutcome:
+    """``move`` (采用 into the pool, 退回, 不采用) on each of ``items``.
+
+    Each item goes through the same service as on the item page, in its own
+    transaction with its own event and audit row. An item that cannot make the
+    move now (another state, changed since ``versions`` were read — so a
+    second submit moves nothing twice) is refused with the reason; the others
+    go through.
+    """
+    versions = versions or {}
+    done, refused = [], []
+    for item in items:
+        try:
+            done.append(BATCH_MOVES[move](item, actor, text, versions.get(item.pk)))
+        except WorkflowError as exc:
+            refused.append((item, exc.message))
+    return BatchOutcome(done, refused)
 
 
 def publish_items_of_issue(issue, actor) -> int:

@@ -45,7 +45,13 @@ def since(value):
 
 @register.filter
 def next_step(item):
-    return workflow.NEXT_STEP.get(item.status, "")
+    return workflow.NEXT_STEP.get(workflow.state_of(item), "")
+
+
+@register.filter
+def state_label(item):
+    """已采用 items not yet in an issue read 已采用（待编入）."""
+    return workflow.STATE_LABELS.get(workflow.state_of(item), item.status)
 
 
 @register.filter(expects_localtime=True)

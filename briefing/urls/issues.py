@@ -42,6 +42,16 @@ urlpatterns = [
         issues.item_remove,
         name="issue_item_remove",
     ),
+    path(
+        "issues/<int:pk>/items/<int:item_pk>/to-pool/",
+        issues.item_to_pool,
+        name="issue_item_to_pool",
+    ),
+    path(
+        "issues/<int:pk>/pool/<int:item_pk>/place/",
+        issues.item_place,
+        name="issue_item_place",
+    ),
     path("issues/<int:pk>/preview/", issues.preview_html, name="issue_preview"),
     path("issues/<int:pk>/preview.pdf", issues.preview_pdf, name="issue_preview_pdf"),
     path("issues/<int:pk>/submit/", issues.issue_submit, name="issue_submit"),

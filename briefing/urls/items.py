@@ -5,6 +5,7 @@ from briefing.views import items
 urlpatterns = [
     path("items/mine/", items.my_items, name="my_items"),
     path("inbox/", items.inbox, name="inbox"),
+    path("inbox/batch/", items.inbox_batch, name="inbox_batch"),
     path("items/new/", items.item_create, name="item_create"),
     path("items/<int:pk>/", items.item_detail, name="item_detail"),
     path("items/<int:pk>/edit/", items.item_edit, name="item_edit"),

@@ -25,13 +25,16 @@ from briefing.forms.issues import (
     IssueSettingsForm,
     ItemSectionForm,
     MoveForm,
+    PoolPlaceForm,
     SendBackForm,
     SignOffForm,
 )
 from briefing.models import Issue, IssueSection, Item, Section
 from briefing.pdf import PdfRenderError, render_pdf
 from briefing.selectors import issues as selectors
+from briefing.selectors import items as item_selectors
 from briefing.services import issues as services
+from briefing.services import items as item_services
 from briefing.services.errors import StaleVersionError, WorkflowError
 from core import roles
 
@@ -126,6 +129,8 @@ def _render_detail(
         "can_take_docx": services.may_take_original(user),
         "can_see_timeline": selectors.can_see_all_issues(user),
         "all_sections": Section.objects.filter(is_active=True),
+        # 待编池: adopted items waiting for an issue, to place into this one.
+        "pooled": list(item_selectors.pooled_items()) if can_compose else [],
         "settings_form": settings_form or IssueSettingsForm.for_issue(issue),
         "send_back_form": send_back_form or SendBackForm(),
         "sign_off_form": SignOffForm(),
@@ -279,31 +284,79 @@ def item_section(request, pk, item_pk):
     )
 
 
+def _composed_or_refused(request, issue) -> bool:
+    """Items go in or out only while 组稿中; else say why (and return False)."""
+    if issue.status == S.DRAFT:
+        return True
+    messages.error(
+        request,
+        services.FROZEN_MESSAGE
+        if issue.status == S.ISSUED
+        else services.PENDING_MESSAGE,
+    )
+    return False
+
+
 @login_required
 @require_POST
 def item_remove(request, pk, item_pk):
+    """撤出本期: the item goes back to 编辑中, held by the editor."""
     issue = _editor_issue(request, pk)
     item = get_object_or_404(Item, issue=issue, pk=item_pk)
+    if _composed_or_refused(request, issue):
+        try:
+            item_services.remove_from_issue(item, request.user)
+        except WorkflowError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"《{item.title}》已撤出本期，回到编辑中。")
+    return _detail(issue)
+
+
+@login_required
+@require_POST
+def item_to_pool(request, pk, item_pk):
+    """移回待编池: out of this issue, still adopted, to be placed later."""
+    issue = _editor_issue(request, pk)
+    item = get_object_or_404(Item, issue=issue, pk=item_pk)
+    if _composed_or_refused(request, issue):
+        try:
+            item_services.return_to_pool(item, request.user)
+        except WorkflowError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"《{item.title}》已移回待编池。")
+    return _detail(issue, "pool")
+
+
+@login_required
+@require_POST
+def item_place(request, pk, item_pk):
+    """编入本期: a pooled item (已采用，待编入) into a section of this issue."""
+    issue = _editor_issue(request, pk)
+    # Any item the editor sees: one no longer pooled is refused by the service
+    # in words (a second click says it is placed already).
+    item = item_selectors.get_visible_item(request.user, item_pk)
+    if item is None:
+        raise Http404
+    form = PoolPlaceForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, f"请为《{item.title}》选择栏目。")
+        return _detail(issue, "pool")
+    section = form.cleaned_data["section"]
     try:
-        from briefing.services.items import remove_from_issue
-    except ImportError:
-        messages.error(request, "撤出本期的功能尚未启用。")
-        return _detail(issue)
-    if issue.status != S.DRAFT:
-        messages.error(
-            request,
-            services.FROZEN_MESSAGE
-            if issue.status == S.ISSUED
-            else services.PENDING_MESSAGE,
+        item_services.place_item(
+            item,
+            issue,
+            section,
+            request.user,
+            version=form.cleaned_data.get("version"),
         )
-        return _detail(issue)
-    try:
-        remove_from_issue(item, request.user)
     except WorkflowError as exc:
         messages.error(request, exc.message)
-    else:
-        messages.success(request, f"《{item.title}》已撤出本期，回到收稿箱。")
-    return _detail(issue)
+        return _detail(issue, "pool")
+    messages.success(request, f"《{item.title}》已编入本期【{section.name}】。")
+    return _detail(issue, f"item-{item.pk}")
 
 
 def _preview_issue(request, pk) -> Issue:

@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
@@ -20,10 +20,13 @@ from briefing.forms.items import (
     AdoptForm,
     ApproveForm,
     EditorItemForm,
+    InboxBatchForm,
     ItemForm,
     NotUseForm,
+    PlaceForm,
     ReturnForm,
     VersionForm,
+    ticked_items,
 )
 from briefing.importing import (
     WordImportError,
@@ -152,8 +155,78 @@ def inbox(request):
             "total": sum(counts.values()),
             "current_status": data.get("status", ""),
             "params": request.GET,
+            # Ticking rows for 批量处理: editors only (as the moves themselves).
+            "batch_form": InboxBatchForm() if roles.is_editor(request.user) else None,
         },
     )
+
+
+@login_required
+@require_POST
+def inbox_batch(request):
+    """批量处理 from the inbox: one move on each ticked item, each by its own
+    audited service call; what could not be done is said by title."""
+    if not roles.is_editor(request.user):
+        raise Http404
+    back = _inbox_url(request.POST.get("query", ""))
+    form = InboxBatchForm(request.POST)
+    ticked = ticked_items(request.POST.getlist("items"))
+    if not form.is_valid() or not ticked:
+        if not ticked:
+            messages.error(request, "请先勾选要处理的稿件。")
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        _keep_typed_text(request)
+        return redirect(back)
+    move = form.cleaned_data["move"]
+    # In the order of the list the user saw; ids they may not see are dropped.
+    found = {
+        item.pk: item
+        for item in selectors.visible_items(request.user).filter(pk__in=ticked)
+    }
+    items = [found[pk] for pk in ticked if pk in found]
+    outcome = services.move_each(
+        items, request.user, move, form.text(), versions=ticked
+    )
+    if outcome.done:
+        titles = "".join(f"《{item.title}》" for item in outcome.done)
+        messages.success(
+            request, BATCH_DONE[move].format(n=len(outcome.done), titles=titles)
+        )
+    if outcome.refused:
+        reasons = "；".join(f"《{item.title}》：{why}" for item, why in outcome.refused)
+        messages.error(
+            request,
+            f"以下 {len(outcome.refused)} 篇未能{form.ACTIONS[move]}：{reasons}",
+        )
+    if len(items) < len(ticked):
+        messages.error(
+            request, f"有 {len(ticked) - len(items)} 篇稿件不存在或您无权查看，未处理。"
+        )
+    if outcome.refused and form.text():
+        _keep_typed_text(request)
+    return redirect(back)
+
+
+BATCH_DONE = {
+    "adopt": "已采用 {n} 篇，进入待编池（组版时在组版页编入）：{titles}",
+    "return": "已退回 {n} 篇，并已通知信息员：{titles}",
+    "not_use": "已将 {n} 篇标为未采用：{titles}",
+}
+
+
+def _inbox_url(query: str) -> str:
+    """The inbox with the filters the user had (only ever our own path)."""
+    query = QueryDict(query).urlencode()
+    return reverse("briefing:inbox") + (f"?{query}" if query else "")
+
+
+def _keep_typed_text(request):
+    """The 退回意见 / 不采用原因 typed, shown back so it is not lost."""
+    for field, what in (("comment", "退回意见"), ("reason", "不采用原因")):
+        text = request.POST.get(field, "").strip()
+        if text:
+            messages.warning(request, f"您填写的{what}如下，可复制后重新提交：{text}")
 
 
 # --- the clerk's form ---------------------------------------------------------------
@@ -345,7 +418,7 @@ def item_editor_edit(request, pk):
 
 # Moves on an adopted item that change what the issue prints: offered only while
 # the issue is 组稿中 (the services refuse them after that as well).
-COMPOSING_MOVES = {"editor_save", "remove_from_issue"}
+COMPOSING_MOVES = {"editor_save", "remove_from_issue", "to_pool"}
 
 
 def _offered_moves(user, item) -> list[str]:
@@ -379,7 +452,7 @@ def _render_item(request, item, *, bound=None, unsent=None, status=200):
         "opinion": selectors.latest_opinion(item, events),
         "revisions": revisions,
         "attachments": item.attachments.select_related("uploaded_by"),
-        "next_step": workflow.NEXT_STEP.get(item.status, ""),
+        "next_step": workflow.NEXT_STEP.get(workflow.state_of(item), ""),
         "return_form": bound.get("return") or ReturnForm(initial=initial),
         "not_use_form": bound.get("not_use") or NotUseForm(initial=initial),
         "approve_form": bound.get("approve") or ApproveForm(initial=initial),
@@ -398,9 +471,16 @@ def _render_item(request, item, *, bound=None, unsent=None, status=200):
     if item.status == Item.Status.PUBLISHED and item.issue_id:
         context["may_correct"] = workflow.may_make_issue_move(request.user, "correct")
         context["sees_issue"] = issue_selectors.can_see_all_issues(request.user)
+    initial = {"version": item.version, "section": item.suggested_section_id}
     if "adopt" in moves:
-        initial = {"version": item.version, "section": item.suggested_section_id}
-        context["adopt_form"] = AdoptForm(initial=initial)
+        context["adopt_form"] = bound.get("adopt") or AdoptForm(initial=initial)
+    if "place" in moves:
+        context["place_form"] = bound.get("place") or PlaceForm(initial=initial)
+    if "adopt" in moves or "place" in moves:
+        # No issue to adopt into: say where one is made, for those who may.
+        context["may_create_issue"] = workflow.issue_allows(
+            request.user, None, "create"
+        )
     return render(request, "briefing/items/item_detail.html", context, status=status)
 
 
@@ -440,6 +520,7 @@ MOVE_FORMS = {
     "return": ReturnForm,
     "not_use": NotUseForm,
     "adopt": AdoptForm,
+    "place": PlaceForm,
     "approve": ApproveForm,
 }
 # Moves whose form carries the user's own words: its field and what it is called.
@@ -454,6 +535,8 @@ SIMPLE_MOVES = {
     "claim": services.claim_item,
     "release": services.release_item,
     "remove_from_issue": services.remove_from_issue,
+    "to_pool": services.return_to_pool,
+    "unadopt": services.unadopt_item,
 }
 DONE = {
     "submit": "已提交。",
@@ -465,6 +548,10 @@ DONE = {
     "return": "已退回，并已通知信息员。",
     "not_use": "已标为未采用。",
     "adopt": "已采用。",
+    "adopt_to_pool": "已采用，稿件在待编池中（已采用，待编入），组版时在组版页编入。",
+    "place": "已编入本期。",
+    "to_pool": "已移回待编池，组版时可再编入。",
+    "unadopt": "已撤销采用，稿件回到编辑中（由您处理）。",
 }
 
 
@@ -501,6 +588,10 @@ def item_move(request, pk, move):
             services.adopt_item(
                 item, data["issue"], data["section"], request.user, version=version
             )
+        elif move == "place":
+            services.place_item(
+                item, data["issue"], data["section"], request.user, version=version
+            )
         else:
             SIMPLE_MOVES[move](item, request.user, version=version)
     except WorkflowError as exc:
@@ -509,7 +600,8 @@ def item_move(request, pk, move):
         if move in TEXT_MOVES and data.get(TEXT_MOVES[move][0]):
             return _text_kept(request, item.pk, move, status=409)
     else:
-        messages.success(request, DONE[move])
+        pooled = move == "adopt" and data["issue"] is None
+        messages.success(request, DONE["adopt_to_pool" if pooled else move])
         if not permissions.can_view_item(request.user, item):
             return redirect("home")
     return redirect("briefing:item_detail", item.pk)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
+from briefing import workflow
 from briefing.models import Item
 from tests.factories import (
     make_admin,
@@ -78,7 +79,11 @@ def make_cast(requires_unit_review=False) -> Cast:
 
 
 def item_in_state(cast: Cast, status, **kwargs) -> Item:
-    """An item of cast.department in ``status``, its fields consistent with it."""
+    """An item of cast.department in ``status`` (or workflow.POOLED: adopted,
+    in no issue), its fields consistent with it."""
+    pooled = status == workflow.POOLED
+    if pooled:
+        status = S.ADOPTED
     now = timezone.now()
     fields = {
         "department": cast.department,
@@ -92,7 +97,7 @@ def item_in_state(cast: Cast, status, **kwargs) -> Item:
         fields["submitted_at"] = now
     if status == S.EDITING:
         fields.update(claimed_by=cast.editor, claimed_at=now)
-    if status in (S.ADOPTED, S.PUBLISHED):
+    if status in (S.ADOPTED, S.PUBLISHED) and not pooled:
         fields.update(issue=cast.issue, section=cast.section, position=1)
     if status == S.NOT_USED:
         fields["keep_for_later"] = True

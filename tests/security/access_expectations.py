@@ -106,6 +106,11 @@ EXPECTATIONS = {
     "briefing:my_items": {"GET": R(302, 200, 200, 200, 404, 404, 404, 404, 404, 404)},
     # Admins see the items that reached the editors (briefing.permissions).
     "briefing:inbox": {"GET": R(302, 404, 404, 404, 200, 404, 404, 404, 200, 404)},
+    # 批量处理: editors only (the admin sees the inbox but makes no moves);
+    # the editor's empty POST comes back to the inbox with a message.
+    "briefing:inbox_batch": {
+        "POST": R(302, 404, 404, 404, 302, 404, 404, 404, 404, 404)
+    },
     # Unit A's clerk writes; the unit's own members see its items (the reviewer
     # not its drafts); editors and admins those that reached the editors.
     "briefing:item_create": {
@@ -425,6 +430,15 @@ EXPECTATIONS = {
     },
     "briefing:issue_item_remove": {
         "args": {"pk": "issue_draft", "item_pk": "item_in_draft"},
+        "POST": R(302, 404, 404, 404, 302, 404, 404, 404, 404, 404),
+    },
+    "briefing:issue_item_to_pool": {
+        "args": {"pk": "issue_draft", "item_pk": "item_in_draft"},
+        "POST": R(302, 404, 404, 404, 302, 404, 404, 404, 404, 404),
+    },
+    # 编入本期 from the pool: the editor's empty POST is refused with a message.
+    "briefing:issue_item_place": {
+        "args": {"pk": "issue_draft", "item_pk": "item_a_submitted"},
         "POST": R(302, 404, 404, 404, 302, 404, 404, 404, 404, 404),
     },
     # Previews: those who see every issue; readers read the issued PDF instead.
