@@ -91,7 +91,8 @@ def inbox_rows(client, **query) -> list[tuple[str, str]]:
     response = client.get(reverse("briefing:inbox"), query)
     assert response.status_code == 200
     return re.findall(
-        r'<tr( class="urgent")?>\s*<td>.*?<a href="/items/\d+/">([^<]+)</a>',
+        r'<tr( class="urgent")?>\s*(?:<td class="tick">.*?</td>\s*)?<td>.*?'
+        r'<a href="/items/\d+/"[^>]*>([^<]+)</a>',
         response.content.decode(),
         re.S,
     )
