@@ -75,6 +75,8 @@ OTHER_EVENTS = {
     "instruction": "领导批示",
     "instruction_signed": "批示已签收",
     "instruction_feedback": "批示落实反馈",
+    "duplicate_proceed": "疑似重复·不是重复",
+    "duplicate_merge": "疑似重复·合并",
 }
 
 # "submit" goes to PENDING_REVIEW when the unit has requires_unit_review,

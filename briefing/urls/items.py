@@ -12,6 +12,16 @@ urlpatterns = [
     path("items/<int:pk>/diff/", items.item_diff, name="item_diff"),
     path("items/<int:pk>/move/<slug:move>/", items.item_move, name="item_move"),
     path(
+        "items/<int:pk>/duplicates/<int:other_pk>/",
+        items.item_duplicate,
+        name="item_duplicate",
+    ),
+    path(
+        "items/<int:pk>/duplicates/<int:other_pk>/proceed/",
+        items.item_duplicate_proceed,
+        name="item_duplicate_proceed",
+    ),
+    path(
         "items/<int:pk>/attachments/<int:attachment_pk>/",
         items.attachment_download,
         name="attachment_download",

@@ -22,7 +22,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 from briefing import duplicates
-from briefing.models import Item, ItemBandKey
+from briefing.models import Item, ItemBandKey, ItemFingerprint
 from briefing.selectors.items import duplicates_of_text
 from departments.models import Department
 
@@ -385,16 +385,20 @@ class Command(BaseCommand):
                         )
                     ]
                     Item.objects.bulk_create(batch)  # ids come back (RETURNING)
-                    ItemBandKey.objects.bulk_create(
-                        ItemBandKey(item=item, key=key)
-                        for item in batch
-                        for key in set(
-                            duplicates.band_keys(
-                                duplicates.shingles(
-                                    duplicates.body_text(item.search_text)
-                                )
-                            )
+                    hashes = {
+                        item.pk: duplicates.shingles(
+                            duplicates.body_text(item.search_text)
                         )
+                        for item in batch
+                    }
+                    ItemBandKey.objects.bulk_create(
+                        ItemBandKey(item_id=pk, key=key)
+                        for pk, shingles in hashes.items()
+                        for key in set(duplicates.band_keys(shingles))
+                    )
+                    ItemFingerprint.objects.bulk_create(
+                        ItemFingerprint(item_id=pk, shingles=duplicates.pack(shingles))
+                        for pk, shingles in hashes.items()
                     )
             stored = list(
                 Item.objects.order_by("pk").values_list("pk", flat=True)[:count]
