@@ -591,12 +591,21 @@ class ItemBandKey(models.Model):
         db_index=False,
     )
     key = models.BigIntegerField("键")
+    # The item's created_at, copied: the check's 12-month window is then read
+    # from the index with the key, without visiting each item sharing a key
+    # (over a thousand per check on the benchmark's same-topic items).
+    item_created_at = models.DateTimeField("稿件创建时间")
 
     class Meta:
         verbose_name = "查重键"
         verbose_name_plural = "查重键"
-        # Covering: the lookup reads item ids from the index alone.
-        indexes = [models.Index(fields=["key", "item"])]
+        # Covering: the lookup reads keys, times and item ids from the index.
+        indexes = [
+            models.Index(
+                fields=["key", "item_created_at", "item"],
+                name="item_band_key_lookup",
+            )
+        ]
         constraints = [
             models.UniqueConstraint(fields=["item", "key"], name="item_band_key_once")
         ]

@@ -338,7 +338,7 @@ def duplicates_of_shingles(
         return []
     since = timezone.now() - DUPLICATE_WINDOW
     candidates = (
-        ItemBandKey.objects.filter(key__in=keys, item__created_at__gte=since)
+        ItemBandKey.objects.filter(key__in=keys, item_created_at__gte=since)
         .values("item_id")
         .annotate(shared=Count("*"))
         .order_by("-shared")

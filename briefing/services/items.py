@@ -186,7 +186,8 @@ def index_for_duplicates(item) -> None:
     hashes = shingles(body_text(item.search_text))
     ItemBandKey.objects.filter(item=item).delete()
     ItemBandKey.objects.bulk_create(
-        ItemBandKey(item=item, key=key) for key in set(band_keys(hashes))
+        ItemBandKey(item=item, key=key, item_created_at=item.created_at)
+        for key in set(band_keys(hashes))
     )
     ItemFingerprint.objects.update_or_create(
         item=item, defaults={"shingles": pack(hashes)}

@@ -59,6 +59,8 @@ def published_original(department, created):
     type(item).objects.filter(pk=item.pk).update(
         status="published", issue=issue, created_at=created
     )
+    item.refresh_from_db()
+    services.index_for_duplicates(item)  # its keys carry the creation time
     return item, issue
 
 
