@@ -15,7 +15,10 @@ def index_every_item(apps, schema_editor):
     Item = apps.get_model("briefing", "Item")
     ItemBandKey = apps.get_model("briefing", "ItemBandKey")
     ItemFingerprint = apps.get_model("briefing", "ItemFingerprint")
-    ItemBandKey.objects.all().delete()
+    # One statement (a queryset delete would load every row first).
+    schema_editor.execute(
+        f"DELETE FROM {schema_editor.quote_name(ItemBandKey._meta.db_table)}"
+    )
     rows = Item.objects.order_by("pk").values_list("pk", "created_at", "search_text")
     keys, prints = [], []
     for pk, created_at, search_text in rows.iterator(chunk_size=2000):
