@@ -332,7 +332,7 @@ def duplicates_of_shingles(
     """Those of ``items`` created in the last 12 months whose shingles are at
     least ``threshold`` similar to ``mine``: candidates by shared band keys
     (newer than the window, in the same query), compared by their stored
-    fingerprints; only those that pass are read as items."""
+    fingerprints (one query); only those that pass are read as items."""
     keys = duplicates.band_keys(mine)
     if not keys:
         return []
@@ -345,8 +345,9 @@ def duplicates_of_shingles(
         .values_list("item_id", flat=True)[:DUPLICATE_CANDIDATES]
     )
     scores = {}
+    # One round trip: the candidates are a subquery of the fingerprints'.
     for pk, stored in ItemFingerprint.objects.filter(
-        item_id__in=list(candidates)
+        item_id__in=candidates
     ).values_list("item_id", "shingles"):
         score = duplicates.similarity(mine, duplicates.unpack(stored))
         if score >= threshold:
