@@ -13,8 +13,11 @@ J = 0.5, 0.99 at J = 0.6, 0.03 at J = 0.2. Candidates sharing a key are then
 compared exactly (``similarity``), which decides.
 
 Measured with ``python manage.py bench_duplicates --items 100000`` (PostgreSQL,
-2 000 edited copies and 2 000 unrelated items on the same topics): see the
-README (性能测量) for the figures.
+2 000 edited copies and 2 000 unrelated items on the same topics, shared 2-core
+machine at load 10–14): recall 1.000, precision 0.998 at the shipped threshold;
+one check p50 18 ms, p95 32 ms. A lower threshold for "the same event told by
+two units" floods: unrelated items on one topic are flagged 235/2000 at 0.6,
+1530/2000 at 0.5, all at 0.4, so none is shipped.
 """
 
 import hashlib
