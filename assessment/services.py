@@ -12,6 +12,7 @@ from audit.services import record_event
 from briefing.models import Item
 from briefing.pdf import PdfRenderError
 from briefing.services.errors import WorkflowError
+from briefing.services.items import merge_duplicate
 from briefing.uploads import save_pdf
 from core import roles
 
@@ -113,6 +114,23 @@ def set_item_credits(item, actor, shares: list) -> list[ItemCredit]:
         reason=reason or "取消合报",
     )
     return credits
+
+
+@transaction.atomic
+def merge_into_joint_item(kept, actor, *, other, version=None) -> list[ItemCredit]:
+    """疑似重复 of two units: close ``other`` as merged into ``kept``
+    (briefing.services.items.merge_duplicate) and make ``kept`` a 合报 item
+    of its units and ``other``'s unit, in equal shares. Editors only."""
+    _require_editor(actor)
+    merge_duplicate(kept, other, actor, version=version)
+    units = [credit.department for credit in kept.credits.select_related("department")]
+    units = units or [kept.department]
+    for department in [other.department] + [
+        credit.department for credit in other.credits.select_related("department")
+    ]:
+        if department.pk not in {unit.pk for unit in units}:
+            units.append(department)
+    return set_item_credits(kept, actor, [(unit, None) for unit in units])
 
 
 # --- higher adoptions and 批示 ------------------------------------------------

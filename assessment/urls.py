@@ -13,6 +13,7 @@ urlpatterns = [
     path("items/<int:item_id>/", views.item_records, name="item"),
     path("items/<int:item_id>/credits/", views.item_credits, name="item_credits"),
     path("items/<int:item_id>/higher/", views.item_higher, name="item_higher"),
+    path("items/<int:kept_id>/merge/<int:other_id>/", views.merge, name="merge"),
     path(
         "items/<int:item_id>/instruction/",
         views.item_instruction,

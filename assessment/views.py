@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit.services import record_event
+from briefing.forms.items import VersionForm
 from briefing.models import Item
 from briefing.pdf import PdfRenderError
 from briefing.permissions import visible_items_q
@@ -339,6 +340,41 @@ def item_credits(request, item_id):
         "合报份额已保存。",
         "credit_form",
     )
+
+
+@login_required
+@require_POST
+def merge(request, kept_id, other_id):
+    """疑似重复 of two units: keep one item as their 合报 item, close the other."""
+    _require_editor(request.user)
+    if kept_id == other_id:
+        raise Http404
+    q = visible_items_q(request.user)
+    items = {
+        item.pk: item
+        for item in Item.objects.filter(q, pk__in=[kept_id, other_id]).select_related(
+            "department"
+        )
+    }
+    if len(items) != 2:
+        raise Http404
+    kept, other = items[kept_id], items[other_id]
+    form = VersionForm(request.POST)
+    version = form.cleaned_data["version"] if form.is_valid() else None
+    try:
+        credits = services.merge_into_joint_item(
+            kept, request.user, other=other, version=version
+        )
+    except services.WorkflowError as exc:
+        messages.error(request, exc.message)
+        return redirect("briefing:item_duplicate", kept.pk, other.pk)
+    units = "、".join(credit.department.short_name for credit in credits)
+    messages.success(
+        request,
+        f"已合并：{other.department.short_name}的稿件已标为未采用（已合并到"
+        f"《{kept.title}》），本稿为{units}合报。",
+    )
+    return redirect("briefing:item_detail", kept.pk)
 
 
 @login_required

@@ -10,6 +10,13 @@ from departments.models import Membership
 S = Item.Status
 
 
+def office_items_q() -> Q:
+    """Items that have reached the editors: what editors and admins see."""
+    return Q(status__in=workflow.EDITOR_STATES) | Q(
+        status__in=[S.RETURNED, S.WITHDRAWN], submitted_at__isnull=False
+    )
+
+
 def visible_items_q(user) -> Q | None:
     """A filter for the items ``user`` may see; None means none at all.
 
@@ -27,10 +34,7 @@ def visible_items_q(user) -> Q | None:
             unit &= ~Q(status=S.DRAFT)
         scopes.append(unit)
     if roles.sees_every_unit(user):
-        scopes.append(
-            Q(status__in=workflow.EDITOR_STATES)
-            | Q(status__in=[S.RETURNED, S.WITHDRAWN], submitted_at__isnull=False)
-        )
+        scopes.append(office_items_q())
     if not scopes:
         return None
     q = scopes[0]

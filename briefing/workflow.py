@@ -78,6 +78,8 @@ OTHER_EVENTS = {
     "instruction": "领导批示",
     "instruction_signed": "批示已签收",
     "instruction_feedback": "批示落实反馈",
+    "duplicate_proceed": "疑似重复·不是重复",
+    "duplicate_merge": "疑似重复·合并",
 }
 
 # An adopted item waits in the pool (已采用，待编入) until an editor places it

@@ -321,3 +321,16 @@ class VersionForm(forms.Form):
     """For moves without input: carries the version the page showed."""
 
     version = VersionField(required=False)
+
+
+class DuplicateProceedForm(forms.Form):
+    """疑似重复: the editor judges the two items different and goes on."""
+
+    reason = forms.CharField(
+        label="不是重复的理由",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        error_messages={
+            "required": "请填写理由：为什么这两篇不是重复稿件（会记入处理记录）。"
+        },
+    )

@@ -3,21 +3,30 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Min, OuterRef, Subquery, prefetch_related_objects
+from django.db.models import (
+    Count,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    prefetch_related_objects,
+)
 from django.utils import timezone
 
 from briefing import duplicates
 from briefing.models import (
+    DuplicateDecision,
     Issue,
     Item,
     ItemBandKey,
     ItemEvent,
+    ItemFingerprint,
     ItemRevision,
     Publication,
     Section,
     open_urgent,
 )
-from briefing.permissions import visible_items_q
+from briefing.permissions import office_items_q, visible_items_q
 from core import roles
 from departments.models import Department
 
@@ -229,6 +238,8 @@ DUPLICATE_CANDIDATES = 20
 class Suspect:
     item: Item
     similarity: float
+    visible: bool = True  # may the user open it (and the comparison)?
+    decision: DuplicateDecision | None = None  # an editor's, once decided
 
     @property
     def percent(self) -> int:
@@ -236,12 +247,95 @@ class Suspect:
 
 
 def suspected_duplicates(user, item, *, limit=3) -> list[Suspect]:
-    """Items of the last 12 months (any unit, any status ``user`` may see) whose
-    text is a copy or near copy of ``item``'s, most similar first."""
-    return duplicates_of_text(
-        visible_items(user).exclude(pk=item.pk),
-        duplicates.body_text(item.search_text),
-        limit=limit,
+    """Items of the last 12 months whose text is a copy or near copy of
+    ``item``'s, most similar first, each with the editor's decision if any.
+
+    Compared with every item that has reached the editors (any unit, any
+    status, published included) and those ``user`` may see; the ones ``user``
+    may not open come without a link (``visible``).
+    """
+    own = visible_items_q(user)
+    if own is None:
+        return []
+    scope = Item.objects.filter(office_items_q() | own).exclude(pk=item.pk)
+    mine = _shingles_of(item)
+    suspects = duplicates_of_shingles(scope, mine, limit=limit)
+    if not suspects:
+        return suspects
+    ids = [suspect.item.pk for suspect in suspects]
+    seen = set(Item.objects.filter(own, pk__in=ids).values_list("pk", flat=True))
+    decisions = {}
+    for decision in DuplicateDecision.objects.filter(
+        Q(item=item, other_id__in=ids) | Q(other=item, item_id__in=ids)
+    ).select_related("decided_by"):
+        decisions[
+            decision.other_id if decision.item_id == item.pk else decision.item_id
+        ] = decision
+    for suspect in suspects:
+        suspect.visible = suspect.item.pk in seen
+        suspect.decision = decisions.get(suspect.item.pk)
+    return suspects
+
+
+def duplicate_decision(item, other) -> DuplicateDecision | None:
+    """The editor's decision on the pair, whichever item it was made on."""
+    return (
+        DuplicateDecision.objects.filter(
+            Q(item=item, other=other) | Q(item=other, other=item)
+        )
+        .select_related("decided_by", "item", "other")
+        .first()
+    )
+
+
+def _shingles_of(item) -> set[int]:
+    stored = (
+        ItemFingerprint.objects.filter(item=item)
+        .values_list("shingles", flat=True)
+        .first()
+    )
+    if stored is not None:
+        return duplicates.unpack(stored)
+    return duplicates.shingles(duplicates.body_text(item.search_text))
+
+
+def pair_similarity(item, other) -> Suspect:
+    """How similar the two items' texts are (as the check measures it)."""
+    return Suspect(
+        other, duplicates.similarity(_shingles_of(item), _shingles_of(other))
+    )
+
+
+def undecided(suspects: list[Suspect]) -> list[Suspect]:
+    return [suspect for suspect in suspects if suspect.decision is None]
+
+
+def undecided_duplicates(user, items) -> list[tuple[Item, list[Suspect]]]:
+    """Those of ``items`` with suspected duplicates no editor has decided on."""
+    found = []
+    for item in items:
+        suspects = undecided(suspected_duplicates(user, item))
+        if suspects:
+            found.append((item, suspects))
+    return found
+
+
+def duplicate_warning(user, item) -> str:
+    """One line for a message after a move: the undecided 疑似重复 of ``item``
+    (empty when there are none)."""
+    suspects = undecided(suspected_duplicates(user, item))
+    if not suspects:
+        return ""
+    return f"《{item.title}》疑似重复：" + "；".join(_suspect_text(s) for s in suspects)
+
+
+def _suspect_text(suspect: Suspect) -> str:
+    other = suspect.item
+    title = f"《{other.title}》" if suspect.visible else "另一单位的稿件"
+    where = f"，{other.issue}" if other.issue_id else ""
+    return (
+        f"与{title}相似度 {suspect.percent}%"
+        f"（{other.department.short_name}，{other.get_status_display()}{where}）"
     )
 
 
@@ -249,27 +343,45 @@ def duplicates_of_text(
     items, text, *, limit=3, threshold=duplicates.THRESHOLD
 ) -> list[Suspect]:
     """Those of ``items`` whose body text is at least ``threshold`` similar to
-    ``text``: candidates by shared band keys, then compared."""
-    mine = duplicates.shingles(text)
+    ``text``."""
+    return duplicates_of_shingles(
+        items, duplicates.shingles(text), limit=limit, threshold=threshold
+    )
+
+
+def duplicates_of_shingles(
+    items, mine, *, limit=3, threshold=duplicates.THRESHOLD
+) -> list[Suspect]:
+    """Those of ``items`` created in the last 12 months whose shingles are at
+    least ``threshold`` similar to ``mine``: candidates by shared band keys
+    (newer than the window, in the same query), compared by their stored
+    fingerprints (one query); only those that pass are read as items."""
     keys = duplicates.band_keys(mine)
     if not keys:
         return []
-    candidates = list(
-        ItemBandKey.objects.filter(key__in=keys)
+    since = timezone.now() - DUPLICATE_WINDOW
+    candidates = (
+        ItemBandKey.objects.filter(key__in=keys, item_created_at__gte=since)
         .values("item_id")
-        .annotate(shared=Count("id"))
+        .annotate(shared=Count("*"))
         .order_by("-shared")
         .values_list("item_id", flat=True)[:DUPLICATE_CANDIDATES]
     )
-    since = timezone.now() - DUPLICATE_WINDOW
-    found = []
-    for other in items.filter(pk__in=candidates, created_at__gte=since).select_related(
-        "department", "issue__publication"
-    ):
-        score = duplicates.similarity(
-            mine, duplicates.shingles(duplicates.body_text(other.search_text))
-        )
+    scores = {}
+    # One round trip: the candidates are a subquery of the fingerprints'.
+    for pk, stored in ItemFingerprint.objects.filter(
+        item_id__in=candidates
+    ).values_list("item_id", "shingles"):
+        score = duplicates.similarity(mine, duplicates.unpack(stored))
         if score >= threshold:
-            found.append(Suspect(other, score))
+            scores[pk] = score
+    if not scores:
+        return []
+    found = [
+        Suspect(other, scores[other.pk])
+        for other in items.filter(pk__in=scores).select_related(
+            "department", "issue__publication"
+        )
+    ]
     found.sort(key=lambda suspect: (-suspect.similarity, -suspect.item.pk))
     return found[:limit]

@@ -20,15 +20,17 @@ from django.utils import timezone
 
 from audit.services import record_event
 from briefing import workflow
-from briefing.duplicates import band_keys, body_text, shingles
+from briefing.duplicates import band_keys, body_text, pack, shingles
 from briefing.hygiene import Tidied, UnitNames, char_count, tidy_body
 from briefing.models import (
     Attachment,
+    DuplicateDecision,
     EditorImage,
     Issue,
     Item,
     ItemBandKey,
     ItemEvent,
+    ItemFingerprint,
     ItemRevision,
     UrgentCategory,
 )
@@ -202,10 +204,17 @@ def _urgent_fields(is_urgent, urgent_category, event_at) -> dict:
 
 
 def index_for_duplicates(item) -> None:
-    """Replace the item's band keys (briefing.duplicates) after its text changed."""
-    keys = set(band_keys(shingles(body_text(item.search_text))))
+    """Replace the item's band keys and fingerprint (briefing.duplicates) after
+    its text changed."""
+    hashes = shingles(body_text(item.search_text))
     ItemBandKey.objects.filter(item=item).delete()
-    ItemBandKey.objects.bulk_create(ItemBandKey(item=item, key=key) for key in keys)
+    ItemBandKey.objects.bulk_create(
+        ItemBandKey(item=item, key=key, item_created_at=item.created_at)
+        for key in set(band_keys(hashes))
+    )
+    ItemFingerprint.objects.update_or_create(
+        item=item, defaults={"shingles": pack(hashes)}
+    )
 
 
 def _tie_images(item, actor) -> None:
@@ -740,6 +749,88 @@ def move_each(items, actor, move, text="", *, versions=None) -> BatchOutcome:
         except WorkflowError as exc:
             refused.append((item, exc.message))
     return BatchOutcome(done, refused)
+
+
+# --- 疑似重复: the editor's decisions -------------------------------------------
+
+
+def _item_label(item) -> str:
+    return f"{item.department.short_name}《{item.title}》"
+
+
+def _decide(item, other, actor, kind, reason):
+    """Lock both items (lower id first), check the actor and that the pair is
+    undecided, store the decision and write the event on ``item``."""
+    if not roles.is_editor(actor):
+        raise WorkflowError("只有编辑可以处理疑似重复。")
+    if item.pk == other.pk:
+        raise WorkflowError("不能与稿件自身比较。")
+    first, second = sorted([item.pk, other.pk])
+    locked = {
+        row.pk: row
+        for row in Item.objects.select_for_update()
+        .select_related("department", "author")
+        .filter(pk__in=[first, second])
+        .order_by("pk")
+    }
+    locked_item, locked_other = locked[item.pk], locked[other.pk]
+    if DuplicateDecision.objects.filter(
+        Q(item=locked_item, other=locked_other)
+        | Q(item=locked_other, other=locked_item)
+    ).exists():
+        raise WorkflowError("这两篇稿件的疑似重复已经处理过，请刷新页面查看。")
+    decision = DuplicateDecision.objects.create(
+        item=locked_item, other=locked_other, kind=kind, reason=reason, decided_by=actor
+    )
+    return locked_item, locked_other, decision
+
+
+@transaction.atomic
+def clear_duplicate(item, other, actor, reason) -> DuplicateDecision:
+    """The editor judges ``other`` not a duplicate of ``item`` and goes on;
+    the reason is stored, shown on the item and audited. Editors only."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise WorkflowError("请填写理由：为什么这两篇不是重复稿件。")
+    locked, locked_other, decision = _decide(
+        item, other, actor, DuplicateDecision.Kind.PROCEED, reason
+    )
+    _event(
+        locked,
+        actor,
+        "duplicate_proceed",
+        locked.status,
+        f"与{_item_label(locked_other)}不是重复：{reason}",
+    )
+    return decision
+
+
+@transaction.atomic
+def merge_duplicate(kept, other, actor, *, version=None) -> DuplicateDecision:
+    """Close ``other`` as merged into ``kept`` (未采用, “已合并到《…》”), both
+    items' timelines and the audit log say so. The two must be of different
+    units; ``other`` must be one the editor may still not use. The 合报 units
+    are set by the caller (assessment.services.merge_into_joint_item)."""
+    if kept.department_id == other.department_id:
+        raise WorkflowError(
+            "两篇稿件来自同一单位，无需合报：请对重复的一篇选择“不采用”。"
+        )
+    locked, locked_other, decision = _decide(
+        kept,
+        other,
+        actor,
+        DuplicateDecision.Kind.MERGE,
+        f"合并{_item_label(other)}",
+    )
+    not_use_item(locked_other, actor, f"已合并到《{locked.title}》", version=version)
+    _event(
+        locked,
+        actor,
+        "duplicate_merge",
+        locked.status,
+        f"合并{_item_label(locked_other)}，两单位合报",
+    )
+    return decision
 
 
 def publish_items_of_issue(issue, actor) -> int:

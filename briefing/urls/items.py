@@ -14,6 +14,16 @@ urlpatterns = [
     path("items/<int:pk>/move/<slug:move>/", items.item_move, name="item_move"),
     path("items/<int:pk>/special/", items.item_make_special, name="item_make_special"),
     path(
+        "items/<int:pk>/duplicates/<int:other_pk>/",
+        items.item_duplicate,
+        name="item_duplicate",
+    ),
+    path(
+        "items/<int:pk>/duplicates/<int:other_pk>/proceed/",
+        items.item_duplicate_proceed,
+        name="item_duplicate_proceed",
+    ),
+    path(
         "items/<int:pk>/attachments/<int:attachment_pk>/",
         items.attachment_download,
         name="attachment_download",

@@ -111,6 +111,7 @@ def _render_detail(
 ):
     user = request.user
     can_compose = workflow.issue_allows(user, issue, "compose")
+    can_submit = workflow.issue_allows(user, issue, "submit")
     sections = selectors.issue_sections(issue)
     documents = list(selectors.issue_documents(issue))
     context = {
@@ -123,7 +124,13 @@ def _render_detail(
         "date_label": selectors.date_label(issue.issue_date),
         "can_compose": can_compose,
         "can_preview": selectors.can_see_all_issues(user),
-        "can_submit": workflow.issue_allows(user, issue, "submit"),
+        "can_submit": can_submit,
+        # Before 提交签发: the items that are suspected duplicates, undecided.
+        "duplicates": item_selectors.undecided_duplicates(
+            user, [item for section in sections for item in section.placed_items]
+        )
+        if can_submit
+        else [],
         "can_sign": workflow.issue_allows(user, issue, "sign_off"),
         "can_correct": workflow.issue_allows(user, issue, "correct"),
         "can_take_docx": services.may_take_original(user),
@@ -402,6 +409,10 @@ def issue_submit(request, pk):
         messages.error(request, exc.message)
     else:
         messages.success(request, "已提交签发，等待签发人签发。")
+        for item in Item.objects.filter(issue=issue).order_by("section", "position"):
+            warning = item_selectors.duplicate_warning(request.user, item)
+            if warning:
+                messages.warning(request, warning + "。")
     return _detail(issue)
 
 

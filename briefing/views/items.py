@@ -19,6 +19,7 @@ from briefing.filters import InboxFilter
 from briefing.forms.items import (
     AdoptForm,
     ApproveForm,
+    DuplicateProceedForm,
     EditorItemForm,
     InboxBatchForm,
     ItemForm,
@@ -303,8 +304,10 @@ def _item_form_view(request, item=None):
                         request,
                         f"已提交，当前状态：{saved.get_status_display()}。",
                     )
+                    _warn_duplicates(request, saved)
                     return redirect("briefing:item_detail", saved.pk)
                 messages.success(request, "草稿已保存。")
+                _warn_duplicates(request, saved)
                 return redirect("briefing:item_edit", saved.pk)
         else:
             messages.error(request, "请按提示修改后再保存。")
@@ -315,6 +318,14 @@ def _item_form_view(request, item=None):
         form = ItemForm(initial=initial)
     context["form"] = form
     return render(request, template, context)
+
+
+def _warn_duplicates(request, item):
+    """After 保存/提交/采用: say so when the text is a suspected duplicate
+    that no editor has decided on (the move itself went through)."""
+    warning = selectors.duplicate_warning(request.user, item)
+    if warning:
+        messages.warning(request, warning + "。")
 
 
 def _report_tidying(request, saved):
@@ -463,10 +474,10 @@ def _render_item(request, item, *, bound=None, unsent=None, status=200):
         "can_make_special": item.is_urgent
         and "adopt" in moves
         and workflow.may_make_issue_move(request.user, "create"),
-        # 疑似重复: for the editors, who decide (a clerk sees no other unit).
-        "duplicates": selectors.suspected_duplicates(request.user, item)
-        if roles.sees_every_unit(request.user)
-        else [],
+        # 疑似重复: the clerk is warned (another unit's item without its
+        # title), the editors decide.
+        "duplicates": selectors.suspected_duplicates(request.user, item),
+        "may_decide_duplicates": roles.is_editor(request.user),
     }
     if item.status == Item.Status.PUBLISHED and item.issue_id:
         context["may_correct"] = workflow.may_make_issue_move(request.user, "correct")
@@ -604,6 +615,8 @@ def item_move(request, pk, move):
         messages.success(request, DONE["adopt_to_pool" if pooled else move])
         if not permissions.can_view_item(request.user, item):
             return redirect("home")
+        if move in {"submit", "adopt"}:
+            _warn_duplicates(request, item)
     return redirect("briefing:item_detail", item.pk)
 
 
@@ -664,6 +677,72 @@ def item_diff(request, pk):
             "changed": any(row.kind != "equal" for row in rows),
         },
     )
+
+
+# --- 疑似重复 ----------------------------------------------------------------------
+
+
+def _pair_or_404(user, pk, other_pk) -> tuple[Item, Item]:
+    """Both items, if ``user`` may see both (404 otherwise)."""
+    if pk == other_pk:
+        raise Http404
+    return _visible_or_404(user, pk), _visible_or_404(user, other_pk)
+
+
+@login_required
+@require_GET
+def item_duplicate(request, pk, other_pk):
+    """An item beside a suspected duplicate, with what the editor may decide."""
+    item, other = _pair_or_404(request.user, pk, other_pk)
+    return _render_duplicate(request, item, other)
+
+
+def _render_duplicate(request, item, other, *, proceed_form=None, status=200):
+    user = request.user
+    decision = selectors.duplicate_decision(item, other)
+    rows = diff_rows(other.title, other.body, item.title, item.body)
+    undecided = decision is None and roles.is_editor(user)
+    context = {
+        "item": item,
+        "other": other,
+        "similarity": selectors.pair_similarity(item, other),
+        "decision": decision,
+        "rows": rows,
+        "may_decide": undecided,
+        "proceed_form": proceed_form or DuplicateProceedForm(),
+        "return_form": ReturnForm(initial={"version": item.version}),
+        "may_return": undecided and workflow.allows(user, item, "return"),
+        # Merge keeps one item and closes the other (不采用): offered for each
+        # way round the workflow allows, when the units differ.
+        "merges": [
+            (kept, closed)
+            for kept, closed in ((item, other), (other, item))
+            if undecided
+            and kept.department_id != closed.department_id
+            and workflow.allows(user, closed, "not_use")
+        ],
+    }
+    return render(request, "briefing/items/item_duplicate.html", context, status=status)
+
+
+@login_required
+@require_POST
+def item_duplicate_proceed(request, pk, other_pk):
+    """The editor: not a duplicate, go on; the reason is kept and audited."""
+    if not roles.is_editor(request.user):
+        raise Http404
+    item, other = _pair_or_404(request.user, pk, other_pk)
+    form = DuplicateProceedForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请按提示修改后再提交。")
+        return _render_duplicate(request, item, other, proceed_form=form, status=400)
+    try:
+        services.clear_duplicate(item, other, request.user, form.cleaned_data["reason"])
+    except WorkflowError as exc:
+        messages.error(request, exc.message)
+        return _render_duplicate(request, item, other, proceed_form=form, status=409)
+    messages.success(request, "已记录：两篇不是重复稿件。")
+    return redirect("briefing:item_detail", item.pk)
 
 
 # --- files ---------------------------------------------------------------------------

@@ -158,6 +158,22 @@ EXPECTATIONS = {
             "GET": R(302, 404, 200, 404, 200, 404, 404, 404, 200, 404),
         },
     ],
+    # 疑似重复 comparison: only for who may see both items.
+    "briefing:item_duplicate": [
+        {
+            "args": {"pk": "item_a_submitted", "other_pk": "item_b_submitted"},
+            "GET": R(302, 404, 404, 404, 200, 404, 404, 404, 200, 404),
+        },
+        {
+            "args": {"pk": "item_a_submitted", "other_pk": "item_a_returned"},
+            "GET": R(302, 200, 404, 200, 200, 404, 404, 404, 200, 404),
+        },
+    ],
+    # Editors decide (no reason sent: the form comes back with its error).
+    "briefing:item_duplicate_proceed": {
+        "args": {"pk": "item_a_submitted", "other_pk": "item_b_submitted"},
+        "POST": R(302, 404, 404, 404, 400, 404, 404, 404, 404, 404),
+    },
     # The clerk's form: only the unit's clerk, only in 草稿/已退回/已撤回.
     "briefing:item_edit": [
         {
@@ -321,6 +337,11 @@ EXPECTATIONS = {
     # No shares sent: the service answers with a message and a redirect.
     "assessment:item_credits": {
         "args": {"item_id": "item_b_submitted"},
+        "POST": R(302, 404, 404, 404, 302, 404, 404, 404, 404, 404),
+    },
+    # Merge two units' 疑似重复 into one 合报 item: editors only.
+    "assessment:merge": {
+        "args": {"kept_id": "item_a_submitted", "other_id": "item_b_submitted"},
         "POST": R(302, 404, 404, 404, 302, 404, 404, 404, 404, 404),
     },
     "assessment:item_higher": {
