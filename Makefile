@@ -19,8 +19,14 @@ run: setup
 run-debug:
 	DEBUG=1 $(MAKE) run
 
+# Two pytest-xdist workers, each with its own test database and media folder;
+# a test file stays on one worker (its module fixtures, a gunicorn or Celery
+# worker it starts). TEST_WORKERS=0 runs in one process; PYTEST_ARGS adds
+# options, as .ci/run does for SQLite (-m "not browser").
+TEST_WORKERS ?= 2
+PYTEST_ARGS ?=
 test: setup
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # The tests that touch dates (sessions, lockout, password age, periods, 通报 months)
 # once more with the whole process clock 400 days ahead: a test that depends on
@@ -29,7 +35,8 @@ DATED_TESTS := tests/security tests/assessment tests/audit tests/reading/test_in
 	tests/reading/test_instruction_deadlines.py \
 	tests/commissions tests/planning tests/core/test_load_demo.py
 test-later: setup
-	faketime -f +400d $(BIN)/pytest -q -p no:cacheprovider -m "not browser" $(DATED_TESTS)
+	faketime -f +400d $(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile -q -p no:cacheprovider \
+		-m "not browser" $(DATED_TESTS)
 
 setup: system-deps $(VENV)/.installed
 

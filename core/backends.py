@@ -14,12 +14,17 @@ class UserBackend(ModelBackend):
     ``ModelBackend``)."""
 
     def get_user(self, user_id):
-        user = (
-            get_user_model()
-            ._default_manager.select_related("membership__department", "password_state")
-            .prefetch_related("groups")
-            .filter(pk=user_id)
-            .first()
+        # Not .first(): one row by its key needs no ORDER BY to compile.
+        user = next(
+            iter(
+                get_user_model()
+                ._default_manager.select_related(
+                    "membership__department", "password_state"
+                )
+                .prefetch_related("groups")
+                .filter(pk=user_id)
+            ),
+            None,
         )
         return user if user is not None and self.user_can_authenticate(user) else None
 
@@ -29,9 +34,9 @@ class UserBackend(ModelBackend):
         if not hasattr(user_obj, "_perm_cache"):
             perms = Permission.objects.all()
             if not user_obj.is_superuser:
-                perms = perms.filter(
-                    Q(user=user_obj) | Q(group__in=user_obj.groups.all())
-                )
+                # The groups read with the user (get_user), by id: no subquery.
+                group_ids = [group.pk for group in user_obj.groups.all()]
+                perms = perms.filter(Q(user=user_obj) | Q(group__in=group_ids))
             user_obj._perm_cache = {
                 f"{app_label}.{codename}"
                 for app_label, codename in perms.values_list(
