@@ -18,22 +18,31 @@ def empty_cache():
 
 
 @pytest.fixture(autouse=True)
-def role_groups(request):
+def migration_data(request):
     """The role groups and the adoption levels come from migrations, and a
     transactional test empties every table when it ends: make them again
-    before each such test, so none depends on the order the tests run in."""
+    before a test that uses the database, so none depends on the order the
+    tests run in (or on which xdist worker ran what before it)."""
+    names = request.fixturenames
     marker = request.node.get_closest_marker("django_db")
-    if "live_server" in request.fixturenames or (
-        marker is not None and marker.kwargs.get("transaction")
-    ):
+    transactional = marker is not None and marker.kwargs.get("transaction")
+    if "live_server" in names or transactional:
         request.getfixturevalue("transactional_db")
-        from django.apps import apps
+    elif marker is not None or "db" in names:
+        request.getfixturevalue("db")
+    else:
+        return
+    from django.apps import apps
+    from django.contrib.auth.models import Group
 
-        from core.roles import ensure_role_groups
+    from assessment.models import AdoptionLevel
+    from core.roles import EDITOR, ensure_role_groups
 
+    if not Group.objects.filter(name=EDITOR).exists():
         ensure_role_groups()
+    if not AdoptionLevel.objects.exists():
         levels = import_module("assessment.migrations.0002_default_levels_and_rules")
-        levels.seed(apps, None)  # only where there are none
+        levels.seed(apps, None)
 
 
 # The seed issue's PDF as load_demo renders it, by its HTML: rendered once a

@@ -268,5 +268,8 @@ def test_every_periodic_job_is_a_task_the_worker_knows(settings):
     assert jobs == {
         "notifications.tasks.requeue_pending",
         "commissions.tasks.send_due_reminders",
+        "planning.tasks.plan_issues",
+        "planning.tasks.send_deadline_reminders",
+        "reading.tasks.send_due_reminders",
     }
     assert jobs <= set(celery_app.tasks)
