@@ -268,10 +268,13 @@ def _masthead(document, issue):
 
 
 def _picture(document, path):
+    try:
+        width = min(DocxImage.from_file(str(path)).width, TYPE_WIDTH)
+    except Exception:  # noqa: BLE001 - python-docx reads fewer images than browsers
+        return  # the PDF shows it; the .docx goes out without it, not not at all
     paragraph = document.add_paragraph()
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     paragraph.paragraph_format.space_before = paragraph.paragraph_format.space_after = 0
-    width = min(DocxImage.from_file(str(path)).width, TYPE_WIDTH)
     paragraph.add_run().add_picture(str(path), width=width)
 
 
