@@ -15,6 +15,7 @@ from audit.services import record_event
 from briefing.sanitize import clean_html
 from briefing.services import items as item_services
 from briefing.services.errors import WorkflowError
+from briefing.urgent import duration_label
 from notifications.services import notify
 from notifications.sms import send_sms
 
@@ -38,17 +39,7 @@ def time_left(deadline, now) -> str:
     """“还剩1天3小时” / “还剩45分钟” / “已逾期2小时”."""
     delta = deadline - now
     late = delta.total_seconds() < 0
-    minutes = int(abs(delta.total_seconds()) // 60)
-    days, rest = divmod(minutes, 24 * 60)
-    hours, minutes = divmod(rest, 60)
-    parts = []
-    if days:
-        parts.append(f"{days}天")
-    if hours:
-        parts.append(f"{hours}小时")
-    if not days and (minutes or not parts):
-        parts.append(f"{minutes}分钟")
-    return ("已逾期" if late else "还剩") + "".join(parts)
+    return ("已逾期" if late else "还剩") + duration_label(abs(delta))
 
 
 # --- the editor ------------------------------------------------------------------

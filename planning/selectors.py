@@ -20,6 +20,7 @@ from django.utils import timezone
 from briefing.models import Issue, Item, ItemEvent
 from commissions import selectors as commission_selectors
 from commissions.models import Commission
+from commissions.services import time_left
 from core import roles
 from departments.models import Department
 
@@ -144,20 +145,6 @@ def units_without_items(plan, now) -> list[Department]:
 
 def unit_members(department_ids):
     return commission_selectors.unit_members(department_ids)
-
-
-def time_left(deadline, now) -> str:
-    """“还剩1天3小时” / “已逾期2小时” (as for 约稿)."""
-    delta = deadline - now
-    minutes = int(abs(delta.total_seconds()) // 60)
-    days, rest = divmod(minutes, 24 * 60)
-    hours, minutes = divmod(rest, 60)
-    parts = [f"{days}天"] if days else []
-    if hours:
-        parts.append(f"{hours}小时")
-    if not days and (minutes or not parts):
-        parts.append(f"{minutes}分钟")
-    return ("已逾期" if delta.total_seconds() < 0 else "还剩") + "".join(parts)
 
 
 # --- the clerk's home ------------------------------------------------------------

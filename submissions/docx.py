@@ -20,19 +20,16 @@ from briefing.docx_issue import (
     on_grid,
     page_setup,
 )
+from briefing.selectors.issues import date_label
 from briefing.uploads import images_for_print
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def _date_label(moment) -> str:
-    day = timezone.localdate(moment)
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
 def _header(document, submission):
+    sent_on = date_label(timezone.localdate(submission.sent_at))
     for left, right in (
-        (f"报送单位：{submission.office_name}", _date_label(submission.sent_at)),
+        (f"报送单位：{submission.office_name}", sent_on),
         (
             f"联 系 人：{submission.contact_name}",
             f"联系电话：{submission.contact_phone}",
