@@ -18,7 +18,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from briefing.models import Issue, Item, ItemEvent
-from commissions import selectors as commission_selectors
 from commissions.models import Commission
 from commissions.services import time_left
 from core import roles
@@ -141,10 +140,6 @@ def units_without_items(plan, now) -> list[Department]:
         for unit in Department.objects.filter(is_active=True).order_by("order", "id")
         if unit.pk not in sent
     ]
-
-
-def unit_members(department_ids):
-    return commission_selectors.unit_members(department_ids)
 
 
 # --- the clerk's home ------------------------------------------------------------

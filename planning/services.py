@@ -14,6 +14,7 @@ from audit.services import record_event
 from briefing.models import Issue
 from briefing.services import issues as issue_services
 from briefing.services.errors import WorkflowError
+from commissions import selectors as commission_selectors
 from notifications.services import notify
 
 from . import dates, selectors
@@ -227,7 +228,7 @@ def _remind(plan, now) -> int:
     deadline = dates.moment_label(plan.deadline)
     left = selectors.time_left(plan.deadline, now)
     notify(
-        selectors.unit_members(u.pk for u in units),
+        commission_selectors.unit_members(u.pk for u in units),
         title=f"截稿提醒：《{plan.publication.name}》{deadline}截稿",
         body=(
             f"《{plan.publication.name}》{dates.day_label(plan.current_issue_date)}一期"
