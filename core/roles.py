@@ -5,10 +5,10 @@ declared on ``briefing.Issue``; clerk and unit reviewer are per-unit
 memberships (``departments.Membership``).
 """
 
-from django.db.models import prefetch_related_objects
-
 from audit.roles import AUDITOR
 from departments.models import Membership
+
+from .backends import roles_of
 
 EDITOR = "编辑"
 SIGNER = "签发人"
@@ -85,11 +85,11 @@ def is_reader(user) -> bool:
 
 
 def group_names(user) -> frozenset[str]:
-    """The names of the user's groups (read with the user: ``core.backends``)."""
+    """The names of the user's groups (read with their permissions:
+    ``core.backends.roles_of``)."""
     if not user.is_authenticated:
         return frozenset()
-    prefetch_related_objects([user], "groups")  # once per user object
-    return frozenset(group.name for group in user.groups.all())
+    return roles_of(user)[0]
 
 
 def is_admin(user) -> bool:

@@ -46,18 +46,19 @@ def reader_list_ids(user) -> list[int]:
     Read once per request's user object: a page asks several times.
     """
     if not hasattr(user, "_reader_list_ids"):
-        names_user = Q(groups__members=user) | Q(users=user)
-        m = roles.membership(user)
-        if m is not None:
-            names_user |= Q(all_units=True) | Q(departments=m.department_id)
         user._reader_list_ids = sorted(
-            set(
-                DistributionRecipients.objects.filter(names_user).values_list(
-                    "distribution_list_id", flat=True
-                )
-            )
+            set(_naming(user).values_list("distribution_list_id", flat=True))
         )
     return user._reader_list_ids
+
+
+def _naming(user) -> QuerySet[DistributionRecipients]:
+    """The recipient rows of the distribution lists that name ``user``."""
+    names_user = Q(groups__members=user) | Q(users=user)
+    m = roles.membership(user)
+    if m is not None:
+        names_user |= Q(all_units=True) | Q(departments=m.department_id)
+    return DistributionRecipients.objects.filter(names_user)
 
 
 def may_read(user) -> bool:
@@ -85,14 +86,22 @@ def readable_lists(user) -> set[int] | None:
     return set()
 
 
-def readable_issues(user) -> QuerySet[Issue]:
+def readable_issues(user, *, lists_in_query=False) -> QuerySet[Issue]:
     """The issued issues ``user`` may read online (``readable_lists``).
 
     The list ids go in as a literal list: the planner estimates the rows well;
     as a subquery with an OR over two joins it guessed one row and then
-    computed the search function for every item.
+    computed the search function for every item. ``lists_in_query``: as a
+    subquery all the same, for one issue looked up by its key (the issue page:
+    one query instead of two).
     """
     issues = Issue.objects.filter(status=S.ISSUED).select_related("publication")
+    if lists_in_query and user.is_authenticated and not can_see_all_issues(user):
+        if not may_read(user):
+            return issues.none()
+        return issues.filter(
+            distribution_list_id__in=_naming(user).values("distribution_list_id")
+        )
     lists = readable_lists(user)
     if lists is None:
         return issues
@@ -185,6 +194,12 @@ class ReadingItem:
     shown_instructions: list = field(default_factory=list)
     instruction_count: int = 0
 
+    @property
+    def key(self) -> str:
+        """The id as text, for the page's element ids: an int is localized
+        each time a template shows it, and the page shows it a dozen times."""
+        return str(self.pk)
+
 
 @dataclass
 class ReadingSection:
@@ -193,62 +208,107 @@ class ReadingSection:
     items: list[ReadingItem]
 
 
+@dataclass(frozen=True)
+class DocumentLink:
+    """One of the issue's PDFs, as the page links it."""
+
+    pk: int
+    is_correction: bool
+    created_at: datetime.datetime
+
+
 @dataclass
 class IssuePage:
-    """What the issue page needs but the items' text (``issue_page``)."""
+    """What the issue page needs but the names and the 批示 (``issue_page``)."""
 
     issue: Issue
-    documents: list[IssueDocument]
     # The user has a receipt already (remembered in the cache).
     read_before: bool
+    # ``_text_as_issued``: the sections' items and the PDFs.
+    text: dict
+    # ``issued_numbers`` of the issue's publication.
+    numbers: list
 
 
 def issue_page(user, pk) -> IssuePage:
-    """The issue page's data if ``user`` may read the issue, else 404."""
-    issue = get_readable_issue(user, pk)
-    return IssuePage(
-        issue,
-        list(issue.documents.order_by("created_at", "id")),
-        bool(cache.get(read_key(pk, user.pk))),
+    """The issue page's data if ``user`` may read the issue, else 404.
+
+    One query: the issue, whether the user's distribution lists name it, and
+    whether it has any 批示; then one cache round trip for the receipt, the
+    text as issued and the publication's issued numbers.
+    """
+    issue = (
+        readable_issues(user, lists_in_query=True)
+        .select_related("distribution_list")
+        .annotate(
+            has_instructions=Exists(Instruction.objects.filter(issue=OuterRef("pk")))
+        )
+        .filter(pk=pk)
+        .first()
     )
+    if issue is None:
+        raise Http404("没有这一期")
+    keys = {
+        "read": read_key(pk, user.pk),
+        "text": _text_key(issue),
+        "numbers": _numbers_key(issue.publication),
+    }
+    found = cache.get_many(keys.values())
+    text = found.get(keys["text"])
+    if text is None:
+        text = _text_as_issued(issue)
+        cache.set(keys["text"], text, CACHE_SECONDS)
+    numbers = found.get(keys["numbers"])
+    if numbers is None:
+        numbers = _issued_numbers(issue.publication)
+        cache.set(keys["numbers"], numbers, CACHE_SECONDS)
+    return IssuePage(issue, bool(found.get(keys["read"])), text, numbers)
 
 
-def _text_as_issued(issue) -> list[tuple[int, list[tuple[int, str, str]]]]:
-    """[(issue section id, [(item id, title, cleaned body), …]), …] in the
-    issue's order: the issue's text as issued, cached under its version (a
-    correction moves it on) and its creation time (so a row id used again, in a
-    restored database, never meets an old entry)."""
+def _text_key(issue) -> str:
+    """The issue's version (a correction, or a PDF stored, moves it on) and
+    its creation time (so a row id used again, in a restored database, never
+    meets an old entry)."""
     created = issue.created_at.timestamp() if issue.created_at else 0
     # A new name when the entry's shape changes: Redis outlives a deploy.
-    key = f"reading:issue-text:{issue.pk}:{issue.version}:{created}"
-    text = cache.get(key)
-    if text is None:
-        items = (
-            Item.objects.filter(issue=issue)
-            .only("pk", "title", "body", "section_id")
-            .order_by("position", "id")
+    return f"reading:issue-text:v2:{issue.pk}:{issue.version}:{created}"
+
+
+def _text_as_issued(issue) -> dict:
+    """{"sections": [(issue section id, [(item id, title, cleaned body), …]),
+    …] in the issue's order, "documents": [(id, is_correction, created_at), …]
+    oldest first}: the issue as issued, cached under ``_text_key``."""
+    items = (
+        Item.objects.filter(issue=issue)
+        .only("pk", "title", "body", "section_id")
+        .order_by("position", "id")
+    )
+    by_section: dict[int, list[tuple]] = {}
+    for item in items:
+        by_section.setdefault(item.section_id, []).append(
+            (item.pk, item.title, clean_html(item.body or ""))
         )
-        by_section: dict[int, list[tuple]] = {}
-        for item in items:
-            by_section.setdefault(item.section_id, []).append(
-                (item.pk, item.title, clean_html(item.body or ""))
-            )
-        text = [
-            (pk, by_section[section_id])
-            for pk, section_id in issue.issue_sections.order_by("position").values_list(
-                "pk", "section_id"
-            )
-            if by_section.get(section_id)
-        ]
-        cache.set(key, text, CACHE_SECONDS)
-    return text
+    sections = [
+        (pk, by_section[section_id])
+        for pk, section_id in issue.issue_sections.order_by("position").values_list(
+            "pk", "section_id"
+        )
+        if by_section.get(section_id)
+    ]
+    documents = list(
+        issue.documents.order_by("created_at", "id").values_list(
+            "pk", "is_correction", "created_at"
+        )
+    )
+    return {"sections": sections, "documents": documents}
 
 
-def sections_as_issued(issue) -> list[ReadingSection]:
+def sections_as_issued(page: IssuePage) -> list[ReadingSection]:
     """The issue's sections with their items (bodies already cleaned), as
     every reader sees them, with the units' and sections' names as they are
     now (one query). New objects on every call: ``reading_sections`` sets
     per-user fields on them."""
+    issue = page.issue
     names = {
         pk: (unit, section)
         for pk, unit, section in Item.objects.filter(issue=issue).values_list(
@@ -272,14 +332,16 @@ def sections_as_issued(issue) -> list[ReadingSection]:
                 for item_pk, title, body in rows
             ],
         )
-        for pk, rows in _text_as_issued(issue)
+        for pk, rows in page.text["sections"]
     ]
 
 
 def shown_instructions(page: IssuePage, user) -> dict[int, list[Instruction]]:
     """{item id: the 批示 on it ``user`` may see, with their units}, oldest
-    first."""
+    first; no query for an issue without any."""
     shown = {}
+    if not page.issue.has_instructions:
+        return shown
     for instruction in (
         visible_instructions(user)
         .filter(issue=page.issue)
@@ -297,7 +359,7 @@ def shown_instructions(page: IssuePage, user) -> dict[int, list[Instruction]]:
 def reading_sections(page: IssuePage, shown) -> list[ReadingSection]:
     """``sections_as_issued`` with, on each item, the 批示 the user may see
     (``shown``) and their number (shown to editors, who see them all)."""
-    sections = sections_as_issued(page.issue)
+    sections = sections_as_issued(page)
     for section in sections:
         for item in section.items:
             item.shown_instructions = shown.get(item.pk, [])
@@ -311,33 +373,38 @@ class IssueLink:
     number_label: str
 
 
-def issued_numbers(publication) -> list[tuple[int, int | None, str]]:
-    """(id, distribution list id, number label) of the publication's issued
-    issues, oldest first; cached under the publication's numbering, which each
-    sign-off moves on."""
-    key = (
+def _numbers_key(publication) -> str:
+    """The publication's numbering, which each sign-off moves on."""
+    return (
         f"reading:issued:{publication.pk}:{publication.number_year}:"
         f"{publication.last_number}:{publication.last_total_number}"
     )
-    rows = cache.get(key)
-    if rows is None:
-        rows = [
-            (row.pk, row.distribution_list_id, row.number_label)
-            for row in Issue.objects.filter(publication=publication, status=S.ISSUED)
-            .only("pk", "distribution_list_id", "number", "total_number")
-            .order_by("issue_date", "id")
-        ]
-        cache.set(key, rows, CACHE_SECONDS)
-    return rows
+
+
+def _issued_numbers(publication) -> list[tuple[int, int | None, str]]:
+    """(id, distribution list id, number label) of the publication's issued
+    issues, oldest first; cached under ``_numbers_key``."""
+    return [
+        (row.pk, row.distribution_list_id, row.number_label)
+        for row in Issue.objects.filter(publication=publication, status=S.ISSUED)
+        .only("pk", "distribution_list_id", "number", "total_number")
+        .order_by("issue_date", "id")
+    ]
 
 
 def neighbours(page: IssuePage, user) -> tuple[IssueLink | None, IssueLink | None]:
-    """The previous and next issue of the same publication the user may read."""
-    lists = readable_lists(user)
+    """The previous and next issue of the same publication the user may read.
+
+    The user reads this issue, so they may read those sent to the same
+    distribution list: their own lists are read only when another list is
+    among the publication's issues.
+    """
     issue = page.issue
+    others = {list_id for _, list_id, _ in page.numbers} - {issue.distribution_list_id}
+    lists = readable_lists(user) if others else None
     rows = [
         IssueLink(pk, label)
-        for pk, list_id, label in issued_numbers(issue.publication)
+        for pk, list_id, label in page.numbers
         if pk == issue.pk or lists is None or list_id in lists
     ]
     index = next((i for i, link in enumerate(rows) if link.pk == issue.pk), None)
@@ -348,10 +415,11 @@ def neighbours(page: IssuePage, user) -> tuple[IssueLink | None, IssueLink | Non
     return previous, following
 
 
-def documents(page: IssuePage) -> tuple[IssueDocument | None, list[IssueDocument]]:
+def documents(page: IssuePage) -> tuple[DocumentLink | None, list[DocumentLink]]:
     """The PDF to offer (``current_document``) and the others."""
-    current = current_document(page.documents)
-    return current, [d for d in page.documents if d != current]
+    links = [DocumentLink(*row) for row in page.text["documents"]]
+    current = current_document(links)
+    return current, [d for d in links if d != current]
 
 
 def get_readable_document(user, issue_pk, document_pk) -> IssueDocument:
@@ -675,6 +743,9 @@ def editors() -> QuerySet:
     )
 
 
-def transfer_units() -> list[Department]:
-    """The units a 批示 may be sent on to (转办): every active one."""
-    return list(Department.objects.filter(is_active=True).only("pk", "short_name"))
+def transfer_units() -> list[tuple[int, str]]:
+    """(id, short name) of the units a 批示 may be sent on to (转办): every
+    active one."""
+    return list(
+        Department.objects.filter(is_active=True).values_list("pk", "short_name")
+    )

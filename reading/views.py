@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import format_html_join
 from django.views.decorators.http import require_GET, require_POST
 
 from assessment.selectors import bulletins_for
@@ -92,6 +93,7 @@ def _render_issue(request, page, *, form_item=None, form=None, status=200):
     document, other_documents = selectors.documents(page)
     shown = selectors.shown_instructions(page, user)
     can_instruct = user.has_perm(roles.INSTRUCT_PERM)
+    transfer_units = selectors.transfer_units() if can_instruct else []
     return render(
         request,
         "reading/issue.html",
@@ -104,7 +106,11 @@ def _render_issue(request, page, *, form_item=None, form=None, status=200):
             "other_documents": other_documents,
             "distribution_lines": distribution_lines(page.issue),
             "can_instruct": can_instruct,
-            "transfer_units": selectors.transfer_units() if can_instruct else [],
+            "transfer_units": transfer_units,
+            # Every item's 批示 box lists them: written out once, not per item.
+            "transfer_options": format_html_join(
+                "", '<option value="{}">{}</option>', transfer_units
+            ),
             "is_editor": roles.is_editor(user),
             "sections": selectors.reading_sections(page, shown),
             "form_item_id": form_item.pk if form_item else None,

@@ -2,11 +2,13 @@ import datetime
 
 from django import template
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from briefing import urgent, workflow
 from briefing.hygiene import char_count, length_note
 from briefing.sanitize import clean_html, html_to_text
+from core.paths import path_of
 
 register = template.Library()
 
@@ -75,3 +77,77 @@ def char_count_line(body_html, guide=None):
         "over": bool(guide) and count > guide,
         "guide": guide,
     }
+
+
+@register.simple_tag
+def inbox_rows(items, ticks):
+    """The inbox's table rows, written out in Python: as a template loop, 25
+    rows of a dozen fields each cost more than the rest of the page. ``ticks``:
+    each row starts with its 批量处理 tick box (editors)."""
+    return mark_safe("\n".join(_inbox_row(item, ticks) for item in items))
+
+
+def _inbox_row(item, ticks) -> str:
+    is_urgent = urgent.is_open(item)
+    tick = (
+        format_html(
+            '<td class="tick"><input type="checkbox" name="items" value="{}:{}"'
+            ' id="tick-{}" aria-labelledby="title-{}"></td>',
+            item.pk,
+            item.version,
+            item.pk,
+            item.pk,
+        )
+        if ticks
+        else ""
+    )
+    title = format_html(
+        '{}<a href="{}" id="title-{}">{}</a>{}',
+        format_html(
+            '<span class="urgent-mark">紧急·{}</span>',
+            item.get_urgent_category_display(),
+        )
+        if is_urgent
+        else "",
+        path_of("briefing:item_detail", item.pk),
+        item.pk,
+        item.title,
+        format_html('<div class="urgent-since">距事发 {}</div>', since(item.event_at))
+        if is_urgent
+        else "",
+    )
+    section = item.suggested_section.name if item.suggested_section_id else "—"
+    submitted = _local(item.submitted_at, "%Y-%m-%d %H:%M") or "—"
+    state = format_html(
+        '<span class="status status-{}">{}</span>', item.status, state_label(item)
+    )
+    if item.claimed_by_id:
+        state += format_html(
+            '\n<div class="hint">{} 于 {} 领取</div>',
+            holder_name(item),
+            _local(item.claimed_at, "%m-%d %H:%M"),
+        )
+    if item.issue_id:
+        state += format_html(
+            '\n<div class="hint">{}【{}】</div>', item.issue, item.section.name
+        )
+    return format_html(
+        "<tr{}>{}<td>{}</td>"
+        '<td class="number">{}</td><td>{}</td><td>{}</td><td>{}</td>'
+        "<td>{}</td></tr>",
+        mark_safe(' class="urgent"') if is_urgent else "",
+        tick,
+        title,
+        item.char_count,
+        item.department.short_name,
+        section,
+        submitted,
+        state,
+    )
+
+
+def _local(value, fmt) -> str:
+    """``strftime`` in the site's time zone, as the filter shows it."""
+    if not isinstance(value, datetime.datetime):
+        return ""
+    return timezone.localtime(value).strftime(fmt)

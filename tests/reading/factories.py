@@ -4,6 +4,7 @@ import hashlib
 import itertools
 
 from django.core.files.base import ContentFile
+from django.db.models import F
 
 from briefing.models import Issue, IssueDocument
 from reading.models import DistributionRecipients, RecipientGroup
@@ -81,4 +82,8 @@ def make_document(issue, *, is_correction=False, content=None):
     )
     document.file.save(f"test-{next(_seq)}.pdf", ContentFile(content), save=False)
     document.save()
+    # As the services store one (briefing.services.issues): the issue's version
+    # moves on, and the reading page offers the new PDF at once.
+    Issue.objects.filter(pk=issue.pk).update(version=F("version") + 1)
+    issue.version += 1
     return document
