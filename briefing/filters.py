@@ -1,54 +1,17 @@
 """The editors' inbox filters (django-filter)."""
 
 import django_filters
-from django import forms
 from django.db.models import Q
-from django.utils.html import conditional_escape, escape
-from django.utils.safestring import mark_safe
 
 from briefing.models import Item, Section
+from core.widgets import ListDateInput, ListSelect, ListTextInput
 from departments.models import Department
 
 
-class ListSelect(forms.Select):
-    """A <select> written out in Python, with the markup of ``forms.Select``.
-
-    The inbox shows four on every page; Django's template per option cost more
-    than the rest of the page's form put together.
-    """
-
-    def render(self, name, value, attrs=None, renderer=None):
-        choices = list(self.choices)
-        if any(isinstance(label, list | tuple) for _, label in choices):
-            return super().render(name, value, attrs, renderer)  # option groups
-        values = self.format_value(value)
-        attributes = _attributes(self.build_attrs(self.attrs, attrs))
-        html = [f'<select name="{escape(name)}"{attributes}>']
-        has_selected = False
-        for option_value, label in choices:
-            option_value = "" if option_value is None else str(option_value)
-            # As forms.Select: only the first option with the value is selected.
-            selected = not has_selected and option_value in values
-            has_selected |= selected
-            html.append(
-                f'\n  <option value="{escape(option_value)}"{" selected" * selected}>'
-                f"{conditional_escape(label)}</option>\n"
-            )
-        html.append("\n</select>")
-        return mark_safe("".join(html))
-
-
-def _attributes(attrs) -> str:
-    """Attributes as django/forms/widgets/attrs.html writes them."""
-    return "".join(
-        f" {name}" if value is True else f' {name}="{escape(value)}"'
-        for name, value in attrs.items()
-        if value is not False
-    )
-
-
 class InboxFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="关键词", method="filter_keyword")
+    q = django_filters.CharFilter(
+        label="关键词", method="filter_keyword", widget=ListTextInput
+    )
     status = django_filters.ChoiceFilter(
         label="状态",
         choices=Item.Status.choices,
@@ -71,13 +34,13 @@ class InboxFilter(django_filters.FilterSet):
         label="报送日期从",
         field_name="submitted_at",
         lookup_expr="date__gte",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=ListDateInput(attrs={"type": "date"}),
     )
     submitted_to = django_filters.DateFilter(
         label="报送日期至",
         field_name="submitted_at",
         lookup_expr="date__lte",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=ListDateInput(attrs={"type": "date"}),
     )
     ordering = django_filters.OrderingFilter(
         label="排序",

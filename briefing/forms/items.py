@@ -9,7 +9,7 @@ from briefing.selectors.issues import expected_number_labels
 from briefing.selectors.items import open_issues
 from briefing.uploads import ATTACHMENT_TYPES, check_upload
 from core.forms import HiddenErrorsOnTop, VersionField
-from core.widgets import limited_text_field
+from core.widgets import ListTextarea, limited_text_field
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -275,13 +275,13 @@ class InboxBatchForm(forms.Form):
     )
     comment = forms.CharField(
         label="退回意见（退回时必填，所选稿件共用）",
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=ListTextarea(attrs={"rows": 2}),
         max_length=2000,
         required=False,
     )
     reason = forms.CharField(
         label="不采用原因（不采用时必填，所选稿件共用）",
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=ListTextarea(attrs={"rows": 2}),
         max_length=2000,
         required=False,
     )

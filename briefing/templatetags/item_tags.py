@@ -2,7 +2,7 @@ import datetime
 
 from django import template
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from briefing import urgent, workflow
@@ -81,68 +81,57 @@ def char_count_line(body_html, guide=None):
 
 @register.simple_tag
 def inbox_rows(items, ticks):
-    """The inbox's table rows, written out in Python: as a template loop, 25
-    rows of a dozen fields each cost more than the rest of the page. ``ticks``:
-    each row starts with its 批量处理 tick box (editors)."""
-    return mark_safe("\n".join(_inbox_row(item, ticks) for item in items))
+    """The inbox's table rows, written out in Python (as ``core.widgets.ListSelect``
+    writes its options): as a template loop, 25 rows of a dozen fields each
+    cost more than the rest of the page. ``ticks``: each row starts with its
+    批量处理 tick box (editors)."""
+    return mark_safe("\n".join(_inbox_row(item, bool(ticks)) for item in items))
+
+
+URGENT_ROW = ' class="urgent"'
 
 
 def _inbox_row(item, ticks) -> str:
+    pk = item.pk
     is_urgent = urgent.is_open(item)
     tick = (
-        format_html(
-            '<td class="tick"><input type="checkbox" name="items" value="{}:{}"'
-            ' id="tick-{}" aria-labelledby="title-{}"></td>',
-            item.pk,
-            item.version,
-            item.pk,
-            item.pk,
-        )
+        f'<td class="tick"><input type="checkbox" name="items"'
+        f' value="{pk}:{item.version}" id="tick-{pk}"'
+        f' aria-labelledby="title-{pk}"></td>'
         if ticks
         else ""
     )
-    title = format_html(
-        '{}<a href="{}" id="title-{}">{}</a>{}',
-        format_html(
-            '<span class="urgent-mark">紧急·{}</span>',
-            item.get_urgent_category_display(),
-        )
-        if is_urgent
-        else "",
-        path_of("briefing:item_detail", item.pk),
-        item.pk,
-        item.title,
-        format_html('<div class="urgent-since">距事发 {}</div>', since(item.event_at))
-        if is_urgent
-        else "",
+    title = (
+        f'<a href="{path_of("briefing:item_detail", pk)}" id="title-{pk}">'
+        f"{escape(item.title)}</a>"
     )
-    section = item.suggested_section.name if item.suggested_section_id else "—"
-    submitted = _local(item.submitted_at, "%Y-%m-%d %H:%M") or "—"
-    state = format_html(
-        '<span class="status status-{}">{}</span>', item.status, state_label(item)
+    if is_urgent:
+        category = escape(item.get_urgent_category_display())
+        title = (
+            f'<span class="urgent-mark">紧急·{category}</span>{title}'
+            f'<div class="urgent-since">距事发 {since(item.event_at)}</div>'
+        )
+    section = escape(item.suggested_section.name) if item.suggested_section_id else "—"
+    state = (
+        f'<span class="status status-{escape(item.status)}">'
+        f"{escape(state_label(item))}</span>"
     )
     if item.claimed_by_id:
-        state += format_html(
-            '\n<div class="hint">{} 于 {} 领取</div>',
-            holder_name(item),
-            _local(item.claimed_at, "%m-%d %H:%M"),
+        claimed = _local(item.claimed_at, "%m-%d %H:%M")
+        state += (
+            f'\n<div class="hint">{escape(holder_name(item))} 于 {claimed} 领取</div>'
         )
     if item.issue_id:
-        state += format_html(
-            '\n<div class="hint">{}【{}】</div>', item.issue, item.section.name
+        state += (
+            f'\n<div class="hint">{escape(item.issue)}【{escape(item.section.name)}】'
+            "</div>"
         )
-    return format_html(
-        "<tr{}>{}<td>{}</td>"
-        '<td class="number">{}</td><td>{}</td><td>{}</td><td>{}</td>'
-        "<td>{}</td></tr>",
-        mark_safe(' class="urgent"') if is_urgent else "",
-        tick,
-        title,
-        item.char_count,
-        item.department.short_name,
-        section,
-        submitted,
-        state,
+    return (
+        f"<tr{URGENT_ROW if is_urgent else ''}>{tick}<td>{title}</td>"
+        f'<td class="number">{item.char_count}</td>'
+        f"<td>{escape(item.department.short_name)}</td><td>{section}</td>"
+        f"<td>{_local(item.submitted_at, '%Y-%m-%d %H:%M') or '—'}</td>"
+        f"<td>{state}</td></tr>"
     )
 
 

@@ -9,10 +9,10 @@ from django import forms
 from django.urls import reverse
 from django.utils import dateformat, timezone
 
-from briefing.filters import ListSelect
 from briefing.services import issues as services_issues
 from briefing.services import items as services
 from core import roles
+from core.widgets import ListDateInput, ListSelect, ListTextarea, ListTextInput
 from departments.models import Membership
 from tests.factories import make_department, make_issue, make_section, make_user
 
@@ -184,6 +184,27 @@ def test_list_select_writes_what_django_select_writes(value, attrs):
     ]
     expected = forms.Select(choices=choices).render("x", value, attrs)
     assert ListSelect(choices=choices).render("x", value, attrs) == expected
+
+
+@pytest.mark.parametrize(
+    "value, attrs",
+    [
+        ("关键词", {"id": "id_x"}),
+        ("", {"id": "id_x", "aria-invalid": "true", "aria-describedby": "id_x_error"}),
+        (None, {"required": True, "disabled": False}),
+        ('<b>"&', {"placeholder": "<甲>"}),
+    ],
+)
+def test_list_inputs_write_what_django_inputs_write(value, attrs):
+    for ours, django in [
+        (ListTextInput(), forms.TextInput()),
+        (
+            ListDateInput(attrs={"type": "date"}),
+            forms.DateInput(attrs={"type": "date"}),
+        ),
+        (ListTextarea(attrs={"rows": 2}), forms.Textarea(attrs={"rows": 2})),
+    ]:
+        assert ours.render("x", value, attrs) == django.render("x", value, attrs)
 
 
 # A row starts with its checkbox (批量处理) for editors.
