@@ -451,6 +451,12 @@ class Item(models.Model):
         verbose_name="采用栏目",
     )
     position = models.PositiveIntegerField("栏目内顺序", null=True, blank=True)
+    # 合报: every unit the item is printed for (its own among them, as a rule);
+    # empty for an item of its unit alone. Set with the units' shares by
+    # assessment.services.set_item_credits.
+    joint_units = models.ManyToManyField(
+        Department, blank=True, related_name="joint_items", verbose_name="合报单位"
+    )
 
     class Meta:
         verbose_name = "稿件"
@@ -483,6 +489,21 @@ class Item(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def units_label(self) -> str:
+        """The unit(s) printed after the item: 开发区, or for a 合报 item
+        开发区、民政局 (its own unit first). Prefetch ``joint_units``."""
+        return units_label(self.department, self.joint_units.all())
+
+
+def units_label(own, joint) -> str:
+    """``own``'s short name, or the 合报 units ``joint`` (objects with pk,
+    order, short_name) joined by 、, ``own`` first, then in the units' order."""
+    if not joint:
+        return own.short_name
+    ordered = sorted(joint, key=lambda unit: (unit.pk != own.pk, unit.order, unit.pk))
+    return "、".join(unit.short_name for unit in ordered)
 
 
 class ItemRevision(models.Model):

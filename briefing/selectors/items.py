@@ -150,7 +150,7 @@ def urgent_first(items):
 
 
 def with_list_relations(items, units, sections) -> list[Item]:
-    """The inbox rows of one page with their unit, sections, holder and issue.
+    """The inbox rows of one page with their unit(s), sections, holder and issue.
 
     ``units`` and ``sections``: every unit and section, as the page read them
     for its filters (``units_and_sections``); holders and issues are read (one
@@ -167,6 +167,7 @@ def with_list_relations(items, units, sections) -> list[Item]:
             item.suggested_section = section_by_id[item.suggested_section_id]
         if item.section_id in section_by_id:
             item.section = section_by_id[item.section_id]
+    prefetch_related_objects(items, "joint_units")
     prefetch_related_objects(
         [item for item in items if item.claimed_by_id], "claimed_by"
     )
@@ -216,6 +217,7 @@ def pooled_items():
         Item.objects.filter(status=Item.Status.ADOPTED, issue__isnull=True)
         .defer("body", "search_text")
         .select_related("department", "suggested_section")
+        .prefetch_related("joint_units")
         .order_by("updated_at", "id")
     )
 
