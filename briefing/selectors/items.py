@@ -1,10 +1,12 @@
 """Read queries on items: what a user may see, the inbox, counts, timelines."""
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import (
     Count,
+    Exists,
     Min,
     OuterRef,
     Q,
@@ -25,10 +27,14 @@ from briefing.models import (
     Publication,
     Section,
     open_urgent,
+    units_label,
 )
 from briefing.permissions import office_items_q, visible_items_q
 from core import roles
 from departments.models import Department
+
+# A 合报 item's units (Item.joint_units), one row per unit.
+JointUnit = Item.joint_units.through
 
 # What templates/briefing/items/inbox.html shows of an item (any other column
 # would be read one row at a time).
@@ -138,7 +144,11 @@ def inbox_items(user):
     """
     if not roles.sees_every_unit(user):
         return Item.objects.none()
-    return visible_items(user).only(*INBOX_COLUMNS)
+    return (
+        visible_items(user)
+        .only(*INBOX_COLUMNS)
+        .annotate(is_joint=Exists(JointUnit.objects.filter(item=OuterRef("pk"))))
+    )
 
 
 def urgent_first(items):
@@ -150,7 +160,8 @@ def urgent_first(items):
 
 
 def with_list_relations(items, units, sections) -> list[Item]:
-    """The inbox rows of one page with their unit(s), sections, holder and issue.
+    """The inbox rows of one page with their unit (``unit_names``: all the
+    units of a 合报 item), sections, holder and issue.
 
     ``units`` and ``sections``: every unit and section, as the page read them
     for its filters (``units_and_sections``); holders and issues are read (one
@@ -167,7 +178,17 @@ def with_list_relations(items, units, sections) -> list[Item]:
             item.suggested_section = section_by_id[item.suggested_section_id]
         if item.section_id in section_by_id:
             item.section = section_by_id[item.section_id]
-    prefetch_related_objects(items, "joint_units")
+    # 合报 units (read only when a row on the page is a 合报 item).
+    joint = defaultdict(list)
+    if any(item.is_joint for item in items):
+        for item_id, unit_id in JointUnit.objects.filter(
+            item__in=[item for item in items if item.is_joint]
+        ).values_list("item_id", "department_id"):
+            joint[item_id].append(
+                unit_by_id.get(unit_id) or Department.objects.get(pk=unit_id)
+            )
+    for item in items:
+        item.unit_names = units_label(item.department, joint[item.pk])
     prefetch_related_objects(
         [item for item in items if item.claimed_by_id], "claimed_by"
     )
