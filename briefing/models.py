@@ -692,9 +692,10 @@ class ItemBandKey(models.Model):
 
 
 class ItemFingerprint(models.Model):
-    """An item's body shingles as 32-bit hashes (briefing.duplicates.pack): a
-    near-duplicate check compares its candidates with these instead of reading
-    and cutting their text again. Kept by the services with the text."""
+    """An item's body shingles as 32-bit hashes (briefing.duplicates.pack) and
+    its event's facts: a near-duplicate check compares its candidates with
+    these instead of reading and cutting their text again. Kept by the
+    services with the text."""
 
     item = models.OneToOneField(
         Item,
@@ -704,6 +705,9 @@ class ItemFingerprint(models.Model):
         verbose_name="稿件",
     )
     shingles = models.BinaryField("切片")
+    # The event's facts (briefing.same_event.facts), one a line: the
+    # 疑似同一事件 check reads them instead of the texts of a week's items.
+    facts = models.TextField("事件要素", blank=True)
 
     class Meta:
         verbose_name = "查重指纹"

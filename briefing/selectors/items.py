@@ -15,7 +15,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from briefing import duplicates
+from briefing import duplicates, same_event
 from briefing.models import (
     DuplicateDecision,
     Issue,
@@ -326,6 +326,92 @@ def pair_similarity(item, other) -> Suspect:
     """How similar the two items' texts are (as the check measures it)."""
     return Suspect(
         other, duplicates.similarity(_shingles_of(item), _shingles_of(other))
+    )
+
+
+@dataclass
+class SameEvent:
+    """疑似同一事件: another unit's item telling the same event in its words."""
+
+    item: Item
+    facts: list[str]  # what both tell, as written (10月12日, 王屯村, 253名)
+    similarity: float
+
+
+def same_event_items(user, item, *, limit=3) -> list[SameEvent]:
+    """Items of other units that reached the editors within
+    ``same_event.WINDOW`` of ``item`` and seem to tell the same event
+    (briefing.same_event), most facts shared first. Editors only; not the
+    items already 疑似重复 of it, nor pairs an editor has decided on."""
+    if not roles.is_editor(user):
+        return []
+    mine = same_event.facts(duplicates.body_text(item.search_text))
+    if len(mine) < same_event.MIN_SHARED:
+        return []
+    at = item.submitted_at or timezone.now()
+    window = Item.objects.filter(
+        office_items_q(),
+        submitted_at__gte=at - same_event.WINDOW,
+        submitted_at__lte=at + same_event.WINDOW,
+    ).exclude(department_id=item.department_id)
+    shared = {}
+    # The stored facts of the window's items (not their texts), then the
+    # shingles of the few that share enough of them.
+    for pk, facts in ItemFingerprint.objects.filter(
+        item_id__in=window.values("pk")
+    ).values_list("item_id", "facts"):
+        common = mine.intersection(facts.split("\n"))
+        if len(common) >= same_event.MIN_SHARED:
+            shared[pk] = common
+    if not shared:
+        return []
+    text = _shingles_of(item)
+    similar = {}  # id -> (shared facts, text similarity)
+    for pk, stored in ItemFingerprint.objects.filter(item_id__in=shared).values_list(
+        "item_id", "shingles"
+    ):
+        similarity = duplicates.similarity(text, duplicates.unpack(stored))
+        # A copy is 疑似重复 already.
+        if same_event.MIN_SIMILARITY <= similarity < duplicates.THRESHOLD:
+            similar[pk] = (shared[pk], similarity)
+    if not similar:
+        return []
+    for pair in DuplicateDecision.objects.filter(
+        Q(item=item, other_id__in=similar) | Q(other=item, item_id__in=similar)
+    ).values_list("item_id", "other_id"):
+        for pk in pair:
+            similar.pop(pk, None)
+    found = [
+        SameEvent(other, same_event.labels(similar[other.pk][0]), similar[other.pk][1])
+        for other in Item.objects.filter(pk__in=similar).select_related(
+            "department", "issue__publication"
+        )
+    ]
+    found.sort(key=lambda s: (-len(s.facts), -s.similarity, -s.item.pk))
+    return found[:limit]
+
+
+def same_event_of_items(user, items) -> list[tuple[Item, list[SameEvent]]]:
+    """Those of ``items`` that seem to tell the same event as another unit's."""
+    found = []
+    for item in items:
+        others = same_event_items(user, item)
+        if others:
+            found.append((item, others))
+    return found
+
+
+def same_event_note(user, item) -> str:
+    """One line for a message after 采用 or 提交签发: the items of other units
+    that seem to tell the same event as ``item`` (empty when none)."""
+    found = same_event_items(user, item)
+    if not found:
+        return ""
+    return f"《{item.title}》疑似同一事件：" + "；".join(
+        f"{s.item.department.short_name}《{s.item.title}》（{s.item.get_status_display()}"
+        f"{f'，{s.item.issue}' if s.item.issue_id else ''}；都写到"
+        f"{'、'.join(s.facts)}）"
+        for s in found
     )
 
 
