@@ -497,13 +497,14 @@ class Item(models.Model):
         return units_label(self.department, self.joint_units.all())
 
 
-def units_label(own, joint) -> str:
+def units_label(own, joint, *, name="short_name") -> str:
     """``own``'s short name, or the 合报 units ``joint`` (objects with pk,
-    order, short_name) joined by 、, ``own`` first, then in the units' order."""
+    order, short_name) joined by 、, ``own`` first, then in the units' order.
+    ``name="name"`` gives the full names, for readers who do not know 简称."""
     if not joint:
-        return own.short_name
+        return getattr(own, name)
     ordered = sorted(joint, key=lambda unit: (unit.pk != own.pk, unit.order, unit.pk))
-    return "、".join(unit.short_name for unit in ordered)
+    return "、".join(getattr(unit, name) for unit in ordered)
 
 
 class ItemRevision(models.Model):
