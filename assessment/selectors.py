@@ -19,8 +19,9 @@ How the figures are defined (on the item events written by the workflow):
   rule set in force on the deadline's date.
 
 An item with 合报 shares (``ItemCredit``) counts for each unit with its share;
-without them, wholly for its own unit. The number of queries does not depend on
-the number of units or items.
+without them, wholly for its own unit. An item merged into a 合报 item
+(``merged_away``) counts for nothing: its unit has its share of the other.
+The number of queries does not depend on the number of units or items.
 """
 
 import datetime
@@ -43,7 +44,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from briefing.models import Item, ItemEvent
+from briefing.models import DuplicateDecision, Item, ItemEvent
 from commissions.selectors import LATE, MISSING, deadline_counts
 from core import roles
 from departments.models import Department
@@ -75,6 +76,15 @@ _EDITOR_RETURN = Q(action="return", from_status__in=[S.SUBMITTED, S.EDITING])
 _ADOPT = Q(action="adopt")
 _PUBLISH = Q(action="publish", to_status=S.PUBLISHED)
 _NOT_USE = Q(action="not_use")
+MERGE = DuplicateDecision.Kind.MERGE
+
+
+def merged_away() -> Q:
+    """Items closed as merged into a 合报 item (未采用, 已合并): their unit
+    counts through its share of that item, never for the closed one too."""
+    return Q(status=S.NOT_USED) & Exists(
+        DuplicateDecision.objects.filter(other=OuterRef("pk"), kind=MERGE)
+    )
 
 
 def _same_item(condition: Q, *, before: bool, until=None) -> Exists:
@@ -190,6 +200,7 @@ def _event_counts(period: Period, span: Period, sets: list):
     q = connection.ops.quote_name
     events, items = q(ItemEvent._meta.db_table), q(Item._meta.db_table)
     credits = q(ItemCredit._meta.db_table)
+    decisions = q(DuplicateDecision._meta.db_table)
     at = connection.ops.adapt_datetimefield_value
     params = []
 
@@ -275,6 +286,9 @@ def _event_counts(period: Period, span: Period, sets: list):
           JOIN {items} i ON i.id = pi.item_id
           LEFT JOIN submitted_before sb ON sb.item_id = pi.item_id
           LEFT JOIN decided_after da ON da.item_id = pi.item_id
+        WHERE NOT (i.status = {p(S.NOT_USED)} AND EXISTS (
+          SELECT 1 FROM {decisions} d
+          WHERE d.other_id = pi.item_id AND d.kind = {p(MERGE)}))
       )
       SELECT COALESCE(c.department_id, f.own_unit),
         {month_bucket("f.submitted_at")}, {rule_bucket("f.adopted_at")},
@@ -416,6 +430,7 @@ def items_behind(period: Period, department, metric: str):
     return (
         Item.objects.filter(counted)
         .filter(mine)
+        .exclude(merged_away())
         .select_related("department", "issue", "issue__publication")
         .prefetch_related("credits__department")
         .distinct()

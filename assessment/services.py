@@ -77,6 +77,7 @@ def set_item_credits(item, actor, shares: list) -> list[ItemCredit]:
 
     All shares None means equal shares; otherwise every share is given and they
     sum to 1. One unit, or none, removes the 合报 (the item counts for its unit).
+    The units become the item's 合报单位, printed after it (开发区、民政局).
     """
     _require_editor(actor)
     locked = Item.objects.select_for_update().get(pk=item.pk)
@@ -104,6 +105,8 @@ def set_item_credits(item, actor, shares: list) -> list[ItemCredit]:
         ItemCredit(item=locked, department=department, share=value)
         for department, value in zip(departments, values, strict=False)
     )
+    # The print names every unit of a 合报 item.
+    locked.joint_units.set([credit.department for credit in credits])
     reason = "、".join(
         f"{c.department.short_name}{c.share.normalize():f}" for c in credits
     )

@@ -17,7 +17,8 @@ Measured with ``python manage.py bench_duplicates --items 100000`` (PostgreSQL,
 machine at load 10–14): recall 1.000, precision 0.998 at the shipped threshold;
 one check p50 18 ms, p95 32 ms. A lower threshold for "the same event told by
 two units" floods: unrelated items on one topic are flagged 235/2000 at 0.6,
-1530/2000 at 0.5, all at 0.4, so none is shipped.
+1530/2000 at 0.5, all at 0.4, so none is shipped: briefing.same_event compares
+the events' facts instead.
 """
 
 import hashlib

@@ -451,6 +451,12 @@ class Item(models.Model):
         verbose_name="采用栏目",
     )
     position = models.PositiveIntegerField("栏目内顺序", null=True, blank=True)
+    # 合报: every unit the item is printed for (its own among them, as a rule);
+    # empty for an item of its unit alone. Set with the units' shares by
+    # assessment.services.set_item_credits.
+    joint_units = models.ManyToManyField(
+        Department, blank=True, related_name="joint_items", verbose_name="合报单位"
+    )
 
     class Meta:
         verbose_name = "稿件"
@@ -483,6 +489,22 @@ class Item(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def units_label(self) -> str:
+        """The unit(s) printed after the item: 开发区, or for a 合报 item
+        开发区、民政局 (its own unit first). Prefetch ``joint_units``."""
+        return units_label(self.department, self.joint_units.all())
+
+
+def units_label(own, joint, *, name="short_name") -> str:
+    """``own``'s short name, or the 合报 units ``joint`` (objects with pk,
+    order, short_name) joined by 、, ``own`` first, then in the units' order.
+    ``name="name"`` gives the full names, for readers who do not know 简称."""
+    if not joint:
+        return getattr(own, name)
+    ordered = sorted(joint, key=lambda unit: (unit.pk != own.pk, unit.order, unit.pk))
+    return "、".join(getattr(unit, name) for unit in ordered)
 
 
 class ItemRevision(models.Model):
@@ -671,9 +693,10 @@ class ItemBandKey(models.Model):
 
 
 class ItemFingerprint(models.Model):
-    """An item's body shingles as 32-bit hashes (briefing.duplicates.pack): a
-    near-duplicate check compares its candidates with these instead of reading
-    and cutting their text again. Kept by the services with the text."""
+    """An item's body shingles as 32-bit hashes (briefing.duplicates.pack) and
+    its event's facts: a near-duplicate check compares its candidates with
+    these instead of reading and cutting their text again. Kept by the
+    services with the text."""
 
     item = models.OneToOneField(
         Item,
@@ -683,6 +706,9 @@ class ItemFingerprint(models.Model):
         verbose_name="稿件",
     )
     shingles = models.BinaryField("切片")
+    # The event's facts (briefing.same_event.facts), one a line: the
+    # 疑似同一事件 check reads them instead of the texts of a week's items.
+    facts = models.TextField("事件要素", blank=True)
 
     class Meta:
         verbose_name = "查重指纹"

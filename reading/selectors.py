@@ -1,7 +1,9 @@
 """Read queries for online reading: which issues a reader may see, receipts, 批示."""
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -12,7 +14,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from briefing.models import Issue, IssueDocument, Item
+from briefing.models import Issue, IssueDocument, Item, units_label
 from briefing.sanitize import clean_html
 from briefing.selectors.issues import (
     can_see_all_issues,
@@ -309,12 +311,27 @@ def sections_as_issued(page: IssuePage) -> list[ReadingSection]:
     now (one query). New objects on every call: ``reading_sections`` sets
     per-user fields on them."""
     issue = page.issue
-    names = {
-        pk: (unit, section)
-        for pk, unit, section in Item.objects.filter(issue=issue).values_list(
-            "pk", "department__short_name", "section__name"
-        )
-    }
+    # One row per 合报 unit (LEFT JOIN): the units printed after each item.
+    rows = Item.objects.filter(issue=issue).values_list(
+        "pk",
+        "department__pk",
+        "department__short_name",
+        "section__name",
+        "joint_units__pk",
+        "joint_units__order",
+        "joint_units__short_name",
+    )
+    own, joint, section_of = {}, defaultdict(list), {}
+    for pk, unit_pk, unit_name, section, *joint_unit in rows:
+        own[pk] = SimpleNamespace(pk=unit_pk, short_name=unit_name)
+        section_of[pk] = section
+        if joint_unit[0] is not None:
+            joint[pk].append(
+                SimpleNamespace(
+                    pk=joint_unit[0], order=joint_unit[1], short_name=joint_unit[2]
+                )
+            )
+    names = {pk: (units_label(own[pk], joint[pk]), section_of[pk]) for pk in own}
     return [
         ReadingSection(
             pk,

@@ -88,7 +88,7 @@ class SubmissionItem(models.Model):
     position = models.PositiveIntegerField("顺序")
     title = models.CharField("标题", max_length=200)
     body = models.TextField("正文", blank=True)
-    unit_name = models.CharField("单位", max_length=100)
+    unit_name = models.CharField("单位", max_length=500)  # 合报: several units
 
     class Meta:
         verbose_name = "上报稿件"

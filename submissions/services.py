@@ -7,7 +7,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from audit.services import record_event
-from briefing.models import Publication
+from briefing.models import Publication, units_label
 from core import roles
 
 from . import selectors
@@ -101,7 +101,9 @@ def make_submission(
             position=position,
             title=locked[pk].title,
             body=locked[pk].body,
-            unit_name=locked[pk].department.name,
+            unit_name=units_label(
+                locked[pk].department, locked[pk].joint_units.all(), name="name"
+            ),
         )
         for position, pk in enumerate(ids, start=1)
     )

@@ -96,7 +96,11 @@ def issue_lists(user, issued_limit=50) -> IssueLists:
 
 def issue_sections(issue) -> list[IssueSection]:
     """The issue's sections in order, each with ``placed_items`` in order."""
-    items = Item.objects.filter(issue=issue).select_related("department")
+    items = (
+        Item.objects.filter(issue=issue)
+        .select_related("department")
+        .prefetch_related("joint_units")
+    )
     sections = list(issue.issue_sections.select_related("section").order_by("position"))
     by_section: dict[int, list[Item]] = {}
     for item in items.order_by("position", "id"):
@@ -219,7 +223,7 @@ def print_context(
                 SimpleNamespace(
                     headline=item.title,
                     body_html=images_for_print(item.body),
-                    unit_name=item.department.short_name,
+                    unit_name=item.units_label,
                 )
                 for item in issue_section.placed_items
             ],

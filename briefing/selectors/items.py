@@ -1,10 +1,12 @@
 """Read queries on items: what a user may see, the inbox, counts, timelines."""
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import (
     Count,
+    Exists,
     Min,
     OuterRef,
     Q,
@@ -13,7 +15,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from briefing import duplicates
+from briefing import duplicates, same_event
 from briefing.models import (
     DuplicateDecision,
     Issue,
@@ -25,10 +27,14 @@ from briefing.models import (
     Publication,
     Section,
     open_urgent,
+    units_label,
 )
 from briefing.permissions import office_items_q, visible_items_q
 from core import roles
 from departments.models import Department
+
+# A 合报 item's units (Item.joint_units), one row per unit.
+JointUnit = Item.joint_units.through
 
 # What templates/briefing/items/inbox.html shows of an item (any other column
 # would be read one row at a time).
@@ -138,7 +144,11 @@ def inbox_items(user):
     """
     if not roles.sees_every_unit(user):
         return Item.objects.none()
-    return visible_items(user).only(*INBOX_COLUMNS)
+    return (
+        visible_items(user)
+        .only(*INBOX_COLUMNS)
+        .annotate(is_joint=Exists(JointUnit.objects.filter(item=OuterRef("pk"))))
+    )
 
 
 def urgent_first(items):
@@ -150,7 +160,8 @@ def urgent_first(items):
 
 
 def with_list_relations(items, units, sections) -> list[Item]:
-    """The inbox rows of one page with their unit, sections, holder and issue.
+    """The inbox rows of one page with their unit (``unit_names``: all the
+    units of a 合报 item), sections, holder and issue.
 
     ``units`` and ``sections``: every unit and section, as the page read them
     for its filters (``units_and_sections``); holders and issues are read (one
@@ -167,6 +178,17 @@ def with_list_relations(items, units, sections) -> list[Item]:
             item.suggested_section = section_by_id[item.suggested_section_id]
         if item.section_id in section_by_id:
             item.section = section_by_id[item.section_id]
+    # 合报 units (read only when a row on the page is a 合报 item).
+    joint = defaultdict(list)
+    if any(item.is_joint for item in items):
+        for item_id, unit_id in JointUnit.objects.filter(
+            item__in=[item for item in items if item.is_joint]
+        ).values_list("item_id", "department_id"):
+            joint[item_id].append(
+                unit_by_id.get(unit_id) or Department.objects.get(pk=unit_id)
+            )
+    for item in items:
+        item.unit_names = units_label(item.department, joint[item.pk])
     prefetch_related_objects(
         [item for item in items if item.claimed_by_id], "claimed_by"
     )
@@ -216,6 +238,7 @@ def pooled_items():
         Item.objects.filter(status=Item.Status.ADOPTED, issue__isnull=True)
         .defer("body", "search_text")
         .select_related("department", "suggested_section")
+        .prefetch_related("joint_units")
         .order_by("updated_at", "id")
     )
 
@@ -303,6 +326,92 @@ def pair_similarity(item, other) -> Suspect:
     """How similar the two items' texts are (as the check measures it)."""
     return Suspect(
         other, duplicates.similarity(_shingles_of(item), _shingles_of(other))
+    )
+
+
+@dataclass
+class SameEvent:
+    """疑似同一事件: another unit's item telling the same event in its words."""
+
+    item: Item
+    facts: list[str]  # what both tell, as written (10月12日, 王屯村, 253名)
+    similarity: float
+
+
+def same_event_items(user, item, *, limit=3) -> list[SameEvent]:
+    """Items of other units that reached the editors within
+    ``same_event.WINDOW`` of ``item`` and seem to tell the same event
+    (briefing.same_event), most facts shared first. Editors only; not the
+    items already 疑似重复 of it, nor pairs an editor has decided on."""
+    if not roles.is_editor(user):
+        return []
+    mine = same_event.facts(duplicates.body_text(item.search_text))
+    if len(mine) < same_event.MIN_SHARED:
+        return []
+    at = item.submitted_at or timezone.now()
+    window = Item.objects.filter(
+        office_items_q(),
+        submitted_at__gte=at - same_event.WINDOW,
+        submitted_at__lte=at + same_event.WINDOW,
+    ).exclude(department_id=item.department_id)
+    shared = {}
+    # The stored facts of the window's items (not their texts), then the
+    # shingles of the few that share enough of them.
+    for pk, facts in ItemFingerprint.objects.filter(
+        item_id__in=window.values("pk")
+    ).values_list("item_id", "facts"):
+        common = mine.intersection(facts.split("\n"))
+        if len(common) >= same_event.MIN_SHARED:
+            shared[pk] = common
+    if not shared:
+        return []
+    text = _shingles_of(item)
+    similar = {}  # id -> (shared facts, text similarity)
+    for pk, stored in ItemFingerprint.objects.filter(item_id__in=shared).values_list(
+        "item_id", "shingles"
+    ):
+        similarity = duplicates.similarity(text, duplicates.unpack(stored))
+        # A copy is 疑似重复 already.
+        if same_event.MIN_SIMILARITY <= similarity < duplicates.THRESHOLD:
+            similar[pk] = (shared[pk], similarity)
+    if not similar:
+        return []
+    for pair in DuplicateDecision.objects.filter(
+        Q(item=item, other_id__in=similar) | Q(other=item, item_id__in=similar)
+    ).values_list("item_id", "other_id"):
+        for pk in pair:
+            similar.pop(pk, None)
+    found = [
+        SameEvent(other, same_event.labels(similar[other.pk][0]), similar[other.pk][1])
+        for other in Item.objects.filter(pk__in=similar).select_related(
+            "department", "issue__publication"
+        )
+    ]
+    found.sort(key=lambda s: (-len(s.facts), -s.similarity, -s.item.pk))
+    return found[:limit]
+
+
+def same_event_of_items(user, items) -> list[tuple[Item, list[SameEvent]]]:
+    """Those of ``items`` that seem to tell the same event as another unit's."""
+    found = []
+    for item in items:
+        others = same_event_items(user, item)
+        if others:
+            found.append((item, others))
+    return found
+
+
+def same_event_note(user, item) -> str:
+    """One line for a message after 采用 or 提交签发: the items of other units
+    that seem to tell the same event as ``item`` (empty when none)."""
+    found = same_event_items(user, item)
+    if not found:
+        return ""
+    return f"《{item.title}》疑似同一事件：" + "；".join(
+        f"{s.item.department.short_name}《{s.item.title}》（{s.item.get_status_display()}"
+        f"{f'，{s.item.issue}' if s.item.issue_id else ''}；都写到"
+        f"{'、'.join(s.facts)}）"
+        for s in found
     )
 
 

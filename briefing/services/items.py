@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.services import record_event
-from briefing import workflow
+from briefing import same_event, workflow
 from briefing.duplicates import band_keys, body_text, pack, shingles
 from briefing.hygiene import Tidied, UnitNames, char_count, tidy_body
 from briefing.models import (
@@ -204,16 +204,21 @@ def _urgent_fields(is_urgent, urgent_category, event_at) -> dict:
 
 
 def index_for_duplicates(item) -> None:
-    """Replace the item's band keys and fingerprint (briefing.duplicates) after
-    its text changed."""
-    hashes = shingles(body_text(item.search_text))
+    """Replace the item's band keys and fingerprint (briefing.duplicates,
+    briefing.same_event) after its text changed."""
+    text = body_text(item.search_text)
+    hashes = shingles(text)
     ItemBandKey.objects.filter(item=item).delete()
     ItemBandKey.objects.bulk_create(
         ItemBandKey(item=item, key=key, item_created_at=item.created_at)
         for key in set(band_keys(hashes))
     )
     ItemFingerprint.objects.update_or_create(
-        item=item, defaults={"shingles": pack(hashes)}
+        item=item,
+        defaults={
+            "shingles": pack(hashes),
+            "facts": "\n".join(sorted(same_event.facts(text))),
+        },
     )
 
 

@@ -129,7 +129,7 @@ def _inbox_row(item, ticks) -> str:
     return (
         f"<tr{URGENT_ROW if is_urgent else ''}>{tick}<td>{title}</td>"
         f'<td class="number">{item.char_count}</td>'
-        f"<td>{escape(item.department.short_name)}</td><td>{section}</td>"
+        f"<td>{escape(item.unit_names)}</td><td>{section}</td>"
         f"<td>{_local(item.submitted_at, '%Y-%m-%d %H:%M') or '—'}</td>"
         f"<td>{state}</td></tr>"
     )

@@ -131,6 +131,11 @@ def _render_detail(
         )
         if can_submit
         else [],
+        "same_event": item_selectors.same_event_of_items(
+            user, [item for section in sections for item in section.placed_items]
+        )
+        if can_submit
+        else [],
         "can_sign": workflow.issue_allows(user, issue, "sign_off"),
         "can_correct": workflow.issue_allows(user, issue, "correct"),
         "can_take_docx": services.may_take_original(user),
@@ -413,6 +418,9 @@ def issue_submit(request, pk):
             warning = item_selectors.duplicate_warning(request.user, item)
             if warning:
                 messages.warning(request, warning + "。")
+            note = item_selectors.same_event_note(request.user, item)
+            if note:
+                messages.info(request, note + "。")
     return _detail(issue)
 
 

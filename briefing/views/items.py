@@ -322,10 +322,14 @@ def _item_form_view(request, item=None):
 
 def _warn_duplicates(request, item):
     """After 保存/提交/采用: say so when the text is a suspected duplicate
-    that no editor has decided on (the move itself went through)."""
+    that no editor has decided on (the move itself went through); to the
+    editors, also when another unit's item seems to tell the same event."""
     warning = selectors.duplicate_warning(request.user, item)
     if warning:
         messages.warning(request, warning + "。")
+    note = selectors.same_event_note(request.user, item)
+    if note:
+        messages.info(request, note + "。")
 
 
 def _report_tidying(request, saved):
@@ -478,6 +482,8 @@ def _render_item(request, item, *, bound=None, unsent=None, status=200):
         # title), the editors decide.
         "duplicates": selectors.suspected_duplicates(request.user, item),
         "may_decide_duplicates": roles.is_editor(request.user),
+        # 疑似同一事件: a softer hint, for the editors only.
+        "same_event": selectors.same_event_items(request.user, item),
     }
     if item.status == Item.Status.PUBLISHED and item.issue_id:
         context["may_correct"] = workflow.may_make_issue_move(request.user, "correct")

@@ -118,6 +118,7 @@ def fixed_data_set():
     publish(a3, at(7, 10))
     ItemCredit.objects.create(item=a3, department=kfq, share=Decimal("0.5"))
     ItemCredit.objects.create(item=a3, department=mzj, share=Decimal("0.5"))
+    a3.joint_units.set([kfq, mzj])
 
     a4 = submitted_item(kfq, at(5, 28), title="开发区五月稿件")
     move(a4, "not_use", S.SUBMITTED, S.NOT_USED, at(6, 2))

@@ -1,7 +1,9 @@
 """疑似重复: an editor opening an item sees earlier items of the last 12 months
 (any unit, any status) whose text is a copy or a near copy."""
 
+import csv
 import datetime
+import io
 import re
 from decimal import Decimal
 
@@ -64,9 +66,9 @@ def published_original(department, created):
     return item, issue
 
 
-def resubmitted(department, body):
+def resubmitted(department, body, title="我县创建质量强县示范县"):
     clerk = factories.make_clerk(department)
-    item = services.create_item(clerk, title="我县创建质量强县示范县", body=body)
+    item = services.create_item(clerk, title=title, body=body)
     return services.submit_item(item, clerk)
 
 
@@ -312,17 +314,76 @@ def test_merging_keeps_both_units_and_splits_the_assessment(client, time_machine
     page = plain(client.get(reverse("briefing:item_detail", args=[first.pk])))
     assert "已处理：合并为合报" in page
 
-    # The kept item adopted: each unit gets half of it. By hand, July:
-    # 民政局 submitted ½ (the joint item); 开发区 1 (its own, merged away,
-    # still sent) + ½; adopted ½ each; 开发区's own one counts as not used.
+    # The kept item adopted: each unit gets half of it, and 开发区's own item,
+    # merged away, counts for nothing (neither 报送 nor 未采用). By hand, July:
+    # 民政局 and 开发区 each submitted ½, adopted ½, not used 0.
     issue = factories.make_issue()
     services.adopt_item(first, issue, factories.make_section(), editor)
     period = Period.range(datetime.date(2026, 7, 1), datetime.date(2026, 7, 31))
     result = unit_statistics(period, today=datetime.date(2026, 8, 15))
-    row = result.row_for(mzj.pk)
-    assert (row.submitted, row.adopted, row.not_used) == (D("0.5"), D("0.5"), 0)
-    row = result.row_for(kfq.pk)
-    assert (row.submitted, row.adopted, row.not_used) == (D("1.5"), D("0.5"), D(1))
+    for unit in (mzj, kfq):
+        row = result.row_for(unit.pk)
+        assert (row.submitted, row.adopted, row.not_used) == (D("0.5"), D("0.5"), 0)
+
+
+def test_an_item_merged_away_counts_only_through_the_joint_item(client, time_machine):
+    """Statistics, ranking, drill-down and export agree, figures by hand."""
+    time_machine.move_to(datetime.datetime(2026, 7, 10, 9, tzinfo=datetime.UTC))
+    mzj = factories.make_department("民政局", name="延津县民政局", order=1)
+    kfq = factories.make_department("开发区", name="延津县开发区", order=2)
+    kept = resubmitted(mzj, paragraphs(SENTENCES))
+    resubmitted(mzj, f"<p>{OTHER}</p>", title="民政局养老服务")
+    merged = resubmitted(kfq, paragraphs(SENTENCES[:3]), title="开发区质量强县")
+    editor = factories.make_editor()
+    client.force_login(editor)
+    client.post(
+        reverse("assessment:merge", args=[kept.pk, merged.pk]),
+        {"version": merged.version},
+    )
+    services.adopt_item(kept, factories.make_issue(), factories.make_section(), editor)
+
+    # July, by hand. 民政局: submitted ½ (joint) + 1 (own) = 1.5, adopted ½.
+    # 开发区: submitted ½, adopted ½ (its merged item counts for nothing; it
+    # used to add 1 submitted and 1 not used). Both under the monthly quota of
+    # 2: score ½ × 1 − 1 = −0.5 each; equal scores and adoptions, so the rank
+    # goes by 报送量: 民政局 1st, 开发区 2nd (tied 1st when 开发区 had 1.5 too).
+    query = {"period": "month", "year": 2026, "month": 7}
+    period = Period.month(2026, 7)
+    result = unit_statistics(period, today=datetime.date(2026, 8, 15))
+    mine, theirs = result.row_for(mzj.pk), result.row_for(kfq.pk)
+    assert (mine.submitted, mine.adopted, mine.not_used) == (D("1.5"), D("0.5"), 0)
+    assert (theirs.submitted, theirs.adopted, theirs.not_used) == (
+        D("0.5"),
+        D("0.5"),
+        0,
+    )
+    assert (mine.score, theirs.score) == (D("-0.5"), D("-0.5"))
+    assert (mine.rank, theirs.rank) == (1, 2)
+    assert theirs.adoption_rate == 1
+
+    drill = plain(
+        client.get(reverse("assessment:drill", args=[kfq.pk, "submitted"]), query)
+    )
+    assert kept.title in drill and merged.title not in drill
+    drill = plain(
+        client.get(reverse("assessment:drill", args=[kfq.pk, "not_used"]), query)
+    )
+    assert merged.title not in drill
+
+    csv_rows = {
+        row[1]: row
+        for row in csv.reader(
+            io.StringIO(
+                client.get(reverse("assessment:export", args=["csv"]), query)
+                .content.decode()
+                .lstrip("\ufeff")
+            )
+        )
+    }
+    header = csv_rows["单位"]
+    columns = [header.index(name) for name in ("名次", "报送量", "采用量", "未采用")]
+    assert [csv_rows["民政局"][i] for i in columns] == ["1", "1.5", "0.5", "0"]
+    assert [csv_rows["开发区"][i] for i in columns] == ["2", "0.5", "0.5", "0"]
 
 
 def test_merging_items_of_one_unit_is_refused(client, printed):

@@ -210,6 +210,15 @@ def test_the_file_is_what_was_sent_even_if_the_item_changes(client, world):
     assert "后来改过的标题" not in lines
 
 
+def test_a_joint_item_goes_up_with_all_its_units_in_full(client, world):
+    # 合报 of 交通局 (its own unit) and 民政局: the city reads both full names.
+    world["adopted"].joint_units.set([world["unit"], world["other"]])
+    submission = make(world, [world["adopted"]])
+    client.force_login(world["editor"])
+    lines = texts(client.get(f"/submissions/{submission.pk}/file.docx").content)
+    assert "新改建农村公路86公里。（长垣县交通运输局、长垣县民政局）" in lines
+
+
 def test_only_adopted_or_published_items_go_up(world):
     with pytest.raises(services.SubmissionError, match="不是已采用或已刊发"):
         make(world, [world["submitted"]])
