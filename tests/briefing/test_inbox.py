@@ -20,10 +20,10 @@ from .item_helpers import S, item_in_state, make_cast
 
 pytestmark = pytest.mark.django_db
 
-# The session, the user with their unit and password state, their groups,
-# permissions and unread notifications; units, sections, the tab counts,
+# The session, the user with their unit and password state, their groups with
+# their permissions, unread notifications; units, sections, the tab counts,
 # the page's rows, their holders, issues and publications.
-INBOX_QUERIES = 12
+INBOX_QUERIES = 11
 
 
 def inbox(client, **query):
