@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from briefing.services.errors import WorkflowError
 
-from . import dates, selectors, services
+from . import dates, permissions, selectors, services
 from .forms import CancelPlanForm, MovePlanForm
 
 # Months the calendar pages outside of: nothing is planned that far.
@@ -23,7 +23,7 @@ YEARS = range(2000, 2101)
 @login_required
 @require_GET
 def calendar_month(request, year=None, month=None):
-    if not selectors.may_see_calendar(request.user):
+    if not permissions.may_see_calendar(request.user):
         raise Http404
     now = timezone.now()
     if year is None:
@@ -45,7 +45,7 @@ def calendar_month(request, year=None, month=None):
             "weekday_heads": selectors.WEEKDAY_HEADS,
             "previous": previous if previous.year in YEARS else None,
             "following": following if following.year in YEARS else None,
-            "manage": selectors.may_manage(request.user),
+            "manage": permissions.may_manage(request.user),
         },
     )
 

@@ -25,10 +25,10 @@ from django.http import Http404
 from django.utils.safestring import mark_safe
 
 from briefing.models import Item
+from briefing.permissions import may_read
+from briefing.selectors.issues import readable_issues
 from briefing.selectors.items import visible_items
 from core import roles
-
-from . import selectors
 
 COUNT_CAP = 1000
 PAGE_SIZE = 20
@@ -69,9 +69,9 @@ def search_scope(user) -> QuerySet[Item]:
     they may read."""
     if roles.sees_every_unit(user):
         return visible_items(user)
-    if not selectors.may_read(user):
+    if not may_read(user):
         raise Http404
-    issues = selectors.readable_issues(user).order_by()
+    issues = readable_issues(user).order_by()
     issue_ids = list(issues.values_list("pk", flat=True))
     published = Item.objects.filter(status=Item.Status.PUBLISHED)
     if connection.vendor != "postgresql":

@@ -1,4 +1,5 @@
-"""Read queries for online reading: which issues a reader may see, receipts, 批示."""
+"""Read queries for online reading: the reading pages, receipts, 批示 (which
+issues a reader may see: ``briefing.selectors.issues.readable_issues``)."""
 
 import datetime
 from collections import defaultdict
@@ -10,28 +11,31 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import ExtractYear
-from django.http import Http404
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from briefing.models import Issue, IssueDocument, Item, units_label
+from briefing.models import (
+    DistributionRecipients,
+    Issue,
+    IssueDocument,
+    Item,
+    RecipientGroup,
+    units_label,
+)
+from briefing.permissions import can_see_all_issues
 from briefing.sanitize import clean_html
 from briefing.selectors.issues import (
-    can_see_all_issues,
     current_document,
-    document_of,
+    get_readable_issue,
+    readable_issues,
+    readable_lists,
+    recipients,
 )
 from core import roles
 from core.paths import path_of
 from departments.models import Department, Membership
 
-from .models import (
-    DistributionRecipients,
-    Instruction,
-    InstructionUnit,
-    ReadReceipt,
-    RecipientGroup,
-)
+from .models import Instruction, InstructionUnit, ReadReceipt
 
 S = Issue.Status
 S_I = Instruction.Status
@@ -39,76 +43,6 @@ S_I = Instruction.Status
 # How long an issue's text as issued and a publication's list of issued issues
 # stay cached: a bound on memory only, as their keys change with what they hold.
 CACHE_SECONDS = 60 * 60
-
-
-def reader_list_ids(user) -> list[int]:
-    """The distribution lists that name ``user``: in a group, by name, or,
-    for a unit's clerk or reviewer, by their unit (or all units).
-
-    Read once per request's user object: a page asks several times.
-    """
-    if not hasattr(user, "_reader_list_ids"):
-        names_user = Q(groups__members=user) | Q(users=user)
-        m = roles.membership(user)
-        if m is not None:
-            names_user |= Q(all_units=True) | Q(departments=m.department_id)
-        user._reader_list_ids = sorted(
-            set(
-                DistributionRecipients.objects.filter(names_user).values_list(
-                    "distribution_list_id", flat=True
-                )
-            )
-        )
-    return user._reader_list_ids
-
-
-def may_read(user) -> bool:
-    """Whether the reading pages are for ``user``: those who see every issue,
-    readers (领导), and the units' clerks and reviewers (who read what goes to
-    their unit)."""
-    return (
-        can_see_all_issues(user)
-        or roles.is_reader(user)
-        or roles.membership(user) is not None
-    )
-
-
-def readable_lists(user) -> set[int] | None:
-    """Whose issues ``user`` may read: None for every issued issue (editors,
-    signers, admins), else the ids of the distribution lists naming them
-    (readers, 领导; a unit's members through their unit); an empty set for
-    anyone else."""
-    if not user.is_authenticated:
-        return set()
-    if can_see_all_issues(user):
-        return None
-    if may_read(user):
-        return set(reader_list_ids(user))
-    return set()
-
-
-def readable_issues(user) -> QuerySet[Issue]:
-    """The issued issues ``user`` may read online (``readable_lists``).
-
-    The list ids go in as a literal list: the planner estimates the rows well;
-    as a subquery with an OR over two joins it guessed one row and then
-    computed the search function for every item.
-    """
-    issues = Issue.objects.filter(status=S.ISSUED).select_related("publication")
-    lists = readable_lists(user)
-    if lists is None:
-        return issues
-    return issues.filter(distribution_list_id__in=sorted(lists))
-
-
-def get_readable_issue(user, pk) -> Issue:
-    """The issue if ``user`` may read it, else 404."""
-    issue = (
-        readable_issues(user).select_related("distribution_list").filter(pk=pk).first()
-    )
-    if issue is None:
-        raise Http404("没有这一期")
-    return issue
 
 
 def read_key(issue_pk, user_pk) -> str:
@@ -205,9 +139,11 @@ class IssuePage:
     read_before: bool
 
 
-def issue_page(user, pk) -> IssuePage:
-    """The issue page's data if ``user`` may read the issue, else 404."""
+def issue_page(user, pk) -> IssuePage | None:
+    """The issue page's data if ``user`` may read the issue, else None."""
     issue = get_readable_issue(user, pk)
+    if issue is None:
+        return None
     return IssuePage(
         issue,
         list(issue.documents.order_by("created_at", "id")),
@@ -371,32 +307,7 @@ def documents(page: IssuePage) -> tuple[IssueDocument | None, list[IssueDocument
     return current, [d for d in page.documents if d != current]
 
 
-def get_readable_document(user, issue_pk, document_pk) -> IssueDocument:
-    return document_of(get_readable_issue(user, issue_pk), document_pk)
-
-
 # --- receipts -----------------------------------------------------------------
-
-
-def recipients(issue) -> QuerySet:
-    """Everyone the issue's distribution names (groups, individuals, and the
-    members of the units it names or of every unit)."""
-    User = get_user_model()
-    if issue.distribution_list_id is None:
-        return User.objects.none()
-    lists = DistributionRecipients.objects.filter(
-        distribution_list_id=issue.distribution_list_id
-    )
-    if lists.filter(all_units=True).exists():
-        units = Q(membership__isnull=False)
-    else:
-        units = Q(membership__department__in=lists.values("departments"))
-    return User.objects.filter(
-        Q(recipient_groups__in=lists.values("groups"))
-        | Q(pk__in=lists.values("users"))
-        | units,
-        is_active=True,
-    ).distinct()
 
 
 @dataclass
@@ -500,12 +411,14 @@ def visible_instructions(user) -> QuerySet[Instruction]:
     return instructions.filter(scope)
 
 
-def get_visible_instruction(user, pk) -> Instruction:
-    """The 批示 with its units if ``user`` may see it, else 404."""
-    try:
-        return visible_instructions(user).prefetch_related(_units_prefetch()).get(pk=pk)
-    except Instruction.DoesNotExist:
-        raise Http404("没有这条批示") from None
+def get_visible_instruction(user, pk) -> Instruction | None:
+    """The 批示 with its units if ``user`` may see it, else None."""
+    return (
+        visible_instructions(user)
+        .prefetch_related(_units_prefetch())
+        .filter(pk=pk)
+        .first()
+    )
 
 
 def _units_prefetch():
