@@ -8,6 +8,25 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+# The files that take longest, each one long test: they start first, so that
+# neither pytest-xdist worker is left running one alone while the other idles
+# (make test passes --no-loadscope-reorder: xdist would otherwise start the
+# files with the most tests first and these last).
+START_FIRST = [
+    "tests/security/test_form_fuzz.py",
+    "tests/browser/test_xss_browser.py",
+    "tests/security/test_access_matrix.py",
+]
+
+
+def pytest_collection_modifyitems(items):
+    def rank(item):
+        path = item.nodeid.split("::")[0]
+        return START_FIRST.index(path) if path in START_FIRST else len(START_FIRST)
+
+    items.sort(key=rank)
+
+
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with an empty cache, as the database starts empty:
