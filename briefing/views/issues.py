@@ -375,20 +375,21 @@ def item_place(request, pk, item_pk):
     return _detail(issue, f"item-{item.pk}")
 
 
-def _preview_issue(request, pk) -> Issue:
+def _preview(request, pk) -> tuple[Issue, str]:
+    """The issue and its HTML as printed (marked 样稿 until issued); only for
+    those who see all issues."""
     issue = selectors.get_visible_issue(request.user, pk)
     if issue is None:
         raise Http404
     if not permissions.can_see_all_issues(request.user):
         raise Http404
-    return issue
+    return issue, selectors.issue_html(issue, preview=issue.status != S.ISSUED)
 
 
 @login_required
 @require_GET
 def preview_html(request, pk):
-    issue = _preview_issue(request, pk)
-    html = selectors.issue_html(issue, preview=issue.status != S.ISSUED)
+    issue, html = _preview(request, pk)
     # A browser page, not only a PDF source: a phone lays it out at its own
     # width (print.css narrows the sheet on small screens).
     return HttpResponse(html.replace("<head>", "<head>" + VIEWPORT_META, 1))
@@ -397,8 +398,7 @@ def preview_html(request, pk):
 @login_required
 @require_GET
 def preview_pdf(request, pk):
-    issue = _preview_issue(request, pk)
-    html = selectors.issue_html(issue, preview=issue.status != S.ISSUED)
+    issue, html = _preview(request, pk)
     try:
         pdf = render_pdf(html)
     except PdfRenderError as exc:
