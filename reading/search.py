@@ -122,20 +122,48 @@ def match(queryset: QuerySet[Item], words: list[str]):
     return queryset, to_check
 
 
-def _set_local(*settings):
-    with connection.cursor() as cursor:  # one round trip
-        cursor.execute("; ".join(f"SET LOCAL {setting}" for setting in settings))
-
-
 def _like_only(queryset, words):
     for word in words:
         queryset = like(queryset, word)
     return queryset
 
 
-def containing(queryset, words: list[str], limit: int, newest_first=False) -> list:
+def _like_sql(column: str, words: list[str]) -> tuple[str, list]:
+    """``column`` contains every word: the SQL and its patterns."""
+    tests, patterns = [], []
+    for word in words:
+        tests.append(
+            f"{column} LIKE %s" if caseless(word) else f"UPPER({column}) LIKE UPPER(%s)"
+        )
+        patterns.append(f"%{connection.ops.prep_for_like_query(word)}%")
+    return " AND ".join(tests) or "TRUE", patterns
+
+
+def _sql(queryset, *columns, rows=None) -> tuple[str, list] | None:
+    queryset = queryset.values_list(*columns)
+    try:
+        return queryset[:rows].query.sql_with_params()
+    except EmptyResultSet:  # nothing in scope
+        return None
+
+
+def _fetch(sql, params, settings=()) -> list:
+    """Rows of ``sql``, after ``SET LOCAL`` of each of ``settings`` in the same
+    round trip (on a busy machine each round trip cost milliseconds)."""
+    with connection.cursor() as cursor:
+        cursor.execute("".join(f"SET LOCAL {s}; " for s in settings) + sql, params)
+        return cursor.fetchall()
+
+
+NEWEST_SQL = 'ORDER BY m."submitted_at" DESC NULLS LAST, m."id" DESC'
+
+
+def containing(
+    queryset, words: list[str], limit: int, newest_first=False, rows=None, settings=()
+) -> list:
     """The first ``limit`` (id, submitted_at) of ``queryset`` (newest first,
-    or in any order) whose text contains every word.
+    or in any order) whose text contains every word; with ``rows``, of its
+    first ``rows`` items only (PostgreSQL).
 
     On PostgreSQL the text is read last, in a query around ``queryset`` that
     the planner keeps as it is (OFFSET 0): left to itself it ran the LIKE
@@ -143,32 +171,38 @@ def containing(queryset, words: list[str], limit: int, newest_first=False) -> li
     person's scope too (half the bigram matches of a reader's search).
     """
     queryset = queryset.order_by(*NEWEST) if newest_first else queryset.order_by()
-    if not words or connection.vendor != "postgresql":
+    if connection.vendor != "postgresql":
         rows = _like_only(queryset, words).values_list("id", "submitted_at")
         return list(rows[:limit])
-    try:
-        sql, params = queryset.values_list(
-            "id", "submitted_at", "search_text"
-        ).query.sql_with_params()
-    except EmptyResultSet:  # nothing in scope
+    inner = _sql(queryset, "id", "submitted_at", "search_text", rows=rows)
+    if inner is None:
         return []
-    tests, patterns = [], []
-    for word in words:
-        tests.append(
-            'm."search_text" LIKE %s'
-            if caseless(word)
-            else 'UPPER(m."search_text") LIKE UPPER(%s)'
-        )
-        patterns.append(f"%{connection.ops.prep_for_like_query(word)}%")
-    order = ' ORDER BY m."submitted_at" DESC NULLS LAST, m."id" DESC'
-    order = order if newest_first else ""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f'SELECT m."id", m."submitted_at" FROM ({sql} OFFSET 0) AS m '
-            f"WHERE {' AND '.join(tests)}{order} LIMIT %s",
-            [*params, *patterns, limit],
-        )
-        return cursor.fetchall()
+    tests, patterns = _like_sql('m."search_text"', words)
+    order = NEWEST_SQL if newest_first else ""
+    return _fetch(
+        f'SELECT m."id", m."submitted_at" FROM ({inner[0]} OFFSET 0) AS m '
+        f"WHERE {tests} {order} LIMIT %s",
+        [*inner[1], *patterns, limit],
+        settings,
+    )
+
+
+def newest_candidates(candidates, words: list[str], limit: int, settings=()) -> list:
+    """The newest ``limit`` of the items the index found whose text contains
+    every word (PostgreSQL): the candidates are sorted by date without their
+    text, which is then read one item at a time, newest first, until a page
+    is full."""
+    inner = _sql(candidates.order_by(*NEWEST), "id", "submitted_at")
+    if inner is None:
+        return []
+    text = '(SELECT t."search_text" FROM "briefing_item" t WHERE t."id" = m."id")'
+    tests, patterns = _like_sql(text, words)
+    return _fetch(
+        f'SELECT m."id", m."submitted_at" FROM ({inner[0]} OFFSET 0) AS m '
+        f"WHERE {tests} {NEWEST_SQL} LIMIT %s",
+        [*inner[1], *patterns, limit],
+        settings,
+    )
 
 
 def _newest_first(row):
@@ -209,42 +243,16 @@ def search(user, query: str, filters: dict | None = None, limit=PAGE_SIZE):
     if not (words or filters):
         return result
     scope = search_scope(user).filter(**filters)
-    # The planner settings below are for the bigram index; a list by unit,
-    # section or year has nothing to count through it.
-    tune_planner = connection.vendor == "postgresql" and bool(words)
     with transaction.atomic():
-        if tune_planner:
-            # Only the bigram index finds the matches (a bitmap): an index or
-            # table scan computes the bigrams of each row it reads (0.25 ms a
-            # row), and the planner chose one for frequent terms (2.6 s). With
-            # a filter on the issue (刊物, 年度) a nested loop joined the issues
-            # over every match: hash joins only. A frequent term's bitmap needs
-            # the memory; the function's high cost would make each search pay
-            # for JIT; parallel workers cost more to start than they save.
-            _set_local(
-                "work_mem = '64MB'",
-                "jit = off",
-                "max_parallel_workers_per_gather = 0",
-                "enable_seqscan = off",
-                "enable_indexscan = off",
-                "enable_nestloop = off",
-            )
-        candidates, to_check = match(scope, words)
-        found = containing(candidates, to_check, COUNT_CAP + 1)
-        result.count = len(found)
-        if result.count <= COUNT_CAP:
-            found.sort(key=_newest_first, reverse=True)
+        if connection.vendor == "postgresql" and words:
+            result.count, found = _search_postgresql(scope, words, limit)
         else:
-            # Many matches: walk the newest-first index with the LIKE filter and
-            # stop at one page. Left to itself the planner scans and sorts all.
-            if tune_planner:
-                _set_local(
-                    "enable_indexscan = on",
-                    "enable_nestloop = on",
-                    "enable_sort = off",
-                    "enable_bitmapscan = off",
-                )
-            found = containing(scope, words, limit, newest_first=True)
+            found = containing(scope, words, COUNT_CAP + 1)
+            result.count = len(found)
+            if result.count <= COUNT_CAP:
+                found.sort(key=_newest_first, reverse=True)
+            else:
+                found = containing(scope, words, limit, newest_first=True)
         ids = [pk for pk, _ in found[:limit]]
         rows = Item.objects.filter(pk__in=ids).order_by().defer("body")
         rows = rows.select_related("department", "section", "issue__publication")
@@ -254,6 +262,60 @@ def search(user, query: str, filters: dict | None = None, limit=PAGE_SIZE):
         hit.title_html = highlight(hit.title, words)
         hit.snippet_html = highlight(snippet(hit.search_text, words, hit.title), words)
     return result
+
+
+# A page of a frequent word's matches is looked for among this many newest
+# items in scope (one in a hundred must match), before the index's matches.
+WALK_ROWS = 2000
+# The planner's choices, fixed (left to itself it chose plans that took
+# seconds). Through the bigram index: only its bitmap (an index or table scan
+# computes the bigrams of each row it reads, 0.25 ms a row; 2.6 s for a
+# frequent word), and hash joins (with a filter on the issue, 刊物 or 年度, a
+# nested loop joined the issues over every match); a frequent word's bitmap
+# needs the memory; the bigram function's high cost would make each search
+# pay for JIT; parallel workers cost more to start than they save. Reading
+# items newest first: the date index, one row at a time, never a sort.
+THROUGH_INDEX = (
+    "enable_indexscan = off",
+    "enable_nestloop = off",
+    "enable_sort = on",
+    "enable_bitmapscan = on",
+)
+FIRST = (
+    "work_mem = '64MB'",
+    "jit = off",
+    "max_parallel_workers_per_gather = 0",
+    "enable_seqscan = off",
+    *THROUGH_INDEX,
+)
+WALK = (
+    "enable_indexscan = on",
+    "enable_nestloop = on",
+    "enable_sort = off",
+    "enable_bitmapscan = off",
+)
+
+
+def _search_postgresql(scope, words, limit) -> tuple[int, list]:
+    """The number of matches (up to COUNT_CAP + 1) and the newest ``limit``
+    of them as (id, submitted_at).
+
+    The bigram index finds the matches, up to the cap. If there are no more,
+    the newest of them are the page. If there are more, the page is read
+    newest first: among the newest WALK_ROWS items in scope, or, if a page of
+    them do not match, from the index's matches sorted by date.
+    """
+    candidates, to_check = match(scope, words)
+    found = containing(candidates, to_check, COUNT_CAP + 1, settings=FIRST)
+    if len(found) <= COUNT_CAP:
+        found.sort(key=_newest_first, reverse=True)
+        return len(found), found[:limit]
+    page = containing(
+        scope, words, limit, newest_first=True, rows=WALK_ROWS, settings=WALK
+    )
+    if len(page) < limit:
+        page = newest_candidates(candidates, to_check, limit, THROUGH_INDEX)
+    return len(found), page
 
 
 def snippet(text: str, words: list[str], title: str = "") -> str:
