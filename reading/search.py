@@ -11,16 +11,20 @@ a substring match. SQLite runs the same LIKE without the index.
 
 A search runs in two steps: collect the matches (id and date) up to a cap
 through the index; if few, the newest of them are the page; if many, walk the
-newest-first index with the LIKE filter and stop at one page. Then one query
-reads the page's rows.
+newest-first index with the LIKE filter over at most WALK_ROWS items and stop
+at one page, or if the page is not among them, sort the index's matches by
+date and read their text newest first until it is. Then one query reads the
+page's rows. The text is always read last, after every cheaper test, and a
+reader's scope is a hashed subquery of the issues they may read.
 """
 
 import html
+import json
 import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import F, QuerySet
 from django.http import Http404
 from django.utils.safestring import mark_safe
@@ -149,7 +153,9 @@ def _sql(queryset, *columns, rows=None) -> tuple[str, list] | None:
 
 def _fetch(sql, params, settings=()) -> list:
     """Rows of ``sql``, after ``SET LOCAL`` of each of ``settings`` in the same
-    round trip (on a busy machine each round trip cost milliseconds)."""
+    query string: PostgreSQL runs it as one transaction, so the settings hold
+    for this statement only (inside a caller's transaction, until its end), and
+    no round trip is spent on them (on a busy machine each cost milliseconds)."""
     with connection.cursor() as cursor:
         cursor.execute("".join(f"SET LOCAL {s}; " for s in settings) + sql, params)
         return cursor.fetchall()
@@ -185,6 +191,39 @@ def containing(
         [*inner[1], *patterns, limit],
         settings,
     )
+
+
+def matches_among_newest(scope, words: list[str], rows: int, most: int) -> int:
+    """How many of the newest ``rows`` items of ``scope`` contain every word,
+    counting no further than ``most`` (PostgreSQL)."""
+    inner = _sql(scope.order_by(*NEWEST), "search_text", rows=rows)
+    if inner is None:
+        return 0
+    tests, patterns = _like_sql('m."search_text"', words)
+    return _fetch(
+        f"SELECT count(*) FROM (SELECT 1 FROM ({inner[0]}) AS m WHERE {tests} "
+        "LIMIT %s) AS found",
+        [*inner[1], *patterns, most],
+        WALK,
+    )[0][0]
+
+
+def share_at_most(words: list[str]) -> tuple[float, float]:
+    """The planner's guess of the items that may contain every word (from the
+    rarest bigram of any word, an upper bound) as a share of all items, and
+    their number (PostgreSQL)."""
+    pieces = sorted({b for word in words for b in bigrams(word)})
+    if not pieces:
+        return 1.0, 0.0
+    one = f'SELECT 1 FROM "briefing_item" WHERE {BIGRAM_MATCH}'
+    query = " UNION ALL ".join([one] * len(pieces) + ["SELECT 1 FROM briefing_item"])
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {query}", [tsquery(p) for p in pieces])
+        plan = cursor.fetchone()[0]
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    *found, total = [part["Plan Rows"] for part in plan[0]["Plan"]["Plans"]]
+    total = max(total, 1)
+    return min(found) / total, total
 
 
 def newest_candidates(candidates, words: list[str], limit: int, settings=()) -> list:
@@ -243,21 +282,23 @@ def search(user, query: str, filters: dict | None = None, limit=PAGE_SIZE):
     if not (words or filters):
         return result
     scope = search_scope(user).filter(**filters)
-    with transaction.atomic():
-        if connection.vendor == "postgresql" and words:
-            result.count, found = _search_postgresql(scope, words, limit)
+    # No transaction: each statement brings its planner settings (SET LOCAL in
+    # the same query string, which PostgreSQL runs as one transaction), and
+    # under READ COMMITTED a transaction would not share a snapshot anyway.
+    if connection.vendor == "postgresql" and words:
+        result.count, found = _search_postgresql(scope, words, limit)
+    else:
+        found = containing(scope, words, COUNT_CAP + 1)
+        result.count = len(found)
+        if result.count <= COUNT_CAP:
+            found.sort(key=_newest_first, reverse=True)
         else:
-            found = containing(scope, words, COUNT_CAP + 1)
-            result.count = len(found)
-            if result.count <= COUNT_CAP:
-                found.sort(key=_newest_first, reverse=True)
-            else:
-                found = containing(scope, words, limit, newest_first=True)
-        ids = [pk for pk, _ in found[:limit]]
-        rows = Item.objects.filter(pk__in=ids).order_by().defer("body")
-        rows = rows.select_related("department", "section", "issue__publication")
-        by_id = {item.pk: item for item in rows}
-        result.hits = [by_id[pk] for pk in ids]
+            found = containing(scope, words, limit, newest_first=True)
+    ids = [pk for pk, _ in found[:limit]]
+    rows = Item.objects.filter(pk__in=ids).order_by().defer("body")
+    rows = rows.select_related("department", "section", "issue__publication")
+    by_id = {item.pk: item for item in rows}
+    result.hits = [by_id[pk] for pk in ids if pk in by_id]  # unless just deleted
     for hit in result.hits:
         hit.title_html = highlight(hit.title, words)
         hit.snippet_html = highlight(snippet(hit.search_text, words, hit.title), words)
@@ -267,6 +308,10 @@ def search(user, query: str, filters: dict | None = None, limit=PAGE_SIZE):
 # A page of a frequent word's matches is looked for among this many newest
 # items in scope (one in a hundred must match), before the index's matches.
 WALK_ROWS = 2000
+# A word is counted by reading the newest items when (items × share²) passes
+# this: a bitmap entry costs about a sixteenth of reading an item's text, and
+# the cap is passed after about 1 000 / share items.
+WALK_BEATS_BITMAP = 25_000
 # The planner's choices, fixed (left to itself it chose plans that took
 # seconds). Through the bigram index: only its bitmap (an index or table scan
 # computes the bigrams of each row it reads, 0.25 ms a row; 2.6 s for a
@@ -275,25 +320,18 @@ WALK_ROWS = 2000
 # needs the memory; the bigram function's high cost would make each search
 # pay for JIT; parallel workers cost more to start than they save. Reading
 # items newest first: the date index, one row at a time, never a sort.
-THROUGH_INDEX = (
-    "enable_indexscan = off",
-    "enable_nestloop = off",
-    "enable_sort = on",
-    "enable_bitmapscan = on",
-)
-FIRST = (
+SETTINGS = (
     "work_mem = '64MB'",
     "jit = off",
     "max_parallel_workers_per_gather = 0",
     "enable_seqscan = off",
-    *THROUGH_INDEX,
 )
-WALK = (
-    "enable_indexscan = on",
-    "enable_nestloop = on",
-    "enable_sort = off",
-    "enable_bitmapscan = off",
+THROUGH_INDEX = (
+    *SETTINGS,
+    "enable_indexscan = off",
+    "enable_nestloop = off",
 )
+WALK = (*SETTINGS, "enable_sort = off", "enable_bitmapscan = off")
 
 
 def _search_postgresql(scope, words, limit) -> tuple[int, list]:
@@ -303,10 +341,25 @@ def _search_postgresql(scope, words, limit) -> tuple[int, list]:
     The bigram index finds the matches, up to the cap. If there are no more,
     the newest of them are the page. If there are more, the page is read
     newest first: among the newest WALK_ROWS items in scope, or, if a page of
-    them do not match, from the index's matches sorted by date.
+    them do not match, from the index's matches sorted by date. A word so
+    frequent that its bitmap would cost more is first counted by reading the
+    newest items in scope, as many as should hold the cap and half as many
+    again; if the cap is passed there, its page is there too.
     """
     candidates, to_check = match(scope, words)
-    found = containing(candidates, to_check, COUNT_CAP + 1, settings=FIRST)
+    share, items = share_at_most(words)
+    rows = int((COUNT_CAP + 1) * 1.5 / share) if share else 0
+    if items * share * share > WALK_BEATS_BITMAP and rows <= WALK_ROWS * 4:
+        # So frequent a word that building its bitmap would cost more than
+        # reading the newest items until the cap is passed.
+        if matches_among_newest(scope, words, rows, COUNT_CAP + 1) > COUNT_CAP:
+            page = containing(
+                scope, words, limit, newest_first=True, rows=rows, settings=WALK
+            )
+            if len(page) < limit:  # a page longer than the cap
+                page = containing(scope, words, limit, newest_first=True, settings=WALK)
+            return COUNT_CAP + 1, page
+    found = containing(candidates, to_check, COUNT_CAP + 1, settings=THROUGH_INDEX)
     if len(found) <= COUNT_CAP:
         found.sort(key=_newest_first, reverse=True)
         return len(found), found[:limit]

@@ -115,22 +115,29 @@ def scan(who, query, corpus, **filters):
     return [item.pk for item in found]
 
 
-# (COUNT_CAP, WALK_ROWS): as shipped (no term passes the cap); a cap most
-# terms pass; and so few rows to walk that the page is rarely among them.
-SIZES = [(search.COUNT_CAP, search.WALK_ROWS), (2, search.WALK_ROWS), (2, 3)]
+# (COUNT_CAP, WALK_ROWS, WALK_BEATS_BITMAP): as shipped (no term passes the
+# cap); a cap most terms pass; so few rows to walk that the page is rarely
+# among them; and every word counted by reading the newest items first.
+SHIPPED = (search.COUNT_CAP, search.WALK_ROWS, search.WALK_BEATS_BITMAP)
+SIZES = [SHIPPED, (2, *SHIPPED[1:]), (2, 3, SHIPPED[2]), (2, SHIPPED[1], 0)]
 
 
-def sized(monkeypatch, cap, walk_rows):
-    if walk_rows != search.WALK_ROWS and connection.vendor != "postgresql":
+def sized(monkeypatch, cap, walk_rows, walk_beats_bitmap=SHIPPED[2]):
+    if (walk_rows, walk_beats_bitmap) != SHIPPED[1:] and (
+        connection.vendor != "postgresql"
+    ):
         pytest.skip("SQLite reads every item: no index, no walk")
     monkeypatch.setattr(search, "COUNT_CAP", cap)
     monkeypatch.setattr(search, "WALK_ROWS", walk_rows)
+    monkeypatch.setattr(search, "WALK_BEATS_BITMAP", walk_beats_bitmap)
 
 
-@pytest.mark.parametrize("cap, walk_rows", SIZES)
+@pytest.mark.parametrize("cap, walk_rows, beats", SIZES)
 @pytest.mark.parametrize("who", ["editor", "reader", "clerk"])
-def test_hits_are_a_plain_substring_scan(corpus, monkeypatch, who, cap, walk_rows):
-    sized(monkeypatch, cap, walk_rows)
+def test_hits_are_a_plain_substring_scan(
+    corpus, monkeypatch, who, cap, walk_rows, beats
+):
+    sized(monkeypatch, cap, walk_rows, beats)
     user = corpus[who]
     over_cap = 0
     for term in TERMS:
@@ -145,10 +152,10 @@ def test_hits_are_a_plain_substring_scan(corpus, monkeypatch, who, cap, walk_row
     assert over_cap > 3 if cap == 2 else over_cap == 0
 
 
-@pytest.mark.parametrize("cap, walk_rows", SIZES)
+@pytest.mark.parametrize("cap, walk_rows, beats", SIZES)
 @pytest.mark.parametrize("who", ["editor", "reader"])
-def test_filters_keep_the_hits_exact(corpus, monkeypatch, who, cap, walk_rows):
-    sized(monkeypatch, cap, walk_rows)
+def test_filters_keep_the_hits_exact(corpus, monkeypatch, who, cap, walk_rows, beats):
+    sized(monkeypatch, cap, walk_rows, beats)
     unit = corpus["issues"][0].items.first().department
     for term in ["服务", "低保", "柳园村", "的"]:
         expected = scan(who, term, corpus, department=unit)
@@ -161,10 +168,11 @@ def test_filters_keep_the_hits_exact(corpus, monkeypatch, who, cap, walk_rows):
 )
 def test_the_small_sizes_send_searches_down_every_way(corpus, monkeypatch):
     """The sizes above are only worth their time if each way of finding the
-    page is taken by some term: the matches counted through the index, the
-    walk newest first, and the index's matches sorted by date."""
+    page is taken by some term: the matches counted through the index or by
+    reading the newest items, the walk newest first, and the index's matches
+    sorted by date."""
     taken = set()
-    for name in ["newest_candidates", "containing"]:
+    for name in ["matches_among_newest", "newest_candidates", "containing"]:
         original = getattr(search, name)
 
         def spy(*args, _name=name, _original=original, **kwargs):
@@ -173,11 +181,12 @@ def test_the_small_sizes_send_searches_down_every_way(corpus, monkeypatch):
             return _original(*args, **kwargs)
 
         monkeypatch.setattr(search, name, spy)
-    for cap, walk_rows in SIZES[1:]:
-        sized(monkeypatch, cap, walk_rows)
+    for sizes in SIZES[1:]:
+        sized(monkeypatch, *sizes)
         for term in TERMS:
             search.search(corpus["editor"], term, limit=3)
     assert taken == {
+        "matches_among_newest",
         "newest_candidates",
         "containing walk",
         "containing index",
