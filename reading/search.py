@@ -217,9 +217,9 @@ def share_at_most(words: list[str]) -> tuple[float, float]:
         return 1.0, 0.0
     one = f'SELECT 1 FROM "briefing_item" WHERE {BIGRAM_MATCH}'
     query = " UNION ALL ".join([one] * len(pieces) + ["SELECT 1 FROM briefing_item"])
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN (FORMAT JSON) {query}", [tsquery(p) for p in pieces])
-        plan = cursor.fetchone()[0]
+    params = [tsquery(p) for p in pieces]
+    # Serial, so that each scan is one part of the Append (no Gather above).
+    plan = _fetch(f"EXPLAIN (FORMAT JSON) {query}", params, SETTINGS)[0][0]
     plan = json.loads(plan) if isinstance(plan, str) else plan
     *found, total = [part["Plan Rows"] for part in plan[0]["Plan"]["Plans"]]
     total = max(total, 1)
