@@ -59,6 +59,7 @@ from .models import (
     ScoringRuleSet,
 )
 from .periods import Period, _tz
+from .permissions import may_read_bulletins
 
 S = Item.Status
 METRICS = {
@@ -501,15 +502,6 @@ def recent_records(limit=50):
 def countable_items():
     """Items that reached the county office: the ones credits and records are for."""
     return Item.objects.filter(submitted_at__isnull=False)
-
-
-def may_read_bulletins(user) -> bool:
-    """Editors and admins (drafts too), unit members and readers (leaders)."""
-    return (
-        roles.sees_every_unit(user)
-        or roles.membership(user) is not None
-        or roles.is_reader(user)
-    )
 
 
 def bulletins_for(user):

@@ -14,7 +14,7 @@ from briefing.pdf import PdfRenderError
 from briefing.services.errors import WorkflowError
 from briefing.services.items import merge_duplicate
 from briefing.uploads import save_pdf
-from core import roles
+from core.permissions import require_editor
 
 from . import bulletin as bulletin_doc
 from .models import (
@@ -28,6 +28,7 @@ from .models import (
     ScoringRuleSet,
 )
 from .periods import month_has_ended
+from .permissions import may_edit_rules
 
 ONE = Decimal("1")
 STEP = Decimal("0.0001")
@@ -37,22 +38,11 @@ class AssessmentError(WorkflowError):
     """A change the user asked for that cannot be made; the message is for them."""
 
 
+EDITORS_ONLY = "只有编辑可以进行此操作。"
+
+
 class StaleBulletinError(AssessmentError):
     """Someone else saved the 通报 after this user loaded it."""
-
-
-def may_manage(user) -> bool:
-    """Editors keep the records (合报, 上级采用, 批示, 通报)."""
-    return roles.is_editor(user)
-
-
-def may_edit_rules(user) -> bool:
-    return roles.is_admin(user)
-
-
-def _require_editor(actor):
-    if not may_manage(actor):
-        raise AssessmentError("只有编辑可以进行此操作。")
 
 
 def _require_reached_office(item):
@@ -79,7 +69,7 @@ def set_item_credits(item, actor, shares: list) -> list[ItemCredit]:
     sum to 1. One unit, or none, removes the 合报 (the item counts for its unit).
     The units become the item's 合报单位, printed after it (开发区、民政局).
     """
-    _require_editor(actor)
+    require_editor(actor, AssessmentError(EDITORS_ONLY))
     locked = Item.objects.select_for_update().get(pk=item.pk)
     _require_reached_office(locked)
     departments = [department for department, _ in shares]
@@ -124,7 +114,7 @@ def merge_into_joint_item(kept, actor, *, other, version=None) -> list[ItemCredi
     """疑似重复 of two units: close ``other`` as merged into ``kept``
     (briefing.services.items.merge_duplicate) and make ``kept`` a 合报 item
     of its units and ``other``'s unit, in equal shares. Editors only."""
-    _require_editor(actor)
+    require_editor(actor, AssessmentError(EDITORS_ONLY))
     merge_duplicate(kept, other, actor, version=version)
     units = [credit.department for credit in kept.credits.select_related("department")]
     units = units or [kept.department]
@@ -168,7 +158,7 @@ def record_higher_adoption(
 ) -> HigherAdoption:
     """Record that a higher level adopted ``item`` sent up in ``submission``
     (editors only): the 上报's feedback, counted in the assessment."""
-    _require_editor(actor)
+    require_editor(actor, AssessmentError(EDITORS_ONLY))
     locked = Item.objects.select_for_update().get(pk=item.pk)
     _require_reached_office(locked)
     if level.is_county:
@@ -203,7 +193,7 @@ def record_higher_adoption(
 
 @transaction.atomic
 def delete_higher_adoption(record: HigherAdoption, actor) -> None:
-    _require_editor(actor)
+    require_editor(actor, AssessmentError(EDITORS_ONLY))
     locked = HigherAdoption.objects.select_for_update().get(pk=record.pk)
     record_event(
         actor=actor,
@@ -236,7 +226,7 @@ def record_instruction(
     permissions; calling twice with one ref is refused.
     """
     if source == InstructionRecord.Source.MANUAL:
-        _require_editor(actor)
+        require_editor(actor, AssessmentError(EDITORS_ONLY))
     locked = Item.objects.select_for_update().get(pk=item.pk)
     leader = (leader or "").strip()
     if not leader:
@@ -270,9 +260,31 @@ def record_instruction(
     return record
 
 
+def record_reading_instruction(instruction, actor) -> InstructionRecord | None:
+    """Count a 批示 written in online reading in its unit's assessment, at the
+    county level (none when no county level is configured).
+
+    Registered with ``reading.services.on_instruction_written`` (see
+    ``AssessmentConfig.ready``); runs inside the 批示's transaction.
+    """
+    level = AdoptionLevel.objects.filter(is_county=True).first()
+    if level is None:  # no county level configured: nothing to score against
+        return None
+    return record_instruction(
+        instruction.item,
+        actor,
+        level=level,
+        instructed_on=timezone.localdate(instruction.created_at),
+        leader=actor.get_full_name() or actor.username,
+        note=instruction.text,
+        source=InstructionRecord.Source.READING,
+        source_ref=str(instruction.pk),
+    )
+
+
 @transaction.atomic
 def delete_instruction(record: InstructionRecord, actor) -> None:
-    _require_editor(actor)
+    require_editor(actor, AssessmentError(EDITORS_ONLY))
     locked = InstructionRecord.objects.select_for_update().get(pk=record.pk)
     if locked.source != InstructionRecord.Source.MANUAL:
         raise AssessmentError("在线阅读中的批示由系统自动记录，不能在此删除。")
@@ -391,7 +403,7 @@ def create_bulletin(actor, year: int, month: int) -> Bulletin:
 
     Editors only; the month must have ended (Asia/Shanghai dates).
     """
-    _require_editor(actor)
+    require_editor(actor, AssessmentError(EDITORS_ONLY))
     _require_month_ended(year, month, "生成")
     exists = f"{year}年{month}月的通报已经存在。"
     # Checked first to spare the figures' computation; the unique constraint
@@ -438,7 +450,7 @@ def _bump(bulletin, fields):
 @transaction.atomic
 def update_bulletin(bulletin, actor, *, version, **fields) -> Bulletin:
     """Save the editor's text (title, 主送, 导语, 结束语, 发文单位, 成文日期)."""
-    _require_editor(actor)
+    require_editor(actor, AssessmentError(EDITORS_ONLY))
     locked = _lock_draft(bulletin, version)
     allowed = {"title", "recipients", "intro", "closing", "office_name", "issue_date"}
     for name, value in fields.items():
@@ -455,7 +467,7 @@ def update_bulletin(bulletin, actor, *, version, **fields) -> Bulletin:
 @transaction.atomic
 def refresh_bulletin(bulletin, actor, *, version=None) -> Bulletin:
     """Take the figures again (records added since); the text is kept."""
-    _require_editor(actor)
+    require_editor(actor, AssessmentError(EDITORS_ONLY))
     locked = _lock_draft(bulletin, version)
     locked.data = bulletin_doc.snapshot(locked.year, locked.month)
     _bump(locked, ["data"])
@@ -480,7 +492,7 @@ def issue_bulletin(bulletin, actor, *, version=None) -> Bulletin:
     from departments.models import Membership
     from notifications.services import notify
 
-    _require_editor(actor)
+    require_editor(actor, AssessmentError(EDITORS_ONLY))
     document = None
     try:
         with transaction.atomic():

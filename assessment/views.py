@@ -14,11 +14,12 @@ from briefing.models import Item
 from briefing.pdf import PdfRenderError
 from briefing.permissions import visible_items_q
 from core import roles
+from core.permissions import require_editor
 from departments.models import Department
 from submissions import selectors as submission_selectors
 
 from . import bulletin as bulletin_doc
-from . import charts, exports, forms, selectors, services
+from . import charts, exports, forms, permissions, selectors, services
 from .models import (
     AdoptionLevel,
     Bulletin,
@@ -46,11 +47,6 @@ RECORD_KINDS = {"higher": "上级采用", "instructions": "领导批示"}
 
 def _require_all(user):
     if not roles.sees_every_unit(user):
-        raise Http404
-
-
-def _require_editor(user):
-    if not services.may_manage(user):
         raise Http404
 
 
@@ -254,7 +250,7 @@ def export(request, fmt):
 @require_GET
 def records(request):
     """Find an item to record on, and the latest records."""
-    _require_editor(request.user)
+    require_editor(request.user)
     # A title has at most 200 characters; SQLite refuses a LIKE pattern of 50 000.
     query = request.GET.get("q", "").strip()[:200]
     found = []
@@ -279,7 +275,7 @@ def records(request):
 
 
 def _item_for_records(user, item_id) -> Item:
-    _require_editor(user)
+    require_editor(user)
     return get_object_or_404(
         selectors.countable_items().select_related("department"), pk=item_id
     )
@@ -346,7 +342,7 @@ def item_credits(request, item_id):
 @require_POST
 def merge(request, kept_id, other_id):
     """疑似重复 of two units: keep one item as their 合报 item, close the other."""
-    _require_editor(request.user)
+    require_editor(request.user)
     if kept_id == other_id:
         raise Http404
     q = visible_items_q(request.user)
@@ -410,7 +406,7 @@ def item_instruction(request, item_id):
 @login_required
 @require_POST
 def delete_record(request, kind, record_id):
-    _require_editor(request.user)
+    require_editor(request.user)
     model = {"higher": HigherAdoption, "instruction": InstructionRecord}.get(kind)
     if model is None:
         raise Http404
@@ -433,7 +429,7 @@ def delete_record(request, kind, record_id):
 
 
 def _require_admin(user):
-    if not services.may_edit_rules(user):
+    if not permissions.may_edit_rules(user):
         raise Http404
 
 
@@ -529,12 +525,12 @@ def _bulletin_for(user, bulletin_id) -> Bulletin:
 def bulletins(request):
     """The 通报 the user may open; editors also make a new draft here."""
     user = request.user
-    if not selectors.may_read_bulletins(user):
+    if not permissions.may_read_bulletins(user):
         raise Http404
-    may_manage = services.may_manage(user)
+    may_manage = permissions.may_manage(user)
     form = None
     if request.method == "POST":
-        _require_editor(request.user)
+        require_editor(request.user)
         form = forms.BulletinCreateForm(request.POST)
         if form.is_valid():
             try:
@@ -574,7 +570,7 @@ def bulletins(request):
 @require_http_methods(["GET", "POST"])
 def bulletin_detail(request, bulletin_id):
     bulletin = _bulletin_for(request.user, bulletin_id)
-    editable = bulletin.status == Bulletin.Status.DRAFT and services.may_manage(
+    editable = bulletin.status == Bulletin.Status.DRAFT and permissions.may_manage(
         request.user
     )
     form = forms.BulletinForm(instance=bulletin) if editable else None

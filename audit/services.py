@@ -2,6 +2,22 @@ from .context import current
 from .models import AuditEvent
 
 
+def _no_role(actor) -> str:
+    return ""
+
+
+# How an event names the actor's role (AuditEvent.role). The roles are defined
+# above audit, in core.roles, which hands its labeller in at start-up
+# (CoreConfig.ready): audit imports nothing from the layers above it.
+_role_label = _no_role
+
+
+def label_roles_with(role_label) -> None:
+    """Name each event's actor's role with ``role_label(user)``."""
+    global _role_label
+    _role_label = role_label
+
+
 def record_event(
     *,
     actor,
@@ -19,8 +35,6 @@ def record_event(
     Without ``obj`` (a row already deleted), ``object_type`` and ``object_id``
     name it.
     """
-    from core.roles import role_label
-
     authenticated = actor is not None and actor.is_authenticated
     context = current.get()
     if context.request is not None:
@@ -29,7 +43,7 @@ def record_event(
     return AuditEvent.objects.create(
         user=actor if authenticated else None,
         username=actor.get_username() if authenticated else username,
-        role=role_label(actor) if authenticated else "",
+        role=_role_label(actor) if authenticated else "",
         action=action,
         object_type=obj._meta.model_name if obj is not None else object_type,
         object_id=str(obj.pk) if obj is not None else str(object_id),

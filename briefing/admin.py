@@ -5,6 +5,7 @@ from core.admin_log import HiddenIsNotFound
 from .models import (
     Attachment,
     DistributionList,
+    DistributionRecipients,
     Issue,
     IssueCopy,
     IssueDocument,
@@ -14,6 +15,7 @@ from .models import (
     ItemEvent,
     ItemRevision,
     Publication,
+    RecipientGroup,
     Section,
 )
 from .selectors.items import visible_items
@@ -109,6 +111,19 @@ class DistributionListAdmin(admin.ModelAdmin):
     list_display = ["name", "default_copies", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["name", "lines"]
+
+
+@admin.register(RecipientGroup)
+class RecipientGroupAdmin(admin.ModelAdmin):
+    list_display = ["name", "order"]
+    filter_horizontal = ["members"]
+
+
+@admin.register(DistributionRecipients)
+class DistributionRecipientsAdmin(admin.ModelAdmin):
+    list_display = ["distribution_list", "all_units"]
+    fields = ["distribution_list", "groups", "users", "all_units", "departments"]
+    filter_horizontal = ["groups", "users", "departments"]
 
 
 class IssueSectionInline(ReadOnlyInline):

@@ -214,6 +214,69 @@ class DistributionList(models.Model):
         return [line.strip() for line in self.lines.splitlines() if line.strip()]
 
 
+# Who may read an issue online is decided here, beside the distribution list,
+# as every layer above (the notices at sign-off, the issue pages, online
+# reading) asks it. The tables keep the names they were created under.
+
+
+class RecipientGroup(models.Model):
+    """A group of reader accounts an issue can go to (县委常委, 副县长, …)."""
+
+    name = models.CharField("名称", max_length=50, unique=True)
+    order = models.PositiveIntegerField("排序", default=100)
+    members = models.ManyToManyField(
+        User, blank=True, related_name="recipient_groups", verbose_name="成员"
+    )
+
+    class Meta:
+        db_table = "reading_recipientgroup"
+        verbose_name = "阅读对象组"
+        verbose_name_plural = "阅读对象组"
+        ordering = ["order", "id"]
+
+    def __str__(self):
+        return self.name
+
+
+class DistributionRecipients(models.Model):
+    """Who may read online the issues sent to a distribution list."""
+
+    distribution_list = models.OneToOneField(
+        DistributionList,
+        on_delete=models.CASCADE,
+        related_name="recipients",
+        verbose_name="分发范围",
+    )
+    groups = models.ManyToManyField(
+        RecipientGroup, blank=True, related_name="+", verbose_name="阅读对象组"
+    )
+    users = models.ManyToManyField(
+        User, blank=True, related_name="+", verbose_name="个人"
+    )
+    # The units' clerks and reviewers (信息员、单位审核人) read too: every
+    # unit's (本期发 "各单位") or those of the units chosen.
+    all_units = models.BooleanField(
+        "各单位均可阅读",
+        default=False,
+        help_text="勾选后，所有单位的信息员和单位审核人都可在线阅读。",
+    )
+    departments = models.ManyToManyField(
+        Department,
+        blank=True,
+        related_name="+",
+        verbose_name="可阅读的单位",
+        help_text="这些单位的信息员和单位审核人可在线阅读（已勾选“各单位”时不必再选）。",
+    )
+
+    class Meta:
+        db_table = "reading_distributionrecipients"
+        verbose_name = "在线阅读范围"
+        verbose_name_plural = "在线阅读范围"
+
+    def __str__(self):
+        return f"{self.distribution_list} · 在线阅读范围"
+
+
 class Issue(models.Model):
     """One issue (期) of a publication; numbered and frozen at sign-off."""
 
@@ -577,7 +640,7 @@ class EditorImage(models.Model):
 
     Its uploader sees it; once the uploader saves it in an item's text, so does
     whoever may see that item. Pasting the name into another text grants
-    nothing (briefing.permissions.can_view_editor_image).
+    nothing (briefing.selectors.items.visible_editor_image).
     """
 
     name = models.CharField("文件名", max_length=40, unique=True)

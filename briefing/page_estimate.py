@@ -2,7 +2,7 @@
 
 Laying the issue out (WeasyPrint) takes a second for a long issue; the compose
 page needs the figure on every load, so it is counted here on the grid that
-static/briefing/print.css keeps (FORMAT.md): 22 lines a page, 28 character cells
+static/briefing/print.css keeps (GB/T 9704): 22 lines a page, 28 character cells
 a line, the masthead's 6 lines on page 1, the 版记 (14 pt, its own width) at the
 foot of the last page and moved to a new page whole when it does not fit.
 Measured against the real PDF in tests/briefing/test_page_estimate.py.

@@ -1,9 +1,10 @@
-"""Who may see and do what to which item (the workflow table says which moves)."""
+"""Who may see and do what to which item or issue (the workflow table says which
+moves)."""
 
 from django.db.models import Q
 
 from briefing import workflow
-from briefing.models import EditorImage, Item
+from briefing.models import Item
 from core import roles
 from departments.models import Membership
 
@@ -43,6 +44,22 @@ def visible_items_q(user) -> Q | None:
     return q
 
 
+def can_see_all_issues(user) -> bool:
+    """Editors, signers and admins see every issue, drafts included."""
+    return roles.is_editor(user) or roles.is_signer(user) or roles.is_admin(user)
+
+
+def may_read(user) -> bool:
+    """Whether the reading pages are for ``user``: those who see every issue,
+    readers (领导), and the units' clerks and reviewers (who read what goes to
+    their unit)."""
+    return (
+        can_see_all_issues(user)
+        or roles.is_reader(user)
+        or roles.membership(user) is not None
+    )
+
+
 def can_view_item(user, item) -> bool:
     q = visible_items_q(user)
     return q is not None and Item.objects.filter(q, pk=item.pk).exists()
@@ -65,28 +82,7 @@ def may_upload_images(user) -> bool:
     return roles.membership(user) is not None or roles.is_editor(user)
 
 
-def can_view_editor_image(user, name) -> bool:
-    """An editor image is visible to its uploader, and to whoever may see the
-    item it was saved in: on the site, or as the signer of an adopted item or
-    the reader of a published one."""
-    if user is None or not user.is_authenticated:
-        return False
-    image = EditorImage.objects.filter(name=name).select_related("item").first()
-    if image is None:
-        return False
-    if image.uploaded_by_id == user.pk:
-        return True
-    item = image.item
-    if item is None:
-        return False
-    if can_view_item(user, item):
-        return True
-    # Signers see adopted items when signing; readers the published ones of
-    # the issues they may read (their distribution).
-    if roles.is_signer(user) and item.status in (S.ADOPTED, S.PUBLISHED):
-        return True
-    if not roles.is_reader(user) or item.status != S.PUBLISHED:
-        return False
-    from briefing.selectors.issues import visible_issues
-
-    return visible_issues(user).filter(pk=item.issue_id).exists()
+def may_take_original(user) -> bool:
+    """Editors and signers download the unmarked original; everyone else a
+    copy marked for them."""
+    return roles.is_editor(user) or roles.is_signer(user)

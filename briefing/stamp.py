@@ -18,7 +18,8 @@ from pathlib import Path
 from . import fonts
 
 MM = 72 / 25.4
-# The type area (版心) of FORMAT.md, in PDF points from the bottom left.
+# The type area (版心) of GB/T 9704, as static/briefing/print.css sets it, in PDF
+# points from the bottom left.
 TYPE_LEFT, TYPE_RIGHT = 28 * MM, (210 - 26) * MM
 TYPE_BOTTOM, TYPE_TOP = 35 * MM, (297 - 37) * MM
 LINE = 28.95

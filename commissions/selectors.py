@@ -19,6 +19,7 @@ from core import roles
 from departments.models import Department
 
 from .models import Commission, CommissionAnswer, Reminder
+from .permissions import may_manage
 
 ON_TIME, LATE, WAITING, MISSING = "on_time", "late", "waiting", "missing"
 STATUS_LABELS = {
@@ -27,11 +28,6 @@ STATUS_LABELS = {
     WAITING: "尚未报送",
     MISSING: "逾期未报",
 }
-
-
-def may_manage(user) -> bool:
-    """Editors write commissions, see every unit's answers and send 催报."""
-    return roles.is_editor(user)
 
 
 def visible_commission(user, pk) -> Commission | None:
@@ -44,15 +40,6 @@ def visible_commission(user, pk) -> Commission | None:
     if m is None:
         return None
     return commissions.filter(pk=pk, departments=m.department_id).first()
-
-
-def may_answer(user, commission) -> bool:
-    """A clerk of a unit the commission asks (also after the deadline: late)."""
-    m = roles.membership(user)
-    return (
-        roles.is_clerk(user)
-        and commission.departments.filter(pk=m.department_id).exists()
-    )
 
 
 def first_arrivals(commission_ids) -> dict:

@@ -19,7 +19,7 @@ from briefing.urgent import duration_label
 from notifications.services import notify
 from notifications.sms import send_sms
 
-from . import selectors
+from . import permissions, selectors
 from .models import Commission, CommissionAnswer, Reminder
 
 
@@ -62,7 +62,7 @@ def create_commission(
 
     ``reminder_offsets``: minutes before the deadline (default 24 h and 2 h).
     """
-    if not selectors.may_manage(actor):
+    if not permissions.may_manage(actor):
         raise WorkflowError("只有编辑可以约稿。")
     topic, departments, offsets = _checked(
         topic, departments, deadline, reminder_offsets
@@ -129,7 +129,7 @@ def update_commission(
     told as at creation; if the deadline moved, every unit is told. Reminders
     are keyed by the deadline, so a new deadline gets its own reminders.
     """
-    if not selectors.may_manage(actor):
+    if not permissions.may_manage(actor):
         raise WorkflowError("只有编辑可以修改约稿。")
     locked = _lock(commission)
     topic, departments, offsets = _checked(
@@ -228,7 +228,7 @@ def _remind(commission, departments, occasion, *, actor, now, why) -> int:
 
 def remind_now(commission, actor) -> int:
     """催报 by hand: remind every unit asked that has not answered yet."""
-    if not selectors.may_manage(actor):
+    if not permissions.may_manage(actor):
         raise WorkflowError("只有编辑可以催报。")
     now = timezone.now()
     with transaction.atomic():
@@ -316,7 +316,7 @@ def start_answer(commission, actor):
     unit the commission asks.
     """
     locked = _lock(commission)
-    if not selectors.may_answer(actor, locked):
+    if not permissions.may_answer(actor, locked):
         raise WorkflowError("您的单位不在本次约稿范围内，或您不是信息员。")
     item = item_services.create_item(
         actor, title=locked.topic, suggested_section=locked.section

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from briefing.services.errors import WorkflowError
 from core import roles
 
-from . import selectors, services
+from . import permissions, selectors, services
 from .forms import CommissionForm
 
 
@@ -25,7 +25,7 @@ def _visible_or_404(user, pk):
 @login_required
 @require_GET
 def commission_list(request):
-    if not selectors.may_manage(request.user):
+    if not permissions.may_manage(request.user):
         raise Http404
     commissions = list(selectors.commission_list())
     answered = selectors.answered_counts(commissions)
@@ -45,7 +45,7 @@ def commission_list(request):
 
 @login_required
 def commission_create(request):
-    if not selectors.may_manage(request.user):
+    if not permissions.may_manage(request.user):
         raise Http404
     return _form_view(request, None)
 
@@ -53,7 +53,7 @@ def commission_create(request):
 @login_required
 def commission_edit(request, pk):
     commission = _visible_or_404(request.user, pk)
-    if not selectors.may_manage(request.user):
+    if not permissions.may_manage(request.user):
         raise Http404
     return _form_view(request, commission)
 
@@ -106,7 +106,7 @@ def _form_view(request, commission):
 def commission_detail(request, pk):
     commission = _visible_or_404(request.user, pk)
     now = timezone.now()
-    manage = selectors.may_manage(request.user)
+    manage = permissions.may_manage(request.user)
     department = None if manage else roles.membership(request.user).department
     rows = selectors.unit_rows(commission, now, department=department)
     return render(
@@ -119,7 +119,8 @@ def commission_detail(request, pk):
             "waiting": sum(1 for row in rows if not row.answered),
             "time_left": services.time_left(commission.deadline, now),
             "closed": now > commission.deadline,
-            "may_answer": not manage and selectors.may_answer(request.user, commission),
+            "may_answer": not manage
+            and permissions.may_answer(request.user, commission),
         },
     )
 
@@ -128,7 +129,7 @@ def commission_detail(request, pk):
 @require_POST
 def commission_remind(request, pk):
     commission = _visible_or_404(request.user, pk)
-    if not selectors.may_manage(request.user):
+    if not permissions.may_manage(request.user):
         raise Http404
     try:
         sent = services.remind_now(commission, request.user)
@@ -143,7 +144,7 @@ def commission_remind(request, pk):
 @require_POST
 def commission_answer(request, pk):
     commission = _visible_or_404(request.user, pk)
-    if not selectors.may_answer(request.user, commission):
+    if not permissions.may_answer(request.user, commission):
         raise Http404
     try:
         item = services.start_answer(commission, request.user)

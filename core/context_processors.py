@@ -25,7 +25,7 @@ def header_content(request) -> dict | None:
         "clerk": roles.membership(user) is not None,
         "editor": roles.is_editor(user),
         "signer": roles.is_signer(user),
-        # The units' members read what goes to their unit (reading.selectors).
+        # The units' members read what goes to their unit (permissions.may_read).
         "reader": roles.is_reader(user) or roles.membership(user) is not None,
         "instruct": user.has_perm(roles.INSTRUCT_PERM),
         "admin": user.is_staff,

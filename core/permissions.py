@@ -8,6 +8,7 @@ account.
 """
 
 from django.contrib.auth import get_user_model
+from django.http import Http404
 
 from audit.roles import AUDITOR
 
@@ -17,6 +18,13 @@ from . import roles
 SUPERUSER_ROLES = frozenset({roles.SIGNER, AUDITOR})
 # Roles one account may not hold together: the auditor checks the admin.
 EXCLUSIVE_ROLES = frozenset({roles.ADMIN, AUDITOR})
+
+
+def require_editor(user, refusal: Exception | None = None) -> None:
+    """Only editors go on. Anyone else gets ``refusal`` (a service's error,
+    with its message) or, from a view, Http404: the page is not there for them."""
+    if not roles.is_editor(user):
+        raise refusal or Http404
 
 
 def may_manage_account(actor, user) -> bool:

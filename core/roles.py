@@ -37,12 +37,6 @@ ADMIN_EXTRA_PERMISSIONS = [
     # Two-step verification: see who enrolled, reset a lost phone (core.otp_admin).
     "core.view_otpdevice",
     "core.delete_otpdevice",
-    # Who reads online: recipient groups and each distribution list's readers.
-    *(
-        f"reading.{verb}_{model}"
-        for model in ("recipientgroup", "distributionrecipients")
-        for verb in ("add", "change", "delete", "view")
-    ),
     "reading.view_instruction",
     # Each publication's schedule (出刊计划).
     *(f"planning.{verb}_schedule" for verb in ("add", "change", "delete", "view")),

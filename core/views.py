@@ -48,8 +48,8 @@ MANAGE_GROUPS = [
             ("刊物（期号起点）", "briefing.publication"),
             ("栏目", "briefing.section"),
             ("分发范围（本期发）", "briefing.distributionlist"),
-            ("阅读对象组", "reading.recipientgroup"),
-            ("在线阅读范围", "reading.distributionrecipients"),
+            ("阅读对象组", "briefing.recipientgroup"),
+            ("在线阅读范围", "briefing.distributionrecipients"),
         ],
     ),
     (

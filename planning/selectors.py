@@ -25,19 +25,10 @@ from departments.models import Department
 
 from . import dates
 from .models import PlannedIssue
+from .permissions import may_manage
 
 P = PlannedIssue.Status
 WEEKDAY_HEADS = ["一", "二", "三", "四", "五", "六", "日"]
-
-
-def may_manage(user) -> bool:
-    """Editors open, move and cancel planned issues and see the whole calendar."""
-    return roles.is_editor(user)
-
-
-def may_see_calendar(user) -> bool:
-    """Editors, and unit members (who see the 截稿 and their own 约稿)."""
-    return may_manage(user) or roles.membership(user) is not None
 
 
 def visible_plan(user, pk) -> PlannedIssue | None:

@@ -15,6 +15,7 @@ from briefing.models import Issue
 from briefing.services import issues as issue_services
 from briefing.services.errors import WorkflowError
 from commissions import selectors as commission_selectors
+from core.permissions import require_editor
 from notifications.services import notify
 
 from . import dates, selectors
@@ -96,11 +97,6 @@ def plan_issues(now=None) -> int:
 # --- the editor ------------------------------------------------------------------
 
 
-def _require_editor(actor, what):
-    if not selectors.may_manage(actor):
-        raise WorkflowError(f"只有编辑可以{what}。")
-
-
 @transaction.atomic
 def move_plan(plan, actor, *, issue_date, deadline) -> PlannedIssue:
     """Give a planned issue another date and/or 截稿. Only an editor may.
@@ -108,7 +104,7 @@ def move_plan(plan, actor, *, issue_date, deadline) -> PlannedIssue:
     Not once cancelled; once opened only the 截稿 (the date is the issue's own
     setting, changed on its page). The 截稿 is on or before the issue day.
     """
-    _require_editor(actor, "调整出刊计划")
+    require_editor(actor, WorkflowError("只有编辑可以调整出刊计划。"))
     locked = _lock(plan)
     if locked.status == P.CANCELLED:
         raise WorkflowError("这一期计划已取消，不能再调整。")
@@ -149,7 +145,7 @@ def move_plan(plan, actor, *, issue_date, deadline) -> PlannedIssue:
 def cancel_plan(plan, actor, *, reason) -> PlannedIssue:
     """Cancel a planned issue not yet opened (e.g. a holiday week). Only an
     editor may, with a reason; the planning job does not make it again."""
-    _require_editor(actor, "取消计划出刊")
+    require_editor(actor, WorkflowError("只有编辑可以取消计划出刊。"))
     reason = (reason or "").strip()
     if not reason:
         raise WorkflowError("请写明取消的原因。")
@@ -178,7 +174,7 @@ def open_plan(plan, actor) -> Issue:
 
     Precondition: the plan is 计划中. The issue gets no number until 签发.
     """
-    _require_editor(actor, "开始组稿")
+    require_editor(actor, WorkflowError("只有编辑可以开始组稿。"))
     locked = _lock(plan)
     if locked.status != P.PLANNED:
         raise WorkflowError(

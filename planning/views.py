@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from briefing.services.errors import WorkflowError
 
-from . import dates, selectors, services
+from . import dates, permissions, selectors, services
 from .forms import CancelPlanForm, MovePlanForm
 
 # Months the calendar pages outside of: nothing is planned that far.
@@ -23,7 +23,7 @@ YEARS = range(2000, 2101)
 @login_required
 @require_GET
 def calendar_month(request, year=None, month=None):
-    if not selectors.may_see_calendar(request.user):
+    if not permissions.may_see_calendar(request.user):
         raise Http404
     now = timezone.now()
     if year is None:
@@ -45,7 +45,7 @@ def calendar_month(request, year=None, month=None):
             "weekday_heads": selectors.WEEKDAY_HEADS,
             "previous": previous if previous.year in YEARS else None,
             "following": following if following.year in YEARS else None,
-            "manage": selectors.may_manage(request.user),
+            "manage": permissions.may_manage(request.user),
         },
     )
 
@@ -79,40 +79,50 @@ def plan_detail(request, pk):
     return _render_plan(request, _plan_or_404(request, pk))
 
 
-@login_required
-@require_POST
-def plan_move(request, pk):
+def _change_plan(request, pk, form_class, change, *, done, invalid, form_name):
+    """调整 and 取消: parse the form, call the service, show the page again
+    with the form and its errors when the input or the service refuses."""
     plan = _plan_or_404(request, pk)
-    form = MovePlanForm(request.POST)
+    form = form_class(request.POST)
     if form.is_valid():
         try:
-            services.move_plan(plan, request.user, **form.cleaned_data)
+            change(plan, request.user, **form.cleaned_data)
         except WorkflowError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, "已调整印发日期和截稿时间。")
+            messages.success(request, done)
             return redirect("planning:plan_detail", plan.pk)
     else:
-        messages.error(request, "请按提示修改后再保存。")
-    return _render_plan(request, plan, move_form=form)
+        messages.error(request, invalid)
+    return _render_plan(request, plan, **{form_name: form})
+
+
+@login_required
+@require_POST
+def plan_move(request, pk):
+    return _change_plan(
+        request,
+        pk,
+        MovePlanForm,
+        services.move_plan,
+        done="已调整印发日期和截稿时间。",
+        invalid="请按提示修改后再保存。",
+        form_name="move_form",
+    )
 
 
 @login_required
 @require_POST
 def plan_cancel(request, pk):
-    plan = _plan_or_404(request, pk)
-    form = CancelPlanForm(request.POST)
-    if form.is_valid():
-        try:
-            services.cancel_plan(plan, request.user, reason=form.cleaned_data["reason"])
-        except WorkflowError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, "已取消这一期计划。")
-            return redirect("planning:plan_detail", plan.pk)
-    else:
-        messages.error(request, "请写明取消的原因。")
-    return _render_plan(request, plan, cancel_form=form)
+    return _change_plan(
+        request,
+        pk,
+        CancelPlanForm,
+        services.cancel_plan,
+        done="已取消这一期计划。",
+        invalid="请写明取消的原因。",
+        form_name="cancel_form",
+    )
 
 
 @login_required

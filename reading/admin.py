@@ -1,24 +1,6 @@
 from django.contrib import admin
 
-from .models import (
-    DistributionRecipients,
-    Instruction,
-    InstructionUnit,
-    RecipientGroup,
-)
-
-
-@admin.register(RecipientGroup)
-class RecipientGroupAdmin(admin.ModelAdmin):
-    list_display = ["name", "order"]
-    filter_horizontal = ["members"]
-
-
-@admin.register(DistributionRecipients)
-class DistributionRecipientsAdmin(admin.ModelAdmin):
-    list_display = ["distribution_list", "all_units"]
-    fields = ["distribution_list", "groups", "users", "all_units", "departments"]
-    filter_horizontal = ["groups", "users", "departments"]
+from .models import Instruction, InstructionUnit
 
 
 class InstructionUnitInline(admin.TabularInline):

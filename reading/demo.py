@@ -1,8 +1,6 @@
 """Demo data for online reading (called by core's load_demo; idempotent)."""
 
-from briefing.models import DistributionList
-
-from .models import DistributionRecipients, RecipientGroup
+from briefing.models import DistributionList, DistributionRecipients, RecipientGroup
 
 GROUPS = ["县委常委", "县人大正副主任", "副县长", "县直各单位负责人", "各乡镇主要领导"]
 DEMO_MEMBERS = {"副县长": ["leader"]}

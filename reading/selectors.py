@@ -1,4 +1,5 @@
-"""Read queries for online reading: which issues a reader may see, receipts, 批示."""
+"""Read queries for online reading: the reading pages, receipts, 批示 (which
+issues a reader may see: ``briefing.selectors.issues.readable_issues``)."""
 
 import datetime
 from collections import defaultdict
@@ -10,28 +11,29 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import ExtractYear
-from django.http import Http404
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from briefing.models import Issue, IssueDocument, Item, units_label
+from briefing.models import (
+    DistributionRecipients,
+    Issue,
+    Item,
+    RecipientGroup,
+    units_label,
+)
+from briefing.permissions import can_see_all_issues
 from briefing.sanitize import clean_html
 from briefing.selectors.issues import (
-    can_see_all_issues,
     current_document,
-    document_of,
+    readable_issues,
+    readable_lists,
+    recipients,
 )
 from core import roles
 from core.paths import path_of
 from departments.models import Department, Membership
 
-from .models import (
-    DistributionRecipients,
-    Instruction,
-    InstructionUnit,
-    ReadReceipt,
-    RecipientGroup,
-)
+from .models import Instruction, InstructionUnit, ReadReceipt
 
 S = Issue.Status
 S_I = Instruction.Status
@@ -39,85 +41,6 @@ S_I = Instruction.Status
 # How long an issue's text as issued and a publication's list of issued issues
 # stay cached: a bound on memory only, as their keys change with what they hold.
 CACHE_SECONDS = 60 * 60
-
-
-def reader_list_ids(user) -> list[int]:
-    """The distribution lists that name ``user``: in a group, by name, or,
-    for a unit's clerk or reviewer, by their unit (or all units).
-
-    Read once per request's user object: a page asks several times.
-    """
-    if not hasattr(user, "_reader_list_ids"):
-        user._reader_list_ids = sorted(
-            set(_naming(user).values_list("distribution_list_id", flat=True))
-        )
-    return user._reader_list_ids
-
-
-def _naming(user) -> QuerySet[DistributionRecipients]:
-    """The recipient rows of the distribution lists that name ``user``."""
-    names_user = Q(groups__members=user) | Q(users=user)
-    m = roles.membership(user)
-    if m is not None:
-        names_user |= Q(all_units=True) | Q(departments=m.department_id)
-    return DistributionRecipients.objects.filter(names_user)
-
-
-def may_read(user) -> bool:
-    """Whether the reading pages are for ``user``: those who see every issue,
-    readers (领导), and the units' clerks and reviewers (who read what goes to
-    their unit)."""
-    return (
-        can_see_all_issues(user)
-        or roles.is_reader(user)
-        or roles.membership(user) is not None
-    )
-
-
-def readable_lists(user) -> set[int] | None:
-    """Whose issues ``user`` may read: None for every issued issue (editors,
-    signers, admins), else the ids of the distribution lists naming them
-    (readers, 领导; a unit's members through their unit); an empty set for
-    anyone else."""
-    if not user.is_authenticated:
-        return set()
-    if can_see_all_issues(user):
-        return None
-    if may_read(user):
-        return set(reader_list_ids(user))
-    return set()
-
-
-def readable_issues(user, *, lists_in_query=False) -> QuerySet[Issue]:
-    """The issued issues ``user`` may read online (``readable_lists``).
-
-    The list ids go in as a literal list: the planner estimates the rows well;
-    as a subquery with an OR over two joins it guessed one row and then
-    computed the search function for every item. ``lists_in_query``: as a
-    subquery all the same, for one issue looked up by its key (the issue page:
-    one query instead of two).
-    """
-    issues = Issue.objects.filter(status=S.ISSUED).select_related("publication")
-    if lists_in_query and user.is_authenticated and not can_see_all_issues(user):
-        if not may_read(user):
-            return issues.none()
-        return issues.filter(
-            distribution_list_id__in=_naming(user).values("distribution_list_id")
-        )
-    lists = readable_lists(user)
-    if lists is None:
-        return issues
-    return issues.filter(distribution_list_id__in=sorted(lists))
-
-
-def get_readable_issue(user, pk) -> Issue:
-    """The issue if ``user`` may read it, else 404."""
-    issue = (
-        readable_issues(user).select_related("distribution_list").filter(pk=pk).first()
-    )
-    if issue is None:
-        raise Http404("没有这一期")
-    return issue
 
 
 def read_key(issue_pk, user_pk) -> str:
@@ -232,8 +155,8 @@ class IssuePage:
     numbers: list
 
 
-def issue_page(user, pk) -> IssuePage:
-    """The issue page's data if ``user`` may read the issue, else 404.
+def issue_page(user, pk) -> IssuePage | None:
+    """The issue page's data if ``user`` may read the issue, else None.
 
     One query: the issue, whether the user's distribution lists name it, and
     whether it has any 批示; then one cache round trip for the receipt, the
@@ -249,7 +172,7 @@ def issue_page(user, pk) -> IssuePage:
         .first()
     )
     if issue is None:
-        raise Http404("没有这一期")
+        return None
     keys = {
         "read": read_key(pk, user.pk),
         "text": _text_key(issue),
@@ -439,32 +362,7 @@ def documents(page: IssuePage) -> tuple[DocumentLink | None, list[DocumentLink]]
     return current, [d for d in links if d != current]
 
 
-def get_readable_document(user, issue_pk, document_pk) -> IssueDocument:
-    return document_of(get_readable_issue(user, issue_pk), document_pk)
-
-
 # --- receipts -----------------------------------------------------------------
-
-
-def recipients(issue) -> QuerySet:
-    """Everyone the issue's distribution names (groups, individuals, and the
-    members of the units it names or of every unit)."""
-    User = get_user_model()
-    if issue.distribution_list_id is None:
-        return User.objects.none()
-    lists = DistributionRecipients.objects.filter(
-        distribution_list_id=issue.distribution_list_id
-    )
-    if lists.filter(all_units=True).exists():
-        units = Q(membership__isnull=False)
-    else:
-        units = Q(membership__department__in=lists.values("departments"))
-    return User.objects.filter(
-        Q(recipient_groups__in=lists.values("groups"))
-        | Q(pk__in=lists.values("users"))
-        | units,
-        is_active=True,
-    ).distinct()
 
 
 @dataclass
@@ -568,12 +466,14 @@ def visible_instructions(user) -> QuerySet[Instruction]:
     return instructions.filter(scope)
 
 
-def get_visible_instruction(user, pk) -> Instruction:
-    """The 批示 with its units if ``user`` may see it, else 404."""
-    try:
-        return visible_instructions(user).prefetch_related(_units_prefetch()).get(pk=pk)
-    except Instruction.DoesNotExist:
-        raise Http404("没有这条批示") from None
+def get_visible_instruction(user, pk) -> Instruction | None:
+    """The 批示 with its units if ``user`` may see it, else None."""
+    return (
+        visible_instructions(user)
+        .prefetch_related(_units_prefetch())
+        .filter(pk=pk)
+        .first()
+    )
 
 
 def _units_prefetch():

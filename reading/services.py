@@ -15,6 +15,7 @@ from django.utils import timezone
 from audit.services import record_event
 from briefing.models import Issue, Item, ItemEvent
 from briefing.sanitize import clean_html, html_to_text
+from briefing.selectors.issues import readable_issues
 from briefing.services.errors import WorkflowError
 from briefing.uploads import ATTACHMENT_TYPES, check_upload
 from core import roles
@@ -114,6 +115,19 @@ def _instruction_url(instruction) -> str:
     return reverse("reading:instruction_detail", args=[instruction.pk])
 
 
+# Called with (instruction, actor) inside the transaction that writes a 批示.
+# The assessment app registers here the county 批示 it scores
+# (AssessmentConfig.ready): it sits above reading, which may not import it.
+_on_instruction_written = []
+
+
+def on_instruction_written(callback) -> None:
+    """Have ``callback(instruction, actor)`` run whenever a 批示 is written,
+    inside its transaction (an exception undoes the 批示)."""
+    if callback not in _on_instruction_written:
+        _on_instruction_written.append(callback)
+
+
 def _deadline_label(deadline) -> str:
     return f"{deadline.month}月{deadline.day}日"
 
@@ -131,7 +145,7 @@ def write_instruction(
     """
     if not actor.has_perm(roles.INSTRUCT_PERM):
         raise WorkflowError("您没有批示权限。")
-    if not selectors.readable_issues(actor).filter(pk=issue.pk).exists():
+    if not readable_issues(actor).filter(pk=issue.pk).exists():
         raise WorkflowError("您不能批示这一期的稿件。")
     locked = (
         Item.objects.select_for_update(of=("self",))
@@ -175,7 +189,8 @@ def write_instruction(
         obj=instruction,
         reason=f"{locked.title}：{limit}{transfer}{text[:100]}",
     )
-    _record_for_assessment(instruction, actor)
+    for callback in _on_instruction_written:
+        callback(instruction, actor)
     due = f"，办理时限{_deadline_label(deadline)}" if deadline else ""
     notify(
         [*selectors.unit_members([d.pk for d in units]), *selectors.editors()],
@@ -184,26 +199,6 @@ def write_instruction(
         url=_instruction_url(instruction),
     )
     return instruction
-
-
-def _record_for_assessment(instruction, actor):
-    """County 批示 count in the units' assessment (assessment app)."""
-    from assessment.models import AdoptionLevel, InstructionRecord
-    from assessment.services import record_instruction
-
-    level = AdoptionLevel.objects.filter(is_county=True).first()
-    if level is None:  # no county level configured: nothing to score against
-        return
-    record_instruction(
-        instruction.item,
-        actor,
-        level=level,
-        instructed_on=timezone.localdate(instruction.created_at),
-        leader=_name(actor),
-        note=instruction.text,
-        source=InstructionRecord.Source.READING,
-        source_ref=str(instruction.pk),
-    )
 
 
 def _lock_for_unit(instruction, actor, doing) -> InstructionUnit:

@@ -1,7 +1,8 @@
 """Reading pages: home, archive, the issue, receipts, 批示, search.
 
 Views parse input, call one service, render. What a user may see is decided in
-``reading.selectors``; anything else answers 404.
+``briefing.selectors.issues`` and ``reading.selectors``; anything else answers
+404.
 """
 
 from django.contrib import messages
@@ -12,28 +13,26 @@ from django.urls import reverse
 from django.utils.html import format_html_join
 from django.views.decorators.http import require_GET, require_POST
 
-from assessment.selectors import bulletins_for
 from briefing.models import Item
+from briefing.permissions import may_read
 from briefing.selectors.issues import (
     date_label,
     distribution_lines,
+    get_readable_document,
+    get_readable_issue,
+    readable_issues,
     with_headlines,
 )
 from briefing.services.errors import WorkflowError
 from briefing.uploads import download_response
 from briefing.views.issues import verified_pdf_response
 from core import roles
+from core.permissions import require_editor
 
 from . import search as item_search
 from . import selectors, services
 from .forms import FeedbackForm, InstructionForm, SearchForm
 from .models import FeedbackAttachment, Instruction
-
-
-def _require_editor(user):
-    if not roles.is_editor(user):
-        raise Http404
-
 
 # --- home and archive ---------------------------------------------------------
 
@@ -42,7 +41,7 @@ def _require_editor(user):
 @require_GET
 def home(request):
     user = request.user
-    if not selectors.may_read(user):
+    if not may_read(user):
         raise Http404
     return render(
         request,
@@ -51,8 +50,6 @@ def home(request):
             "shelves": _with_headlines(selectors.latest_by_publication(user)),
             "years": selectors.archive_years(user),
             "search_form": SearchForm(),
-            # The county's monthly 信息工作通报, once one is issued.
-            "has_bulletins": bulletins_for(user).exists(),
         },
     )
 
@@ -67,7 +64,7 @@ def _with_headlines(shelves):
 @require_GET
 def year(request, year):
     user = request.user
-    if not selectors.may_read(user):
+    if not may_read(user):
         raise Http404
     issues = with_headlines(selectors.issues_of_year(user, year))
     if not issues:
@@ -82,6 +79,8 @@ def year(request, year):
 @require_GET
 def issue(request, pk):
     page = selectors.issue_page(request.user, pk)
+    if page is None:
+        raise Http404
     if not page.read_before:
         services.record_read(page.issue, request.user)
     return _render_issue(request, page)
@@ -124,7 +123,9 @@ def _render_issue(request, page, *, form_item=None, form=None, status=200):
 @require_GET
 def document(request, pk, document_pk):
     """The stored PDF after its SHA-256 check; counts as reading the issue."""
-    doc = selectors.get_readable_document(request.user, pk, document_pk)
+    doc = get_readable_document(request.user, pk, document_pk)
+    if doc is None:
+        raise Http404
     response = verified_pdf_response(request, doc)
     if response.status_code == 200:
         services.record_read(doc.issue, request.user)
@@ -137,8 +138,10 @@ def document(request, pk, document_pk):
 @login_required
 @require_GET
 def receipts(request, pk):
-    _require_editor(request.user)
-    current = selectors.get_readable_issue(request.user, pk)
+    require_editor(request.user)
+    current = get_readable_issue(request.user, pk)
+    if current is None:
+        raise Http404
     table = selectors.receipt_table(current)
     read_ids = {u.pk for g in table for u in g.read}
     unread_ids = {u.pk for g in table for u in g.unread}
@@ -157,8 +160,10 @@ def receipts(request, pk):
 @login_required
 @require_POST
 def remind(request, pk):
-    _require_editor(request.user)
-    current = selectors.get_readable_issue(request.user, pk)
+    require_editor(request.user)
+    current = get_readable_issue(request.user, pk)
+    if current is None:
+        raise Http404
     try:
         count = services.send_reminder(current, request.user)
     except WorkflowError as exc:
@@ -176,6 +181,8 @@ def remind(request, pk):
 def instruction_create(request, pk, item_pk):
     user = request.user
     page = selectors.issue_page(user, pk)
+    if page is None:
+        raise Http404
     current = page.issue
     item = get_object_or_404(Item, pk=item_pk, issue=current)
     if not user.has_perm(roles.INSTRUCT_PERM):
@@ -223,7 +230,7 @@ def unit_inbox(request):
 def instruction_list(request):
     if not roles.is_editor(request.user) and request.user.has_perm(roles.INSTRUCT_PERM):
         return redirect("reading:my_instructions")  # a leader: their own 批示
-    _require_editor(request.user)
+    require_editor(request.user)
     status = request.GET.get("status", "")
     if status not in Instruction.Status.values:
         status = ""
@@ -259,6 +266,8 @@ def my_instructions(request):
 @require_GET
 def instruction_detail(request, pk):
     instruction = selectors.get_visible_instruction(request.user, pk)
+    if instruction is None:
+        raise Http404
     return _render_instruction(request, instruction)
 
 
@@ -271,7 +280,7 @@ def _render_instruction(request, instruction, *, feedback_form=None, status=200)
         "can_sign": own is not None and own.status == Instruction.Status.PENDING,
         "can_answer": own is not None and own.status == Instruction.Status.SIGNED,
         "feedback_form": feedback_form or FeedbackForm(),
-        "readable": selectors.readable_issues(request.user)
+        "readable": readable_issues(request.user)
         .filter(pk=instruction.issue_id)
         .exists(),
     }
@@ -281,6 +290,8 @@ def _render_instruction(request, instruction, *, feedback_form=None, status=200)
 def _handled_by_my_unit(request, pk) -> Instruction:
     """The 批示, if the user's unit handles it (else 404)."""
     instruction = selectors.get_visible_instruction(request.user, pk)
+    if instruction is None:
+        raise Http404
     if selectors.own_unit(instruction, request.user) is None:
         raise Http404
     return instruction
@@ -327,6 +338,8 @@ def instruction_feedback(request, pk):
 def feedback_attachment(request, pk, attachment_pk):
     """A feedback file: for whoever reads that unit's feedback."""
     instruction = selectors.get_visible_instruction(request.user, pk)
+    if instruction is None:
+        raise Http404
     attachment = get_object_or_404(
         FeedbackAttachment.objects.select_related("feedback"),
         pk=attachment_pk,
@@ -349,7 +362,7 @@ def feedback_attachment(request, pk, attachment_pk):
 @require_GET
 def search(request):
     user = request.user
-    if not (selectors.may_read(user) or roles.is_admin(user)):
+    if not (may_read(user) or roles.is_admin(user)):
         raise Http404
     form = SearchForm(request.GET or None)
     result = None

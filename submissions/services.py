@@ -8,7 +8,7 @@ from kombu.exceptions import OperationalError
 
 from audit.services import record_event
 from briefing.models import Publication, units_label
-from core import roles
+from core.permissions import require_editor
 
 from . import selectors
 from .models import Submission, SubmissionItem
@@ -20,16 +20,6 @@ class SubmissionError(Exception):
     def __init__(self, message):
         super().__init__(message)
         self.message = message
-
-
-def may_submit(user) -> bool:
-    """Editors make 上报件 and keep their records."""
-    return roles.is_editor(user)
-
-
-def _require_editor(actor):
-    if not may_submit(actor):
-        raise SubmissionError("只有编辑可以上报信息。")
 
 
 def office_name_default() -> str:
@@ -59,7 +49,7 @@ def make_submission(
 
     Editors only; each item must be adopted or published, and given once.
     """
-    _require_editor(actor)
+    require_editor(actor, SubmissionError("只有编辑可以上报信息。"))
     ids = [item.pk for item in items]
     if not ids:
         raise SubmissionError("请至少选择一篇稿件。")

@@ -8,20 +8,16 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods
 
 from briefing.models import Issue
+from core.permissions import require_editor
 
 from . import docx, forms, selectors, services
 from .models import Submission
 
 
-def _require_editor(user):
-    if not services.may_submit(user):
-        raise Http404
-
-
 @login_required
 @require_GET
 def submission_list(request):
-    _require_editor(request.user)
+    require_editor(request.user)
     return render(
         request,
         "submissions/list.html",
@@ -42,7 +38,7 @@ def _source_issue(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def submission_new(request):
-    _require_editor(request.user)
+    require_editor(request.user)
     issue = _source_issue(request)
     candidates = selectors.candidates(issue)
     if request.method == "POST":
@@ -91,7 +87,7 @@ def submission_new(request):
 
 
 def _submission_for(user, submission_id) -> Submission:
-    _require_editor(user)
+    require_editor(user)
     return get_object_or_404(
         Submission.objects.select_related("created_by"), pk=submission_id
     )

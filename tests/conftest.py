@@ -8,6 +8,25 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+# The files that take longest, each one long test: they start first, so that
+# neither pytest-xdist worker is left running one alone while the other idles
+# (make test passes --no-loadscope-reorder: xdist would otherwise start the
+# files with the most tests first and these last).
+START_FIRST = [
+    "tests/security/test_form_fuzz.py",
+    "tests/browser/test_xss_browser.py",
+    "tests/security/test_access_matrix.py",
+]
+
+
+def pytest_collection_modifyitems(items):
+    def rank(item):
+        path = item.nodeid.split("::")[0]
+        return START_FIRST.index(path) if path in START_FIRST else len(START_FIRST)
+
+    items.sort(key=rank)
+
+
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with an empty cache, as the database starts empty:
@@ -130,20 +149,43 @@ def login(page, username, password):
 
 
 @pytest.fixture(scope="session", autouse=True)
-def flush_may_empty_the_audit_trail():
+def flush_deletes_rows():
     """Tests that run outside a transaction are emptied afterwards by Django's
-    flush, a TRUNCATE, which the audit trail refuses on PostgreSQL (its
-    no_truncate trigger). Only the test suite may: it switches the trigger off
-    for its own flush (pgtrigger.ignore, a setting of the session)."""
+    flush. On PostgreSQL that is a TRUNCATE of every table, about a second
+    each time (new files for each of some 70 tables and their indexes) while
+    the rows a test leaves take milliseconds to delete: delete them instead,
+    with triggers and foreign-key checks off for that transaction (every table
+    is emptied, so nothing is left pointing anywhere; needs a superuser, as
+    the test database's owner is in CI and in the README).
+
+    The TRUNCATE that remains (SQLite has none; sequences to reset; not a
+    superuser) is refused by the audit trail's no_truncate trigger: only the
+    test suite may, so it switches the trigger off for its own flush
+    (pgtrigger.ignore, a setting of the session)."""
     import pgtrigger
     from django.core.management.commands import flush
 
-    original = flush.Command.handle
+    original_handle, original_sql = flush.Command.handle, flush.sql_flush
 
     def handle(self, *args, **options):
         with pgtrigger.ignore("audit.AuditEvent:no_truncate"):
-            return original(self, *args, **options)
+            return original_handle(self, *args, **options)
 
-    flush.Command.handle = handle
+    def sql_flush(style, connection, reset_sequences=True, allow_cascade=False):
+        if connection.vendor != "postgresql" or reset_sequences:
+            return original_sql(style, connection, reset_sequences, allow_cascade)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('is_superuser') = 'on'")
+            if not cursor.fetchone()[0]:
+                return original_sql(style, connection, reset_sequences, allow_cascade)
+        tables = connection.introspection.django_table_names(
+            only_existing=True, include_views=False
+        )
+        quote = connection.ops.quote_name
+        return ["SET LOCAL session_replication_role = replica"] + [
+            f"DELETE FROM {quote(table)}" for table in tables
+        ]
+
+    flush.Command.handle, flush.sql_flush = handle, sql_flush
     yield
-    flush.Command.handle = original
+    flush.Command.handle, flush.sql_flush = original_handle, original_sql

@@ -111,7 +111,7 @@ def make_item(department=None, author=None, **kwargs):
 
 def add_online_readers(distribution, *users):
     """Let ``users`` read online the issues sent to ``distribution`` (reading)."""
-    from reading.models import DistributionRecipients
+    from briefing.models import DistributionRecipients
 
     recipients, _ = DistributionRecipients.objects.get_or_create(
         distribution_list=distribution

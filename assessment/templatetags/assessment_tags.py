@@ -1,7 +1,8 @@
 from django import template
 
+from assessment.permissions import may_read_bulletins
 from assessment.scoring import fmt
-from assessment.selectors import may_read_bulletins
+from assessment.selectors import bulletins_for
 from core import roles
 
 register = template.Library()
@@ -17,6 +18,13 @@ def assessment_nav(context):
         # Units and leaders read the issued 通报 there.
         "bulletins": may_read_bulletins(user),
     }
+
+
+@register.inclusion_tag("assessment/_bulletins_link.html", takes_context=True)
+def bulletins_link(context):
+    """The link to the county's monthly 信息工作通报 on the reading home, once
+    one the user may open exists."""
+    return {"shown": bulletins_for(context["request"].user).exists()}
 
 
 @register.filter

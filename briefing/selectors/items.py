@@ -18,6 +18,7 @@ from django.utils import timezone
 from briefing import duplicates, same_event
 from briefing.models import (
     DuplicateDecision,
+    EditorImage,
     Issue,
     Item,
     ItemBandKey,
@@ -29,7 +30,8 @@ from briefing.models import (
     open_urgent,
     units_label,
 )
-from briefing.permissions import office_items_q, visible_items_q
+from briefing.permissions import can_view_item, office_items_q, visible_items_q
+from briefing.selectors.issues import visible_issues
 from core import roles
 from departments.models import Department
 
@@ -494,3 +496,31 @@ def duplicates_of_shingles(
     ]
     found.sort(key=lambda suspect: (-suspect.similarity, -suspect.item.pk))
     return found[:limit]
+
+
+def visible_editor_image(user, name) -> EditorImage | None:
+    """The editor image ``name`` if ``user`` may see it, else None: its
+    uploader, and whoever may see the item it was saved in (on the site, or as
+    the signer of an adopted item or the reader of a published one)."""
+    if user is None or not user.is_authenticated:
+        return None
+    image = EditorImage.objects.filter(name=name).select_related("item").first()
+    if image is None or image.uploaded_by_id == user.pk:
+        return image
+    item = image.item
+    if item is None:
+        return None
+    if can_view_item(user, item):
+        return image
+    # Signers see adopted items when signing; readers the published ones of
+    # the issues they may read (their distribution).
+    if roles.is_signer(user) and item.status in (
+        Item.Status.ADOPTED,
+        Item.Status.PUBLISHED,
+    ):
+        return image
+    if not roles.is_reader(user) or item.status != Item.Status.PUBLISHED:
+        return None
+    if visible_issues(user).filter(pk=item.issue_id).exists():
+        return image
+    return None

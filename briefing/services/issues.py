@@ -10,13 +10,13 @@ from typing import NamedTuple
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F, Max, Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
 from audit.services import record_event
-from briefing import workflow
+from briefing import permissions, workflow
 from briefing.docx_issue import issue_docx
 from briefing.models import (
     Issue,
@@ -37,19 +37,21 @@ from briefing.services.items import (
     correct_item_text,
     publish_items_of_issue,
 )
+from briefing.services.positions import (
+    ensure_issue_section,
+    in_requested_order,
+    last_item_position,
+    moved,
+    renumber,
+    section_items,
+)
 from briefing.stamp import StampError, stamp_pdf
 from briefing.uploads import save_pdf
-from core import roles
 from notifications.services import notify
 
 from .errors import StaleVersionError, WorkflowError
 
 S = Issue.Status
-
-# Positions are unique per issue (sections) and per issue section (items), and
-# the constraints are not deferrable: rows are parked above this offset first,
-# then given their final positions.
-_PARKING_OFFSET = 100_000
 
 FROZEN_MESSAGE = (
     "本期已签发，内容、顺序、期号、分发范围和日期都不能再改。"
@@ -177,37 +179,6 @@ def _refuse(actor, action, issue, message):
 
 def _issue_url(issue) -> str:
     return reverse("briefing:issue_detail", args=[issue.pk])
-
-
-def _renumber(model, rows):
-    """Give ``rows`` (in their new order) positions 1..n, without a clash."""
-    for index, row in enumerate(rows, start=1):
-        model.objects.filter(pk=row.pk).update(position=_PARKING_OFFSET + index)
-    for index, row in enumerate(rows, start=1):
-        model.objects.filter(pk=row.pk).update(position=index)
-        row.position = index
-
-
-def _moved(rows, index, direction):
-    """``rows`` with the one at ``index`` swapped up or down, or None at an end."""
-    target = index - 1 if direction == "up" else index + 1
-    if direction not in ("up", "down") or not 0 <= target < len(rows):
-        return None
-    rows = list(rows)
-    rows[index], rows[target] = rows[target], rows[index]
-    return rows
-
-
-def _in_requested_order(rows, requested_ids, what):
-    """``rows`` ordered as ``requested_ids``, which must name each row once."""
-    by_id = {row.pk: row for row in rows}
-    try:
-        ids = [int(pk) for pk in requested_ids]
-    except (TypeError, ValueError):
-        raise WorkflowError(f"{what}顺序无法识别，请刷新页面后重试。") from None
-    if sorted(ids) != sorted(by_id):
-        raise WorkflowError(f"{what}已有变动，请刷新页面后重新排序。")
-    return [by_id[pk] for pk in ids]
 
 
 # -- compose -------------------------------------------------------------------
@@ -349,7 +320,7 @@ def move_section(issue, issue_section_id, direction, actor) -> Issue:
         )
         if index is None:
             raise WorkflowError("本期没有这个栏目。")
-        new_rows = _moved(rows, index, direction)
+        new_rows = moved(rows, index, direction)
         if new_rows is None:
             raise WorkflowError("已经在最前（或最后），无法再移动。")
         return _save_section_order(locked, new_rows, actor)
@@ -362,24 +333,16 @@ def set_section_order(issue, issue_section_ids, actor) -> Issue:
         locked = _lock(issue)
         _require_state(locked, "compose")
         rows = list(locked.issue_sections.select_related("section"))
-        new_rows = _in_requested_order(rows, issue_section_ids, "栏目")
+        new_rows = in_requested_order(rows, issue_section_ids, "栏目")
         return _save_section_order(locked, new_rows, actor)
 
 
 def _save_section_order(issue, rows, actor):
-    _renumber(IssueSection, rows)
+    renumber(IssueSection, rows)
     _bump_version(issue)
     order = "、".join(row.section.name for row in rows)
     _event(issue, actor, "reorder_sections", comment=order)
     return issue
-
-
-def _section_items(issue, section_id):
-    return list(
-        Item.objects.select_for_update()
-        .filter(issue=issue, section_id=section_id)
-        .order_by("position", "id")
-    )
 
 
 def move_item(issue, item_id, direction, actor) -> Issue:
@@ -391,9 +354,9 @@ def move_item(issue, item_id, direction, actor) -> Issue:
         item = Item.objects.filter(issue=locked, pk=int(item_id)).first()
         if item is None:
             raise WorkflowError("本期没有这篇稿件。")
-        rows = _section_items(locked, item.section_id)
+        rows = section_items(locked, item.section_id)
         index = [row.pk for row in rows].index(item.pk)
-        new_rows = _moved(rows, index, direction)
+        new_rows = moved(rows, index, direction)
         if new_rows is None:
             raise WorkflowError("已经在本栏目最前（或最后），无法再移动。")
         return _save_item_order(locked, item.section_id, new_rows, actor)
@@ -405,55 +368,20 @@ def set_item_order(issue, section_id, item_ids, actor) -> Issue:
     with transaction.atomic():
         locked = _lock(issue)
         _require_state(locked, "compose")
-        rows = _section_items(locked, section_id)
+        rows = section_items(locked, section_id)
         if not rows:
             raise WorkflowError("本期这个栏目没有稿件。")
-        new_rows = _in_requested_order(rows, item_ids, "稿件")
+        new_rows = in_requested_order(rows, item_ids, "稿件")
         return _save_item_order(locked, section_id, new_rows, actor)
 
 
 def _save_item_order(issue, section_id, rows, actor):
-    _renumber(Item, rows)
+    renumber(Item, rows)
     _bump_version(issue)
     section = Section.objects.get(pk=section_id)
     titles = "、".join(f"《{row.title}》" for row in rows)
     _event(issue, actor, "reorder_items", comment=f"【{section.name}】{titles}")
     return issue
-
-
-def ensure_issue_section(issue, section) -> IssueSection:
-    """The section's place in the issue; a new one goes where Section.order
-    puts it among the sections already there.
-
-    It goes right after the nearest section before it in Section.order (else
-    right before the nearest one after it), so an order the editor arranged
-    stays as it is; positions stay 1..n. Call inside the transaction that
-    locks the issue.
-    """
-    issue_section = IssueSection.objects.filter(issue=issue, section=section).first()
-    if issue_section is not None:
-        return issue_section
-    rows = list(issue.issue_sections.select_related("section").order_by("position"))
-
-    def rank(row):
-        return (row.section.order, row.section_id)
-
-    earlier = [row for row in rows if rank(row) < (section.order, section.pk)]
-    later = [row for row in rows if rank(row) > (section.order, section.pk)]
-    if earlier:
-        index = rows.index(max(earlier, key=rank)) + 1
-    elif later:
-        index = rows.index(min(later, key=rank))
-    else:
-        index = len(rows)
-    # Created above every position in use (and above the parking range), then
-    # renumbered with the others into its place.
-    issue_section = IssueSection.objects.create(
-        issue=issue, section=section, position=_PARKING_OFFSET * 2
-    )
-    rows.insert(index, issue_section)
-    _renumber(IssueSection, rows)
-    return issue_section
 
 
 def move_item_to_section(issue, item_id, section, actor) -> Issue:
@@ -476,17 +404,11 @@ def move_item_to_section(issue, item_id, section, actor) -> Issue:
             raise WorkflowError(f"稿件已在【{section.name}】栏目中。")
         old_section = item.section
         ensure_issue_section(locked, section)
-        last = (
-            Item.objects.filter(issue=locked, section=section).aggregate(
-                last=Max("position")
-            )["last"]
-            or 0
-        )
         item.section = section
-        item.position = last + 1
+        item.position = last_item_position(locked, section) + 1
         item.save(update_fields=["section", "position", "updated_at"])
         # Close the gap it left behind.
-        _renumber(Item, _section_items(locked, old_section.pk))
+        renumber(Item, section_items(locked, old_section.pk))
         _bump_version(locked)
         _event(
             locked,
@@ -523,7 +445,7 @@ def remove_empty_section(issue, issue_section_id, actor) -> Issue:
                 "请先把稿件移到其他栏目或撤出本期。"
             )
         issue_section.delete()
-        _renumber(IssueSection, list(locked.issue_sections.order_by("position")))
+        renumber(IssueSection, list(locked.issue_sections.order_by("position")))
         _bump_version(locked)
         _event(locked, actor, "remove_section", comment=f"移除空栏目【{section.name}】")
     return locked
@@ -892,12 +814,6 @@ class DownloadedCopy(NamedTuple):
     is_marked: bool
 
 
-def may_take_original(user) -> bool:
-    """Editors and signers download the unmarked original; everyone else a
-    copy marked for them."""
-    return roles.is_editor(user) or roles.is_signer(user)
-
-
 def copy_number_label(number: int) -> str:
     """GB/T 9704's 份号: six Arabic digits."""
     return f"{number:06d}"
@@ -916,7 +832,7 @@ def download_copy(document, actor) -> DownloadedCopy:
     number. The stored file and its hash are never touched.
     """
     original = _verified_bytes(document, actor)
-    marked = not may_take_original(actor)
+    marked = not permissions.may_take_original(actor)
     try:
         with transaction.atomic():
             issue = Issue.objects.select_for_update().get(pk=document.issue_id)

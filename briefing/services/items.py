@@ -36,6 +36,7 @@ from briefing.models import (
 )
 from briefing.sanitize import IMAGE_URL_RE, clean_html, html_to_text, search_text
 from briefing.services.errors import StaleVersionError, WorkflowError
+from briefing.services.positions import ensure_issue_section, last_item_position
 from briefing.uploads import ATTACHMENT_TYPES, check_upload, store_editor_image
 from core import roles
 from departments.models import Department, Membership
@@ -585,16 +586,10 @@ def _place(locked, issue, section) -> list[str]:
         raise WorkflowError(f"“{issue}”已不在组稿中，不能再编入稿件。")
     if section is None:
         raise WorkflowError("请选择栏目。")
-    # Imported here: briefing.services.issues imports this module.
-    from briefing.services.issues import ensure_issue_section
-
     ensure_issue_section(issue, section)
-    last = Item.objects.filter(issue=issue, section=section).aggregate(
-        n=Max("position")
-    )["n"]
     locked.issue = issue
     locked.section = section
-    locked.position = (last or 0) + 1
+    locked.position = last_item_position(issue, section) + 1
     return ["issue", "section", "position"]
 
 

@@ -17,7 +17,7 @@ from django.views.decorators.http import (
     require_POST,
 )
 
-from briefing import workflow
+from briefing import permissions, workflow
 from briefing.forms.issues import (
     CorrectedItemForm,
     CorrectionForm,
@@ -54,6 +54,8 @@ def _wants_json(request) -> bool:
 def _editor_issue(request, pk) -> Issue:
     """An issue the user may see, and the user must be an editor (else 404)."""
     issue = selectors.get_visible_issue(request.user, pk)
+    if issue is None:
+        raise Http404
     if not workflow.may_make_issue_move(request.user, "compose"):
         raise Http404
     return issue
@@ -63,7 +65,7 @@ def _editor_issue(request, pk) -> Issue:
 @require_GET
 def issue_list(request):
     user = request.user
-    if not (selectors.can_see_all_issues(user) or roles.is_reader(user)):
+    if not (permissions.can_see_all_issues(user) or roles.is_reader(user)):
         raise Http404
     return render(
         request,
@@ -97,6 +99,8 @@ def issue_create(request):
 def issue_detail(request, pk):
     user = request.user
     issue = selectors.get_visible_issue(user, pk)
+    if issue is None:
+        raise Http404
     return _render_detail(request, issue)
 
 
@@ -123,7 +127,7 @@ def _render_detail(
         "distribution_lines": selectors.distribution_lines(issue),
         "date_label": selectors.date_label(issue.issue_date),
         "can_compose": can_compose,
-        "can_preview": selectors.can_see_all_issues(user),
+        "can_preview": permissions.can_see_all_issues(user),
         "can_submit": can_submit,
         # Before 提交签发: the items that are suspected duplicates, undecided.
         "duplicates": item_selectors.undecided_duplicates(
@@ -138,8 +142,8 @@ def _render_detail(
         else [],
         "can_sign": workflow.issue_allows(user, issue, "sign_off"),
         "can_correct": workflow.issue_allows(user, issue, "correct"),
-        "can_take_docx": services.may_take_original(user),
-        "can_see_timeline": selectors.can_see_all_issues(user),
+        "can_take_docx": permissions.may_take_original(user),
+        "can_see_timeline": permissions.can_see_all_issues(user),
         "all_sections": Section.objects.filter(is_active=True),
         # 待编池: adopted items waiting for an issue, to place into this one.
         "pooled": list(item_selectors.pooled_items()) if can_compose else [],
@@ -371,18 +375,21 @@ def item_place(request, pk, item_pk):
     return _detail(issue, f"item-{item.pk}")
 
 
-def _preview_issue(request, pk) -> Issue:
+def _preview(request, pk) -> tuple[Issue, str]:
+    """The issue and its HTML as printed (marked 样稿 until issued); only for
+    those who see all issues."""
     issue = selectors.get_visible_issue(request.user, pk)
-    if not selectors.can_see_all_issues(request.user):
+    if issue is None:
         raise Http404
-    return issue
+    if not permissions.can_see_all_issues(request.user):
+        raise Http404
+    return issue, selectors.issue_html(issue, preview=issue.status != S.ISSUED)
 
 
 @login_required
 @require_GET
 def preview_html(request, pk):
-    issue = _preview_issue(request, pk)
-    html = selectors.issue_html(issue, preview=issue.status != S.ISSUED)
+    issue, html = _preview(request, pk)
     # A browser page, not only a PDF source: a phone lays it out at its own
     # width (print.css narrows the sheet on small screens).
     return HttpResponse(html.replace("<head>", "<head>" + VIEWPORT_META, 1))
@@ -391,8 +398,7 @@ def preview_html(request, pk):
 @login_required
 @require_GET
 def preview_pdf(request, pk):
-    issue = _preview_issue(request, pk)
-    html = selectors.issue_html(issue, preview=issue.status != S.ISSUED)
+    issue, html = _preview(request, pk)
     try:
         pdf = render_pdf(html)
     except PdfRenderError as exc:
@@ -428,6 +434,8 @@ def issue_submit(request, pk):
 @require_POST
 def issue_sign_off(request, pk):
     issue = selectors.get_visible_issue(request.user, pk)
+    if issue is None:
+        raise Http404
     form = SignOffForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(form.errors["opinion"]))
@@ -446,6 +454,8 @@ def issue_sign_off(request, pk):
 @require_POST
 def issue_send_back(request, pk):
     issue = selectors.get_visible_issue(request.user, pk)
+    if issue is None:
+        raise Http404
     form = SendBackForm(request.POST)
     if not form.is_valid():
         return _render_detail(request, issue, send_back_form=form, status=400)
@@ -471,6 +481,8 @@ def issue_send_back(request, pk):
 def issue_correct(request, pk):
     """更正 page: each item's text editable, plus the reason; POST issues it."""
     issue = selectors.get_visible_issue(request.user, pk)
+    if issue is None:
+        raise Http404
     if not workflow.may_make_issue_move(request.user, "correct"):
         raise Http404
     if workflow.issue_transition("correct", issue.status) is None:
@@ -567,6 +579,8 @@ def verified_pdf_response(request, document):
 @require_GET
 def document_download(request, pk, document_pk):
     document = selectors.get_visible_document(request.user, pk, document_pk)
+    if document is None:
+        raise Http404
     return verified_pdf_response(request, document)
 
 
@@ -579,7 +593,9 @@ def document_docx(request, pk, document_pk):
     """The issue as .docx, stored at 签发, after its SHA-256 check: editors and
     signers only (it carries no reader's mark); 404 for everyone else."""
     document = selectors.get_visible_document(request.user, pk, document_pk)
-    if not services.may_take_original(request.user) or not document.docx:
+    if document is None:
+        raise Http404
+    if not permissions.may_take_original(request.user) or not document.docx:
         raise Http404
     try:
         data = services.read_verified_docx(document, request.user)

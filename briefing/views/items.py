@@ -36,7 +36,6 @@ from briefing.importing import (
     paragraphs_to_html,
 )
 from briefing.models import Attachment, Item
-from briefing.selectors import issues as issue_selectors
 from briefing.selectors import items as selectors
 from briefing.services import issues as issue_services
 from briefing.services import items as services
@@ -487,7 +486,7 @@ def _render_item(request, item, *, bound=None, unsent=None, status=200):
     }
     if item.status == Item.Status.PUBLISHED and item.issue_id:
         context["may_correct"] = workflow.may_make_issue_move(request.user, "correct")
-        context["sees_issue"] = issue_selectors.can_see_all_issues(request.user)
+        context["sees_issue"] = permissions.can_see_all_issues(request.user)
     initial = {"version": item.version, "section": item.suggested_section_id}
     if "adopt" in moves:
         context["adopt_form"] = bound.get("adopt") or AdoptForm(initial=initial)
@@ -806,7 +805,7 @@ def image_upload(request):
 def editor_image(request, name):
     """An image in an item's text, for those who may see that item."""
     match = IMAGE_NAME_RE.fullmatch(name)
-    if match is None or not permissions.can_view_editor_image(request.user, name):
+    if match is None or selectors.visible_editor_image(request.user, name) is None:
         raise Http404
     try:
         handle = default_storage.open(f"{EDITOR_IMAGE_DIR}/{name}", "rb")

@@ -3,7 +3,7 @@ nothing of 上报)."""
 
 from django import template
 
-from .. import selectors, services
+from .. import permissions, selectors
 
 register = template.Library()
 
@@ -11,7 +11,7 @@ register = template.Library()
 @register.inclusion_tag("includes/item_submissions.html", takes_context=True)
 def item_submissions(context, item):
     user = context["request"].user
-    if not services.may_submit(user):
+    if not permissions.may_submit(user):
         return {"show": False}
     return {
         "show": True,

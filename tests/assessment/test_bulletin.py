@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.conf import settings
+from django.urls import reverse
 
 from assessment import bulletin as bulletin_doc
 from assessment import services
@@ -191,6 +192,17 @@ def test_issuing_stores_the_pdf_with_its_sha256(data, draft, fake_pdf):
     assert path.is_file() and document.file.name.startswith("bulletins/")
     event = AuditEvent.objects.get(action="assessment.bulletin_issue")
     assert document.sha256 in event.reason
+
+
+def test_the_reading_home_links_the_bulletins_once_one_is_issued(
+    client, data, draft, fake_pdf
+):
+    client.force_login(make_clerk(data["kfq"]))
+    link = f'href="{reverse("assessment:bulletins")}"'
+    assert link not in client.get(reverse("reading:home")).content.decode()
+    issue(data, draft)
+    page = client.get(reverse("reading:home")).content.decode()
+    assert link in page and "信息工作月度通报" in page
 
 
 def test_download_serves_exactly_the_stored_bytes(client, data, draft, fake_pdf):

@@ -38,10 +38,13 @@ from tests.briefing.test_pdf import (
     squeeze,
 )
 
-pytestmark = pytest.mark.skipif(
-    not shutil.which("soffice"),
-    reason="LibreOffice is not installed (libreoffice-writer-nogui)",
-)
+pytestmark = [
+    pytest.mark.one_database,
+    pytest.mark.skipif(
+        not shutil.which("soffice"),
+        reason="LibreOffice is not installed (libreoffice-writer-nogui)",
+    ),
+]
 
 FONTS_CONF = """<?xml version="1.0"?>
 <!DOCTYPE fontconfig SYSTEM "fonts.dtd">

@@ -15,6 +15,8 @@ from briefing.pdf import render_pdf
 from briefing.print_layout import issue_print_html
 from briefing.seed import load_seed, long_seed, seed_print_context
 
+pytestmark = pytest.mark.one_database
+
 
 def printed_pages(issue, sections) -> int:
     pdf = render_pdf(issue_print_html(issue, sections))

@@ -25,6 +25,8 @@ from briefing.print_layout import issue_print_html, item_html
 from briefing.seed import load_seed, long_seed, parse_seed, seed_print_context
 from briefing.stamp import stamp_pdf
 
+pytestmark = pytest.mark.one_database
+
 MM = 72 / 25.4
 PAGE_WIDTH, PAGE_HEIGHT = 210 * MM, 297 * MM
 LEFT, RIGHT = 28 * MM, (210 - 26) * MM  # the type area, 156 mm wide

@@ -11,6 +11,8 @@ from briefing.sanitize import clean_html, search_text
 
 from .item_helpers import S, item_in_state, make_cast
 
+pytestmark = pytest.mark.one_database
+
 IMG = "/items/images/" + "a" * 32 + ".png"
 
 PAYLOADS = [

@@ -2,9 +2,12 @@
 
 import json
 
+import pytest
 from whitenoise.storage import CompressedManifestStaticFilesStorage
 
 from core.storage import StaticFilesStorage
+
+pytestmark = pytest.mark.one_database
 
 
 def test_urls_are_the_manifests_hashed_names(tmp_path, settings):

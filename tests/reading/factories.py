@@ -6,8 +6,7 @@ import itertools
 from django.core.files.base import ContentFile
 from django.db.models import F
 
-from briefing.models import Issue, IssueDocument
-from reading.models import DistributionRecipients, RecipientGroup
+from briefing.models import DistributionRecipients, Issue, IssueDocument, RecipientGroup
 from tests import factories
 from tests.briefing.issue_factories import blank_pdf, place_item
 

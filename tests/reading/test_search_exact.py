@@ -5,14 +5,17 @@ others, and not yet issued, with frequent, rare and odd terms. For an editor,
 a reader and a unit's clerk, every term's hits must equal a scan in Python:
 the items the person may find whose text contains the term (case ignored),
 newest first, the undated ones last, the higher id first on a tie. Both ways
-of paging are checked: a count under the cap, and over it (the walk through
-the newest-first index).
+of paging are checked: a count under the cap, and over it. Over it, on
+PostgreSQL, the page is looked for among the newest WALK_ROWS items in scope,
+and if not all there, in the index's matches sorted by date: a small
+WALK_ROWS sends the same terms down that second way.
 """
 
 import datetime
 import random
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from briefing.models import Issue, Item
@@ -112,10 +115,29 @@ def scan(who, query, corpus, **filters):
     return [item.pk for item in found]
 
 
-@pytest.mark.parametrize("cap", [search.COUNT_CAP, 2])
-@pytest.mark.parametrize("who", ["editor", "reader", "clerk"])
-def test_hits_are_a_plain_substring_scan(corpus, monkeypatch, who, cap):
+# (COUNT_CAP, WALK_ROWS, WALK_BEATS_BITMAP): as shipped (no term passes the
+# cap); a cap most terms pass; so few rows to walk that the page is rarely
+# among them; and every word counted by reading the newest items first.
+SHIPPED = (search.COUNT_CAP, search.WALK_ROWS, search.WALK_BEATS_BITMAP)
+SIZES = [SHIPPED, (2, *SHIPPED[1:]), (2, 3, SHIPPED[2]), (2, SHIPPED[1], 0)]
+
+
+def sized(monkeypatch, cap, walk_rows, walk_beats_bitmap=SHIPPED[2]):
+    if (walk_rows, walk_beats_bitmap) != SHIPPED[1:] and (
+        connection.vendor != "postgresql"
+    ):
+        pytest.skip("SQLite reads every item: no index, no walk")
     monkeypatch.setattr(search, "COUNT_CAP", cap)
+    monkeypatch.setattr(search, "WALK_ROWS", walk_rows)
+    monkeypatch.setattr(search, "WALK_BEATS_BITMAP", walk_beats_bitmap)
+
+
+@pytest.mark.parametrize("cap, walk_rows, beats", SIZES)
+@pytest.mark.parametrize("who", ["editor", "reader", "clerk"])
+def test_hits_are_a_plain_substring_scan(
+    corpus, monkeypatch, who, cap, walk_rows, beats
+):
+    sized(monkeypatch, cap, walk_rows, beats)
     user = corpus[who]
     over_cap = 0
     for term in TERMS:
@@ -130,12 +152,42 @@ def test_hits_are_a_plain_substring_scan(corpus, monkeypatch, who, cap):
     assert over_cap > 3 if cap == 2 else over_cap == 0
 
 
-@pytest.mark.parametrize("cap", [search.COUNT_CAP, 2])
+@pytest.mark.parametrize("cap, walk_rows, beats", SIZES)
 @pytest.mark.parametrize("who", ["editor", "reader"])
-def test_filters_keep_the_hits_exact(corpus, monkeypatch, who, cap):
-    monkeypatch.setattr(search, "COUNT_CAP", cap)
+def test_filters_keep_the_hits_exact(corpus, monkeypatch, who, cap, walk_rows, beats):
+    sized(monkeypatch, cap, walk_rows, beats)
     unit = corpus["issues"][0].items.first().department
     for term in ["服务", "低保", "柳园村", "的"]:
         expected = scan(who, term, corpus, department=unit)
         result = search.search(corpus[who], term, {"department": unit}, limit=100)
         assert [hit.pk for hit in result.hits] == expected, term
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the index and the walk are PostgreSQL's"
+)
+def test_the_small_sizes_send_searches_down_every_way(corpus, monkeypatch):
+    """The sizes above are only worth their time if each way of finding the
+    page is taken by some term: the matches counted through the index or by
+    reading the newest items, the walk newest first, and the index's matches
+    sorted by date."""
+    taken = set()
+    for name in ["matches_among_newest", "newest_candidates", "containing"]:
+        original = getattr(search, name)
+
+        def spy(*args, _name=name, _original=original, **kwargs):
+            kind = "walk" if kwargs.get("newest_first") else "index"
+            taken.add(_name if _name != "containing" else f"{_name} {kind}")
+            return _original(*args, **kwargs)
+
+        monkeypatch.setattr(search, name, spy)
+    for sizes in SIZES[1:]:
+        sized(monkeypatch, *sizes)
+        for term in TERMS:
+            search.search(corpus["editor"], term, limit=3)
+    assert taken == {
+        "matches_among_newest",
+        "newest_candidates",
+        "containing walk",
+        "containing index",
+    }

@@ -6,10 +6,11 @@ import pytest
 from django.contrib.admin.sites import site
 from django.urls import reverse
 
+from briefing.admin import DistributionRecipientsAdmin
+from briefing.models import DistributionRecipients
 from notifications.models import Notification
-from reading.admin import DistributionRecipientsAdmin
 from reading.demo import _to_every_unit
-from reading.models import DistributionRecipients, ReadReceipt
+from reading.models import ReadReceipt
 from tests import factories
 
 from .factories import make_distribution, make_issue

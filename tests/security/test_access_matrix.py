@@ -161,6 +161,7 @@ def test_post_matrix(matrix_world):
     assert not mismatches, "\n" + "\n".join(mismatches)
 
 
+@pytest.mark.one_database
 def test_post_only_views_answer_405_to_get(matrix_world):
     objects, users = matrix_world
     clients = world.clients(users)
@@ -182,6 +183,7 @@ def test_post_only_views_answer_405_to_get(matrix_world):
     assert not wrong, "\n" + "\n".join(wrong)
 
 
+@pytest.mark.one_database
 def test_state_changing_urls_refuse_a_post_without_csrf_token(matrix_world):
     """Every URL of the table, not only the cases listed with POST: a view the
     table lists for GET alone could still accept a POST (and be csrf_exempt).

@@ -128,7 +128,7 @@ def test_admin_role_unlocks_accounts_and_manages_online_readers():
     )
     assert not AccessAttempt.objects.exists()
     for name in ("recipientgroup", "distributionrecipients"):
-        assert client.get(reverse(f"admin:reading_{name}_add")).status_code == 200
+        assert client.get(reverse(f"admin:briefing_{name}_add")).status_code == 200
     # …but writes no 批示 of its own.
     assert not admin.has_perm(roles.INSTRUCT_PERM)
 

@@ -18,7 +18,7 @@ from . import world
 from .access_expectations import EXPECTATIONS, cases_of
 from .test_access_matrix import request, url_for
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.one_database]
 
 HUGE = "99999999999999999999"
 VALUES = {

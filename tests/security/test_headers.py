@@ -12,7 +12,7 @@ from django.urls import reverse
 from tests import factories
 
 ROOT = Path(__file__).resolve().parents[2]
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.one_database]
 
 
 def directives(response):

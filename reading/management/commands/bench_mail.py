@@ -38,6 +38,7 @@ from django.utils import timezone
 
 from briefing.models import (
     DistributionList,
+    DistributionRecipients,
     Issue,
     IssueSection,
     Item,
@@ -53,7 +54,6 @@ from config import celery_app
 from core import roles
 from departments.models import Department, Membership
 from notifications.models import Delivery, Notification
-from reading.models import DistributionRecipients
 
 BROKER = "redis://127.0.0.1:6379/14"
 

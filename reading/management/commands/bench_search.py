@@ -32,17 +32,18 @@ from django.utils import timezone
 
 from briefing.models import (
     DistributionList,
+    DistributionRecipients,
     Issue,
     IssueSection,
     Item,
     Publication,
+    RecipientGroup,
     Section,
 )
 from briefing.seed import load_seed
 from core import roles
 from departments.models import Department
 from reading import search
-from reading.models import DistributionRecipients, RecipientGroup
 
 PUBLICATION = "基准测试简报"
 ITEMS_PER_ISSUE = 25

@@ -16,7 +16,7 @@ from django.test import Client
 from django.test.utils import override_settings
 from django.urls import reverse
 
-from reading.selectors import readable_issues
+from briefing.selectors.issues import readable_issues
 
 
 class Command(BaseCommand):
