@@ -38,11 +38,23 @@ def roles_of(user) -> tuple[frozenset[str], set[str]]:
     read in one query once per user object (a request's user lives for that
     request only, so a change shows on the next one)."""
     if not hasattr(user, "_roles_cache"):
-        groups = Group.objects.filter(user=user).values_list(
-            "name", "permissions__content_type__app_label", "permissions__codename"
+        # No ORDER BY (Permission's default ordering): SQLite refuses one in
+        # a part of a UNION.
+        groups = (
+            Group.objects.filter(user=user)
+            .values_list(
+                "name", "permissions__content_type__app_label", "permissions__codename"
+            )
+            .order_by()
         )
-        own = Permission.objects.filter(user=user).values_list(
-            Value(None, output_field=CharField()), "content_type__app_label", "codename"
+        own = (
+            Permission.objects.filter(user=user)
+            .values_list(
+                Value(None, output_field=CharField()),
+                "content_type__app_label",
+                "codename",
+            )
+            .order_by()
         )
         names, perms = set(), set()
         for name, app_label, codename in groups.union(own, all=True):
