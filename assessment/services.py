@@ -61,6 +61,21 @@ def equal_shares(count: int) -> list[Decimal]:
     return shares
 
 
+def _keep_printed_units(item, departments):
+    """An issued issue is frozen: its PDF names the item's units, so the reading
+    page may not name others. Shares among the same units may still change."""
+    issue = item.issue
+    if issue is None or issue.status != issue.Status.ISSUED:
+        return
+    printed = {d.pk for d in item.joint_units.all()} or {item.department_id}
+    wanted = {d.pk for d in departments} or {item.department_id}
+    if printed != wanted:
+        raise AssessmentError(
+            f"这篇稿件已随“{issue}”签发，印发的报送单位不能再改；"
+            "同一批单位之间的份额仍可调整。"
+        )
+
+
 @transaction.atomic
 def set_item_credits(item, actor, shares: list) -> list[ItemCredit]:
     """Set the 合报 units of ``item``: ``shares`` is [(department, share or None)].
@@ -75,6 +90,7 @@ def set_item_credits(item, actor, shares: list) -> list[ItemCredit]:
     departments = [department for department, _ in shares]
     if len({d.pk for d in departments}) != len(departments):
         raise AssessmentError("同一单位只能列一次。")
+    _keep_printed_units(locked, departments)
     given = [share for _, share in shares]
     if len(shares) <= 1:
         values = []
@@ -115,6 +131,11 @@ def merge_into_joint_item(kept, actor, *, other, version=None) -> list[ItemCredi
     (briefing.services.items.merge_duplicate) and make ``kept`` a 合报 item
     of its units and ``other``'s unit, in equal shares. Editors only."""
     require_editor(actor, AssessmentError(EDITORS_ONLY))
+    if kept.issue_id and kept.issue.status == kept.issue.Status.ISSUED:
+        raise AssessmentError(
+            f"《{kept.title}》已随“{kept.issue}”签发，不能再合报；"
+            "请对另一篇选择“不采用”并注明理由。"
+        )
     merge_duplicate(kept, other, actor, version=version)
     units = [credit.department for credit in kept.credits.select_related("department")]
     units = units or [kept.department]

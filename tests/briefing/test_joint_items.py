@@ -101,3 +101,37 @@ def test_undoing_the_joint_report_prints_the_own_unit_again(client, joint):
     page = plain(client.get(reverse("briefing:issue_detail", args=[issue.pk])))
     assert f"{kept.title}（民政局）" in page
     assert "民政局、开发区" not in page
+
+
+def test_after_sign_off_the_printed_units_stay_and_shares_may_change(client, joint):
+    """The issued PDF names （民政局、开发区）: the reading page may not name
+    others later, nor may a later report be merged into the printed item."""
+    from decimal import Decimal
+
+    from assessment.services import AssessmentError
+
+    kept, issue, editor = joint
+    Issue.objects.filter(pk=issue.pk).update(status=Issue.Status.PENDING_SIGNOFF)
+    issue_services.sign_off_issue(issue, factories.make_signer())
+    kept.refresh_from_db()
+    mzj, kfq = kept.department, kept.joint_units.exclude(pk=kept.department_id).get()
+    third = factories.make_department("司法局", name="延津县司法局")
+
+    with pytest.raises(AssessmentError, match="印发的报送单位不能再改"):
+        set_item_credits(kept, editor, [(mzj, None), (kfq, None), (third, None)])
+    with pytest.raises(AssessmentError, match="印发的报送单位不能再改"):
+        set_item_credits(kept, editor, [])
+    late = submitted(third, BODY.replace("1200", "1250"), title="司法局冬季救助")
+    with pytest.raises(AssessmentError, match="已随.*签发，不能再合报"):
+        merge_into_joint_item(kept, editor, other=late, version=late.version)
+    late.refresh_from_db()
+    assert late.status == late.Status.SUBMITTED
+
+    credits = set_item_credits(
+        kept, editor, [(mzj, Decimal("0.7")), (kfq, Decimal("0.3"))]
+    )
+    assert [c.share for c in credits] == [Decimal("0.7"), Decimal("0.3")]
+    client.force_login(editor)
+    page = plain(client.get(reverse("reading:issue", args=[issue.pk])))
+    assert f"{LAST}（民政局、开发区）" in page
+    assert "司法局" not in page
