@@ -76,15 +76,15 @@ def demo(db, monkeypatch):
 
     from briefing.services import issues
 
-    render = issues._render
+    render = issues.render_pdf
 
-    def render_once(html, *args, **kwargs):
+    def render_once(html):
         if html not in _demo_pdfs:
-            _demo_pdfs[html] = render(html, *args, **kwargs)
+            _demo_pdfs[html] = render(html)
         return _demo_pdfs[html]
 
     with monkeypatch.context() as patch:
-        patch.setattr(issues, "_render", render_once)
+        patch.setattr(issues, "render_pdf", render_once)
         call_command("load_demo", stdout=open(os.devnull, "w"))
 
 
