@@ -131,11 +131,6 @@ def merge_into_joint_item(kept, actor, *, other, version=None) -> list[ItemCredi
     (briefing.services.items.merge_duplicate) and make ``kept`` a 合报 item
     of its units and ``other``'s unit, in equal shares. Editors only."""
     require_editor(actor, AssessmentError(EDITORS_ONLY))
-    if kept.issue_id and kept.issue.status == kept.issue.Status.ISSUED:
-        raise AssessmentError(
-            f"《{kept.title}》已随“{kept.issue}”签发，不能再合报；"
-            "请对另一篇选择“不采用”并注明理由。"
-        )
     merge_duplicate(kept, other, actor, version=version)
     units = [credit.department for credit in kept.credits.select_related("department")]
     units = units or [kept.department]

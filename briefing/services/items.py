@@ -822,6 +822,12 @@ def merge_duplicate(kept, other, actor, *, version=None) -> DuplicateDecision:
         DuplicateDecision.Kind.MERGE,
         f"合并{_item_label(other)}",
     )
+    if locked.status == S.PUBLISHED:
+        # The issued PDF names the kept item's units; they stay as printed.
+        raise WorkflowError(
+            f"《{locked.title}》已随“{locked.issue}”签发，不能再合报；"
+            "请对另一篇选择“不采用”并注明理由。"
+        )
     not_use_item(locked_other, actor, f"已合并到《{locked.title}》", version=version)
     _event(
         locked,

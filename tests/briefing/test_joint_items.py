@@ -109,6 +109,7 @@ def test_after_sign_off_the_printed_units_stay_and_shares_may_change(client, joi
     from decimal import Decimal
 
     from assessment.services import AssessmentError
+    from briefing.services.errors import WorkflowError
 
     kept, issue, editor = joint
     Issue.objects.filter(pk=issue.pk).update(status=Issue.Status.PENDING_SIGNOFF)
@@ -122,7 +123,7 @@ def test_after_sign_off_the_printed_units_stay_and_shares_may_change(client, joi
     with pytest.raises(AssessmentError, match="印发的报送单位不能再改"):
         set_item_credits(kept, editor, [])
     late = submitted(third, BODY.replace("1200", "1250"), title="司法局冬季救助")
-    with pytest.raises(AssessmentError, match="已随.*签发，不能再合报"):
+    with pytest.raises(WorkflowError, match="已随.*签发，不能再合报"):
         merge_into_joint_item(kept, editor, other=late, version=late.version)
     late.refresh_from_db()
     assert late.status == late.Status.SUBMITTED
