@@ -277,6 +277,11 @@ class DistributionRecipients(models.Model):
         return f"{self.distribution_list} · 在线阅读范围"
 
 
+def issue_number_label(number, total_number) -> str:
+    """第N期（总第M期）: an issue's number as printed and listed."""
+    return f"第{number}期（总第{total_number}期）"
+
+
 class Issue(models.Model):
     """One issue (期) of a publication; numbered and frozen at sign-off."""
 
@@ -366,7 +371,7 @@ class Issue(models.Model):
 
     @property
     def number_label(self) -> str:
-        return f"第{self.number}期（总第{self.total_number}期）"
+        return issue_number_label(self.number, self.total_number)
 
     @property
     def marking(self) -> str:

@@ -5,17 +5,21 @@ text search and pg_trgm cannot index. On PostgreSQL every item's
 ``search_text`` is indexed as the set of its overlapping character bigrams
 (``reading_bigrams``, migration 0003); a term becomes the AND of its bigrams,
 which the GIN index answers. For a 2-character term without upper or lower
-case that is already the exact answer; a longer term also needs a
-``LIKE '%term%'`` on the rows the index found, which makes the result exactly
-a substring match. SQLite runs the same LIKE without the index.
+case that is already the exact answer; a longer term is also looked for in
+the text of the rows the index found (``strpos``, or an upper-cased LIKE for
+a word with letters), which makes the result exactly a substring match.
+SQLite runs a LIKE on every item, without the index.
 
 A search runs in two steps: collect the matches (id and date) up to a cap
 through the index; if few, the newest of them are the page; if many, walk the
-newest-first index with the LIKE filter over at most WALK_ROWS items and stop
+newest-first index with the text test over at most WALK_ROWS items and stop
 at one page, or if the page is not among them, sort the index's matches by
-date and read their text newest first until it is. Then one query reads the
-page's rows. The text is always read last, after every cheaper test, and a
-reader's scope is a hashed subquery of the issues they may read.
+date and read their text newest first until it is. A word so frequent that
+its bitmap would cost more than reading the newest items until the cap is
+passed is looked for that way first, and the page is among them. Then one
+query reads the page's rows. The text is always read last, after every
+cheaper test, and a reader's scope is a hashed subquery of the issues they
+may read.
 """
 
 import html
@@ -29,7 +33,7 @@ from django.db.models import F, QuerySet
 from django.http import Http404
 from django.utils.safestring import mark_safe
 
-from briefing.models import Item
+from briefing.models import Item, issue_number_label
 from briefing.permissions import may_read
 from briefing.selectors.issues import readable_issues
 from briefing.selectors.items import visible_items
@@ -110,31 +114,28 @@ def like(queryset: QuerySet[Item], word: str) -> QuerySet[Item]:
     return queryset.filter(search_text__icontains=word)
 
 
-def match(queryset: QuerySet[Item], words: list[str], rows_with=None):
-    """The items that may contain every word, and the words still to check in
-    their text: on PostgreSQL the index finds the items (a 2-character word
-    without case needs nothing more); SQLite checks every word in the text.
+def index_terms(words: list[str], rows_with: dict) -> tuple[list[list[str]], list]:
+    """The bigrams the index is asked for, a list for each word, and the words
+    still to check in the text (PostgreSQL). A 2-character word without case
+    needs nothing more: its one bigram in the index is the whole test.
 
     ``rows_with`` (the planner's guess of the items holding each bigram): a
-    longer word asks the index for its two rarest bigrams only. The LIKE makes
-    the result exact anyway, and ANDing the bitmaps of frequent bigrams cost
-    more than it saved (机构社会救助: five bigrams each in a third of the items).
+    longer word asks the index for its two rarest bigrams only. The text test
+    makes the result exact anyway, and ANDing the bitmaps of frequent bigrams
+    cost more than it saved (机构社会救助: five bigrams each in a third of the
+    items).
     """
-    if connection.vendor != "postgresql":
-        return queryset, words
-    to_check = []
+    asked, to_check = [], []
     for word in words:
         if len(word) >= 2:
             pieces = bigrams(word)
-            if rows_with and len(pieces) > 2:
+            if len(pieces) > 2:
                 pieces = sorted(pieces, key=lambda b: (rows_with.get(b, 0), b))[:2]
-            query = tsquery(word, pieces)
-            queryset = queryset.extra(where=[BIGRAM_MATCH], params=[query])
-            # Its one bigram in the index is the whole test: no text to read.
+            asked.append(pieces)
             if len(word) == 2 and caseless(word):
                 continue
         to_check.append(word)
-    return queryset, to_check
+    return asked, to_check
 
 
 def _like_only(queryset, words):
@@ -143,23 +144,31 @@ def _like_only(queryset, words):
     return queryset
 
 
-def _like_sql(column: str, words: list[str]) -> tuple[str, list]:
-    """``column`` contains every word: the SQL and its patterns."""
-    tests, patterns = [], []
+def containing(queryset, words: list[str], limit: int, newest_first=False) -> list:
+    """The first ``limit`` (id, submitted_at) of ``queryset`` (newest first,
+    or in any order) whose text contains every word: a plain LIKE on each
+    item (SQLite)."""
+    queryset = queryset.order_by(*NEWEST) if newest_first else queryset.order_by()
+    rows = _like_only(queryset, words).values_list("id", "submitted_at")
+    return list(rows[:limit])
+
+
+def _text_sql(column: str, words: list[str]) -> tuple[str, list]:
+    """``column`` contains every word: the SQL and its parameters (PostgreSQL).
+
+    A word without case is found with ``strpos``, a plain substring search:
+    on long Chinese text it costs half of ``LIKE '%…%'`` (the same rows: the
+    collation is deterministic, and the word needs no escaping). A word with
+    letters is compared upper-cased, as Django's ``icontains`` does."""
+    tests, params = [], []
     for word in words:
-        tests.append(
-            f"{column} LIKE %s" if caseless(word) else f"UPPER({column}) LIKE UPPER(%s)"
-        )
-        patterns.append(f"%{connection.ops.prep_for_like_query(word)}%")
-    return " AND ".join(tests) or "TRUE", patterns
-
-
-def _sql(queryset, *columns, rows=None) -> tuple[str, list] | None:
-    queryset = queryset.values_list(*columns)
-    try:
-        return queryset[:rows].query.sql_with_params()
-    except EmptyResultSet:  # nothing in scope
-        return None
+        if caseless(word):
+            tests.append(f"strpos({column}, %s) > 0")
+            params.append(word)
+        else:
+            tests.append(f"UPPER({column}) LIKE UPPER(%s)")
+            params.append(f"%{connection.ops.prep_for_like_query(word)}%")
+    return " AND ".join(tests) or "TRUE", params
 
 
 def _fetch(sql, params, settings=()) -> list:
@@ -172,51 +181,100 @@ def _fetch(sql, params, settings=()) -> list:
         return cursor.fetchall()
 
 
-NEWEST_SQL = 'ORDER BY m."submitted_at" DESC NULLS LAST, m."id" DESC'
+def newest_sql(alias: str) -> str:
+    return f'ORDER BY {alias}."submitted_at" DESC NULLS LAST, {alias}."id" DESC'
 
 
-def containing(
-    queryset, words: list[str], limit: int, newest_first=False, rows=None, settings=()
-) -> list:
-    """The first ``limit`` (id, submitted_at) of ``queryset`` (newest first,
-    or in any order) whose text contains every word; with ``rows``, of its
-    first ``rows`` items only (PostgreSQL).
+@dataclass
+class Scope:
+    """The items a person may find, as SQL compiled once per search
+    (PostgreSQL): each statement wraps it rather than compiling a queryset
+    again (about 0.4 ms of Python each). The planner flattens the wrapping,
+    so its bigram test meets the index and its order the date index."""
 
-    On PostgreSQL the text is read last, in a query around ``queryset`` that
-    the planner keeps as it is (OFFSET 0): left to itself it ran the LIKE
-    before the cheaper tests, reading the text of every item outside the
-    person's scope too (half the bigram matches of a reader's search).
-    """
-    queryset = queryset.order_by(*NEWEST) if newest_first else queryset.order_by()
-    if connection.vendor != "postgresql":
-        rows = _like_only(queryset, words).values_list("id", "submitted_at")
-        return list(rows[:limit])
-    inner = _sql(queryset, "id", "submitted_at", "search_text", rows=rows)
-    if inner is None:
-        return []
-    tests, patterns = _like_sql('m."search_text"', words)
-    order = NEWEST_SQL if newest_first else ""
+    sql: str
+    params: list
+    index_queries: list[str] = field(default_factory=list)  # tsquery, a word each
+
+    @classmethod
+    def of(cls, queryset) -> "Scope | None":
+        rows = queryset.order_by().values_list("id", "submitted_at", "search_text")
+        try:
+            sql, params = rows.query.sql_with_params()
+        except EmptyResultSet:  # no distribution list names them
+            return None
+        return cls(sql, list(params))
+
+    def items(self, through_index=False, newest_first=False, rows=None, text=True):
+        """SQL and parameters of the scope's (id, submitted_at[, search_text]):
+        only those the index finds (``through_index``), newest first, the
+        first ``rows`` of them."""
+        columns = 's."id", s."submitted_at"' + (', s."search_text"' if text else "")
+        sql, params = f"SELECT {columns} FROM ({self.sql}) AS s", [*self.params]
+        if through_index and self.index_queries:
+            match = 'reading_bigrams(s."search_text") @@ %s::tsquery'
+            sql += " WHERE " + " AND ".join([match] * len(self.index_queries))
+            params += self.index_queries
+        if newest_first:
+            sql += " " + newest_sql("s")
+        if rows is not None:
+            sql += " LIMIT %s"
+            params.append(rows)
+        return sql, params
+
+
+def _found(inner, words, limit, newest_first, settings, text='m."search_text"'):
+    """The first ``limit`` (id, submitted_at) of the rows of ``inner`` whose
+    text contains every word. The text is read last, in a query around
+    ``inner`` that the planner keeps as it is (OFFSET 0): left to itself it
+    ran the text test before the cheaper ones, reading the text of every item
+    outside the person's scope too (half the bigram matches of a reader's
+    search)."""
+    sql, params = inner
+    tests, patterns = _text_sql(text, words)
+    order = newest_sql("m") if newest_first else ""
     return _fetch(
-        f'SELECT m."id", m."submitted_at" FROM ({inner[0]} OFFSET 0) AS m '
+        f'SELECT m."id", m."submitted_at" FROM ({sql} OFFSET 0) AS m '
         f"WHERE {tests} {order} LIMIT %s",
-        [*inner[1], *patterns, limit],
+        [*params, *patterns, limit],
         settings,
     )
 
 
-def matches_among_newest(scope, words: list[str], rows: int, most: int) -> int:
-    """How many of the newest ``rows`` items of ``scope`` contain every word,
-    counting no further than ``most`` (PostgreSQL)."""
-    inner = _sql(scope.order_by(*NEWEST), "search_text", rows=rows)
-    if inner is None:
-        return 0
-    tests, patterns = _like_sql('m."search_text"', words)
-    return _fetch(
-        f"SELECT count(*) FROM (SELECT 1 FROM ({inner[0]}) AS m WHERE {tests} "
-        "LIMIT %s) AS found",
-        [*inner[1], *patterns, most],
-        WALK,
-    )[0][0]
+def newest_matches(scope: Scope, words, limit, rows=None, settings=None) -> list:
+    """The newest ``limit`` items of ``scope`` whose text contains every
+    word, read newest first (of its newest ``rows`` items only)."""
+    inner = scope.items(newest_first=True, rows=rows)
+    return _found(inner, words, limit, True, WALK if settings is None else settings)
+
+
+def cap_among_newest(scope: Scope, words, rows, limit) -> list | None:
+    """If more than COUNT_CAP of the newest ``rows`` items of ``scope``
+    contain every word, the newest ``limit`` of them (the page: one query
+    counts and finds it); else None."""
+    found = newest_matches(scope, words, max(COUNT_CAP + 1, limit), rows=rows)
+    if len(found) <= COUNT_CAP:
+        return None
+    if len(found) < limit:  # a page longer than the cap
+        found = newest_matches(scope, words, limit)
+    return found[:limit]
+
+
+def index_matches(scope: Scope, words, limit, settings=None) -> list:
+    """Up to ``limit`` of the items the index finds whose text contains the
+    words still to check, in no order."""
+    inner = scope.items(through_index=True)
+    settings = THROUGH_INDEX if settings is None else settings
+    return _found(inner, words, limit, False, settings)
+
+
+def newest_candidates(scope: Scope, words, limit) -> list:
+    """The newest ``limit`` of the items the index found whose text contains
+    every word: the candidates are sorted by date without their text, which
+    is then read one item at a time, newest first, until a page is full."""
+    inner = scope.items(through_index=True, newest_first=True, text=False)
+    text = '(SELECT t."search_text" FROM "briefing_item" t WHERE t."id" = m."id")'
+    return _found(inner, words, limit, True, THROUGH_INDEX, text=text)
 
 
 def rows_with_bigrams(words: list[str]) -> tuple[dict, float]:
@@ -235,24 +293,6 @@ def rows_with_bigrams(words: list[str]) -> tuple[dict, float]:
     return dict(zip(pieces, found, strict=True)), max(total, 1)
 
 
-def newest_candidates(candidates, words: list[str], limit: int, settings=()) -> list:
-    """The newest ``limit`` of the items the index found whose text contains
-    every word (PostgreSQL): the candidates are sorted by date without their
-    text, which is then read one item at a time, newest first, until a page
-    is full."""
-    inner = _sql(candidates.order_by(*NEWEST), "id", "submitted_at")
-    if inner is None:
-        return []
-    text = '(SELECT t."search_text" FROM "briefing_item" t WHERE t."id" = m."id")'
-    tests, patterns = _like_sql(text, words)
-    return _fetch(
-        f'SELECT m."id", m."submitted_at" FROM ({inner[0]} OFFSET 0) AS m '
-        f"WHERE {tests} {NEWEST_SQL} LIMIT %s",
-        [*inner[1], *patterns, limit],
-        settings,
-    )
-
-
 def _newest_first(row):
     """Sort key of (pk, submitted_at) rows as NEWEST orders them (reversed)."""
     pk, submitted_at = row
@@ -264,9 +304,23 @@ def _newest_first(row):
 
 
 @dataclass
+class Hit:
+    """One item found, with what the result page shows of it."""
+
+    pk: int
+    title: str
+    issue_id: int | None
+    unit: str
+    section: str
+    source: str  # the publication and the issue's number, if in an issue
+    title_html: str = ""
+    snippet_html: str = ""
+
+
+@dataclass
 class SearchResult:
     words: list[str]
-    hits: list = field(default_factory=list)
+    hits: list[Hit] = field(default_factory=list)
     count: int = 0
 
     @property
@@ -294,8 +348,8 @@ def search(user, query: str, filters: dict | None = None, limit=PAGE_SIZE):
     # No transaction: each statement brings its planner settings (SET LOCAL in
     # the same query string, which PostgreSQL runs as one transaction), and
     # under READ COMMITTED a transaction would not share a snapshot anyway.
-    if connection.vendor == "postgresql" and words:
-        result.count, found = _search_postgresql(scope, words, limit)
+    if connection.vendor == "postgresql":
+        result.count, found = _search_postgresql(Scope.of(scope), words, limit)
     else:
         found = containing(scope, words, COUNT_CAP + 1)
         result.count = len(found)
@@ -303,24 +357,49 @@ def search(user, query: str, filters: dict | None = None, limit=PAGE_SIZE):
             found.sort(key=_newest_first, reverse=True)
         else:
             found = containing(scope, words, limit, newest_first=True)
-    ids = [pk for pk, _ in found[:limit]]
-    rows = Item.objects.filter(pk__in=ids).order_by().defer("body")
-    rows = rows.select_related("department", "section", "issue__publication")
-    by_id = {item.pk: item for item in rows}
-    result.hits = [by_id[pk] for pk in ids if pk in by_id]  # unless just deleted
-    for hit in result.hits:
-        hit.title_html = highlight(hit.title, words)
-        hit.snippet_html = highlight(snippet(hit.search_text, words, hit.title), words)
+    result.hits = hits([pk for pk, _ in found[:limit]], words)
     return result
+
+
+HITS_SQL = """
+SELECT i."id", i."title", i."search_text", i."issue_id", d."short_name", s."name",
+       p."name", n."number", n."total_number"
+FROM "briefing_item" i
+JOIN "departments_department" d ON d."id" = i."department_id"
+LEFT JOIN "briefing_section" s ON s."id" = i."section_id"
+LEFT JOIN "briefing_issue" n ON n."id" = i."issue_id"
+LEFT JOIN "briefing_publication" p ON p."id" = n."publication_id"
+WHERE i."id" IN ({})
+"""
+
+
+def hits(ids: list[int], words: list[str]) -> list[Hit]:
+    """The items ``ids``, in that order, as the result page shows them: one
+    query of the columns it needs, written out, and no model instances (a
+    page of items with their unit, section, issue and publication cost 2 ms
+    of Python through the ORM, as much as finding them)."""
+    if not ids:
+        return []
+    by_id = {}
+    rows = _fetch(HITS_SQL.format(", ".join(["%s"] * len(ids))), ids)
+    for pk, title, text, issue_id, unit, section, publication, *number in rows:
+        source = publication + issue_number_label(*number) if publication else ""
+        by_id[pk] = Hit(
+            pk, title, issue_id, unit, section or "", source,
+            title_html=highlight(title, words),
+            snippet_html=highlight(snippet(text, words, title), words),
+        )  # fmt: skip
+    return [by_id[pk] for pk in ids if pk in by_id]  # unless just deleted
 
 
 # A page of a frequent word's matches is looked for among this many newest
 # items in scope (one in a hundred must match), before the index's matches.
 WALK_ROWS = 2000
-# A word is counted by reading the newest items when (items × share²) passes
-# this: a bitmap entry costs about a sixteenth of reading an item's text, and
-# the cap is passed after about 1 000 / share items.
-WALK_BEATS_BITMAP = 25_000
+# Reading an item newest first (its text tested with strpos) costs about as
+# much as this many entries of a bigram bitmap (measured at 100 000 items: 合法,
+# one bigram in a third of the items, costs the same either way; 网格员 and
+# 态化开展, two bigrams each in a third to a half, half as much read).
+READ_COST = 12
 # The planner's choices, fixed (left to itself it chose plans that took
 # seconds). Through the bigram index: only its bitmap (an index or table scan
 # computes the bigrams of each row it reads, 0.25 ms a row; 2.6 s for a
@@ -343,7 +422,7 @@ THROUGH_INDEX = (
 WALK = (*SETTINGS, "enable_sort = off", "enable_bitmapscan = off")
 
 
-def _search_postgresql(scope, words, limit) -> tuple[int, list]:
+def _search_postgresql(scope: Scope | None, words, limit) -> tuple[int, list]:
     """The number of matches (up to COUNT_CAP + 1) and the newest ``limit``
     of them as (id, submitted_at).
 
@@ -351,34 +430,43 @@ def _search_postgresql(scope, words, limit) -> tuple[int, list]:
     the newest of them are the page. If there are more, the page is read
     newest first: among the newest WALK_ROWS items in scope, or, if a page of
     them do not match, from the index's matches sorted by date. A word so
-    frequent that its bitmap would cost more is first counted by reading the
-    newest items in scope, as many as should hold the cap and half as many
-    again; if the cap is passed there, its page is there too.
+    frequent that its bitmap would cost more is first looked for by reading
+    the newest items in scope, as many as should hold the cap and half as
+    many again: if the cap is passed there, its newest matches are the page.
     """
+    if scope is None:
+        return 0, []
+    if not words:  # filters only: the newest items that pass them
+        found = index_matches(scope, [], COUNT_CAP + 1, settings=())
+        if len(found) <= COUNT_CAP:
+            found.sort(key=_newest_first, reverse=True)
+            return len(found), found[:limit]
+        return len(found), newest_matches(scope, [], limit, settings=())
     rows_with, items = rows_with_bigrams(words)
-    candidates, to_check = match(scope, words, rows_with)
-    # The share of items that may hold every word, at most (its rarest bigram).
+    asked, to_check = index_terms(words, rows_with)
+    scope.index_queries = [tsquery("", pieces) for pieces in asked]
+    # The share of items that may hold every word, at most (its rarest
+    # bigram): the cap is passed after about COUNT_CAP / share items read
+    # newest first. The bitmap holds the matches of every bigram asked.
     share = min(rows_with.values(), default=items) / items
-    rows = int((COUNT_CAP + 1) * 1.5 / share) if share else 0
-    if items * share * share > WALK_BEATS_BITMAP and rows <= WALK_ROWS * 4:
+    in_bitmap = sum(rows_with.get(b, 0) for pieces in asked for b in pieces)
+    if not asked:  # single characters: no bitmap, every item in scope is read
+        in_bitmap = items
+    if share and (COUNT_CAP + 1) / share * READ_COST < in_bitmap:
         # So frequent a word that building its bitmap would cost more than
-        # reading the newest items until the cap is passed.
-        if matches_among_newest(scope, words, rows, COUNT_CAP + 1) > COUNT_CAP:
-            page = containing(
-                scope, words, limit, newest_first=True, rows=rows, settings=WALK
-            )
-            if len(page) < limit:  # a page longer than the cap
-                page = containing(scope, words, limit, newest_first=True, settings=WALK)
+        # reading the newest items until the cap is passed (and half as many
+        # again, should the guess be high).
+        rows = int((COUNT_CAP + 1) * 1.5 / share)
+        page = cap_among_newest(scope, words, rows, limit)
+        if page is not None:
             return COUNT_CAP + 1, page
-    found = containing(candidates, to_check, COUNT_CAP + 1, settings=THROUGH_INDEX)
+    found = index_matches(scope, to_check, COUNT_CAP + 1)
     if len(found) <= COUNT_CAP:
         found.sort(key=_newest_first, reverse=True)
         return len(found), found[:limit]
-    page = containing(
-        scope, words, limit, newest_first=True, rows=WALK_ROWS, settings=WALK
-    )
+    page = newest_matches(scope, words, limit, rows=WALK_ROWS)
     if len(page) < limit:
-        page = newest_candidates(candidates, to_check, limit, THROUGH_INDEX)
+        page = newest_candidates(scope, to_check, limit)
     return len(found), page
 
 

@@ -29,10 +29,10 @@ User = get_user_model()
 def test_recall_on_the_demo_seed_items(demo, client, term, unit):
     leader = User.objects.get(username="leader")
     result = search.search(leader, term)
-    units = {hit.department.short_name for hit in result.hits}
+    units = {hit.unit for hit in result.hits}
     assert unit in units
     for hit in result.hits:  # exact: every hit really contains the term
-        assert term in hit.search_text
+        assert term in Item.objects.get(pk=hit.pk).search_text
     # Through the page, with the term highlighted.
     client.force_login(leader)
     page = client.get(reverse("reading:search"), {"q": term}).content.decode()
@@ -62,7 +62,8 @@ def test_search_matches_exactly_what_a_substring_test_gives(demo):
 def test_two_words_must_both_match(demo):
     leader = User.objects.get(username="leader")
     both = search.search(leader, "低保 走访")
-    assert all("低保" in h.search_text and "走访" in h.search_text for h in both.hits)
+    texts = Item.objects.filter(pk__in=[h.pk for h in both.hits])
+    assert all("低保" in t and "走访" in t for t in texts.values_list("search_text"))
     assert search.search(leader, "低保 护学岗").count == 0
 
 
@@ -110,6 +111,28 @@ def test_like_wildcards_are_taken_literally():
     assert [h.pk for h in search.search(reader, "95%").hits] == [first.pk]
     assert [h.pk for h in search.search(reader, "a_b").hits] == [second.pk]
     assert search.search(reader, "a%b").count == 0
+
+
+def test_a_hit_shows_its_unit_issue_and_section(client):
+    """Each hit on the page names its unit, the publication and issue number it
+    was printed in, and its section (an editor also finds items in no issue)."""
+    reader = factories.make_reader()
+    unit = factories.make_department(short_name="民政局")
+    section = factories.make_section(name="民生保障")
+    issue = make_issue(
+        make_distribution(groups=[make_group(reader)]), department=unit, section=section
+    )
+    Item.objects.update(search_text="城乡低保提标")
+    loose = factories.make_item(department=unit, status=Item.Status.SUBMITTED)
+    Item.objects.filter(pk=loose.pk).update(search_text="低保对象动态管理")
+    client.force_login(reader)
+    page = client.get(reverse("reading:search"), {"q": "低保"}).content.decode()
+    label = f"{issue.publication.name}第{issue.number}期（总第{issue.total_number}期）"
+    assert f"（民政局） · {label} · 【民生保障】" in page
+    client.force_login(factories.make_editor())
+    page = client.get(reverse("reading:search"), {"q": "低保"}).content.decode()
+    assert page.count("（民政局）") == 2
+    assert "<mark>低保</mark>对象动态管理" in page
 
 
 def test_count_is_capped(monkeypatch):

@@ -362,6 +362,10 @@ class Command(BaseCommand):
                 "CREATE INDEX IF NOT EXISTS reading_item_bigrams ON briefing_item "
                 "USING gin (reading_bigrams(search_text))"
             )
+            # As migration reading 0008 sets it on the index it replaces.
+            cursor.execute(
+                "ALTER INDEX reading_item_bigrams ALTER COLUMN 1 SET STATISTICS 200"
+            )
             cursor.execute("ANALYZE")
 
     # --- the run -----------------------------------------------------------------
