@@ -162,14 +162,20 @@ def issue_page(user, pk) -> IssuePage | None:
     whether it has any 批示; then one cache round trip for the receipt, the
     text as issued and the publication's issued numbers.
     """
-    issue = (
-        readable_issues(user, lists_in_query=True)
-        .select_related("distribution_list")
-        .annotate(
-            has_instructions=Exists(Instruction.objects.filter(issue=OuterRef("pk")))
-        )
-        .filter(pk=pk)
-        .first()
+    # Not .first(): one row by its key needs no ORDER BY.
+    issue = next(
+        iter(
+            readable_issues(user, lists_in_query=True)
+            .select_related("distribution_list")
+            .annotate(
+                has_instructions=Exists(
+                    Instruction.objects.filter(issue=OuterRef("pk"))
+                )
+            )
+            .filter(pk=pk)
+            .order_by()
+        ),
+        None,
     )
     if issue is None:
         return None
