@@ -1,9 +1,12 @@
 """Django's model backend, reading with the user what every page asks of them."""
 
+import functools
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, Permission
-from django.db.models import CharField, Value
+from django.contrib.contenttypes.models import ContentType
+from django.db import connections, router
 
 
 class UserBackend(ModelBackend):
@@ -38,30 +41,14 @@ def roles_of(user) -> tuple[frozenset[str], set[str]]:
     read in one query once per user object (a request's user lives for that
     request only, so a change shows on the next one)."""
     if not hasattr(user, "_roles_cache"):
-        # No ORDER BY (Permission's default ordering): SQLite refuses one in
-        # a part of a UNION.
-        groups = (
-            Group.objects.filter(user=user)
-            .values_list(
-                "name", "permissions__content_type__app_label", "permissions__codename"
-            )
-            .order_by()
-        )
-        own = (
-            Permission.objects.filter(user=user)
-            .values_list(
-                Value(None, output_field=CharField()),
-                "content_type__app_label",
-                "codename",
-            )
-            .order_by()
-        )
         names, perms = set(), set()
-        for name, app_label, codename in groups.union(own, all=True):
-            if name is not None:
-                names.add(name)
-            if codename is not None:
-                perms.add(f"{app_label}.{codename}")
+        with connections[router.db_for_read(Group)].cursor() as cursor:
+            cursor.execute(_roles_sql(), [user.pk, user.pk])
+            for name, app_label, codename in cursor.fetchall():
+                if name is not None:
+                    names.add(name)
+                if codename is not None:
+                    perms.add(f"{app_label}.{codename}")
         if user.is_superuser:
             perms = {
                 f"{app_label}.{codename}"
@@ -71,3 +58,34 @@ def roles_of(user) -> tuple[frozenset[str], set[str]]:
             }
         user._roles_cache = (frozenset(names), perms)
     return user._roles_cache
+
+
+@functools.cache
+def _roles_sql() -> str:
+    """The user's groups with their permissions, and the user's own
+    permissions (user id twice). Written out, not built with the ORM: every
+    request of a logged-in user runs it, and building and compiling the
+    UNION cost three times what the database takes to answer it."""
+    user = get_user_model()
+    table = {
+        "user_groups": user.groups.through,
+        "user_perms": user.user_permissions.through,
+        "group": Group,
+        "group_perms": Group.permissions.through,
+        "perm": Permission,
+        "content_type": ContentType,
+    }
+    t = {name: f'"{model._meta.db_table}"' for name, model in table.items()}
+    return (
+        f"SELECT g.name, ct.app_label, p.codename FROM {t['user_groups']} ug"
+        f" JOIN {t['group']} g ON g.id = ug.group_id"
+        f" LEFT JOIN {t['group_perms']} gp ON gp.group_id = g.id"
+        f" LEFT JOIN {t['perm']} p ON p.id = gp.permission_id"
+        f" LEFT JOIN {t['content_type']} ct ON ct.id = p.content_type_id"
+        f" WHERE ug.user_id = %s"
+        " UNION ALL"
+        f" SELECT NULL, ct.app_label, p.codename FROM {t['user_perms']} up"
+        f" JOIN {t['perm']} p ON p.id = up.permission_id"
+        f" JOIN {t['content_type']} ct ON ct.id = p.content_type_id"
+        " WHERE up.user_id = %s"
+    )

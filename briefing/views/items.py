@@ -114,16 +114,13 @@ def inbox(request):
     if not roles.sees_every_unit(request.user):
         raise Http404
     units, sections = selectors.units_and_sections()
-    counts = selectors.status_counts(selectors.inbox_items(request.user))
+    # Built once: the counts and the filters each take their own copy.
+    inbox_items = selectors.inbox_items(request.user)
+    counts = selectors.status_counts(inbox_items)
     data = request.GET.copy()
     if "status" not in data:
         data["status"] = Item.Status.SUBMITTED
-    filterset = InboxFilter(
-        data,
-        selectors.inbox_items(request.user),
-        units=units,
-        sections=sections,
-    )
+    filterset = InboxFilter(data, inbox_items, units=units, sections=sections)
     items = filterset.qs
     if not data.get("ordering"):
         items = selectors.urgent_first(items)

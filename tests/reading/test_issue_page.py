@@ -71,6 +71,24 @@ def test_issue_page_shows_masthead_sections_units_and_the_correction(
     assert reverse("reading:issue", args=[issue.pk]) in page  # 下一期
 
 
+def test_a_joint_item_names_its_units_own_first_then_in_their_order(client):
+    reader = factories.make_reader()
+    own = factories.make_department(short_name="开发区", order=50)
+    later = factories.make_department(short_name="民政局", order=20)
+    earlier = factories.make_department(short_name="财政局", order=10)
+    issue = make_issue(make_distribution(groups=[make_group(reader)]), items=2)
+    joint, alone = issue.items.order_by("position", "id")
+    joint.department = own
+    joint.save(update_fields=["department"])
+    joint.joint_units.set([later, earlier, own])
+    alone.department = later
+    alone.save(update_fields=["department"])
+    client.force_login(reader)
+    page = client.get(reverse("reading:issue", args=[issue.pk])).content.decode()
+    assert "（开发区、财政局、民政局）" in page
+    assert page.count("（民政局）") == 1
+
+
 def test_issued_pdf_is_not_kept_by_shared_computers_or_proxies(
     client, tmp_path, settings
 ):
