@@ -1,8 +1,5 @@
 """Sessions: idle and absolute limits, logout, disabling a user, ?next= redirects."""
 
-import datetime
-import time
-
 import pytest
 from django.conf import settings
 from django.contrib.sessions.models import Session
@@ -27,26 +24,12 @@ def logged_in_client(user):
     return client
 
 
-class Clock:
-    """Moves the server's clock on (the session expiry and core.middleware)."""
-
-    def __init__(self, monkeypatch):
-        self.offset = 0.0
-        real_now, real_time = timezone.now, time.time
-        monkeypatch.setattr(
-            timezone,
-            "now",
-            lambda: real_now() + datetime.timedelta(seconds=self.offset),
-        )
-        monkeypatch.setattr(time, "time", lambda: real_time() + self.offset)
-
-    def advance(self, seconds):
-        self.offset += seconds
-
-
 @pytest.fixture
-def clock(monkeypatch):
-    return Clock(monkeypatch)
+def clock(time_machine):
+    """The whole clock (time-machine), from now on: the session's expiry, the
+    cache's timeouts and core.middleware all read it."""
+    time_machine.move_to(timezone.now())
+    return time_machine
 
 
 def session_expiry(client):
@@ -57,7 +40,7 @@ def test_idle_session_is_refused_after_thirty_minutes(clock):
     assert settings.SESSION_ABSOLUTE_SECONDS == 12 * 60 * 60
     client = logged_in_client(factories.make_reader())
     assert client.get(reverse("briefing:issue_list")).status_code == 200
-    clock.advance(30 * 60 + 1)
+    clock.shift(30 * 60 + 1)
     response = client.get(reverse("briefing:issue_list"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
@@ -66,7 +49,7 @@ def test_idle_session_is_refused_after_thirty_minutes(clock):
 def test_active_session_lives_on_past_thirty_minutes(clock):
     client = logged_in_client(factories.make_reader())
     for _ in range(4):  # 80 minutes, a request every 20
-        clock.advance(20 * 60)
+        clock.shift(20 * 60)
         assert client.get(reverse("briefing:issue_list")).status_code == 200
 
 
@@ -74,14 +57,14 @@ def test_session_is_renewed_at_most_once_a_minute(clock):
     client = logged_in_client(factories.make_reader())
     client.get(reverse("briefing:issue_list"))
     first = session_expiry(client)
-    clock.advance(30)
+    clock.shift(30)
     client.get(reverse("briefing:issue_list"))
     assert session_expiry(client) == first  # not written again within the minute
-    clock.advance(31)
+    clock.shift(31)
     client.get(reverse("briefing:issue_list"))
     assert session_expiry(client) > first
     # Idle 29 minutes 30 seconds after that renewal: still logged in.
-    clock.advance(29 * 60 + 30)
+    clock.shift(29 * 60 + 30)
     assert client.get(reverse("briefing:issue_list")).status_code == 200
 
 
@@ -90,7 +73,7 @@ def test_session_ends_twelve_hours_after_login_however_active():
     client = logged_in_client(user)
     assert client.get(reverse("briefing:issue_list")).status_code == 200
     session = client.session
-    session[accounts.LOGIN_AT_KEY] = time.time() - 12 * 60 * 60 - 5
+    session[accounts.LOGIN_AT_KEY] = timezone.now().timestamp() - 12 * 60 * 60 - 5
     session.save()
     response = client.get(reverse("briefing:issue_list"))
     assert response.status_code == 302
@@ -102,7 +85,7 @@ def test_session_ends_twelve_hours_after_login_however_active():
 def test_session_younger_than_twelve_hours_goes_on():
     client = logged_in_client(factories.make_reader())
     session = client.session
-    session[accounts.LOGIN_AT_KEY] = time.time() - 11 * 60 * 60
+    session[accounts.LOGIN_AT_KEY] = timezone.now().timestamp() - 11 * 60 * 60
     session.save()
     assert client.get(reverse("briefing:issue_list")).status_code == 200
 
