@@ -34,7 +34,8 @@ test: setup
 # deadlines and reminders) once more with the whole process clock 400 days ahead:
 # a test that depends on today's date fails today, not next month. The tests
 # marked one_database (rendering, headers, refusals before the view, bad input)
-# read no date and are left out here.
+# read no date and are left out here. .ci/run runs its whole SQLite pass this
+# way (these tests included) rather than this target.
 DATED_TESTS := tests/security tests/assessment tests/audit tests/commissions tests/planning \
 	tests/reading/test_instructions.py tests/reading/test_instruction_deadlines.py \
 	tests/reading/test_my_instructions.py tests/notifications/test_delivery.py \
