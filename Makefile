@@ -49,10 +49,13 @@ setup: system-deps $(VENV)/.installed
 system-deps:
 	scripts/install-system-deps.sh
 
+# uv installs the pinned requirements into the venv in seconds (pip took about
+# 20 s on a fresh clone, a third of the time before the tests start).
+UV_VERSION := 0.13.10
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -r requirements-dev.txt
+	$(BIN)/pip install -q uv==$(UV_VERSION)
+	$(BIN)/uv pip install -q --python $(BIN)/python -r requirements-dev.txt
 	touch $@
 
 lint: setup
