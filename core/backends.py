@@ -6,7 +6,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
-from django.db import connections, router
+
+from core.sql import fetch_all, tables
 
 
 class UserBackend(ModelBackend):
@@ -42,13 +43,13 @@ def roles_of(user) -> tuple[frozenset[str], set[str]]:
     request only, so a change shows on the next one)."""
     if not hasattr(user, "_roles_cache"):
         names, perms = set(), set()
-        with connections[router.db_for_read(Group)].cursor() as cursor:
-            cursor.execute(_roles_sql(), [user.pk, user.pk])
-            for name, app_label, codename in cursor.fetchall():
-                if name is not None:
-                    names.add(name)
-                if codename is not None:
-                    perms.add(f"{app_label}.{codename}")
+        for name, app_label, codename in fetch_all(
+            Group, _roles_sql(), [user.pk, user.pk]
+        ):
+            if name is not None:
+                names.add(name)
+            if codename is not None:
+                perms.add(f"{app_label}.{codename}")
         if user.is_superuser:
             perms = {
                 f"{app_label}.{codename}"
@@ -67,15 +68,14 @@ def _roles_sql() -> str:
     request of a logged-in user runs it, and building and compiling the
     UNION cost three times what the database takes to answer it."""
     user = get_user_model()
-    table = {
-        "user_groups": user.groups.through,
-        "user_perms": user.user_permissions.through,
-        "group": Group,
-        "group_perms": Group.permissions.through,
-        "perm": Permission,
-        "content_type": ContentType,
-    }
-    t = {name: f'"{model._meta.db_table}"' for name, model in table.items()}
+    t = tables(
+        user_groups=user.groups.through,
+        user_perms=user.user_permissions.through,
+        group=Group,
+        group_perms=Group.permissions.through,
+        perm=Permission,
+        content_type=ContentType,
+    )
     return (
         f"SELECT g.name, ct.app_label, p.codename FROM {t['user_groups']} ug"
         f" JOIN {t['group']} g ON g.id = ug.group_id"

@@ -10,7 +10,6 @@ from types import SimpleNamespace
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db import connections, router
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
@@ -34,6 +33,7 @@ from briefing.selectors.issues import (
 )
 from core import roles
 from core.paths import path_of
+from core.sql import fetch_all, tables
 from departments.models import Department, Membership
 
 from .models import Instruction, InstructionUnit, ReadReceipt
@@ -243,9 +243,7 @@ def sections_as_issued(page: IssuePage) -> list[ReadingSection]:
     now (one query). New objects on every call: ``reading_sections`` sets
     per-user fields on them."""
     issue = page.issue
-    with connections[router.db_for_read(Item)].cursor() as cursor:
-        cursor.execute(_names_sql(), [issue.pk])
-        rows = cursor.fetchall()
+    rows = fetch_all(Item, _names_sql(), [issue.pk])
     own, joint, section_of = {}, defaultdict(list), {}
     for pk, unit_pk, unit_name, section, *joint_unit in rows:
         own[pk] = SimpleNamespace(pk=unit_pk, short_name=unit_name)
@@ -285,13 +283,9 @@ def _names_sql() -> str:
     JOIN): the units printed after each item. Written out, not built with
     the ORM: every reading of an issue asks, and building the joins cost
     several times what the database takes to answer."""
-    t = {
-        "item": Item,
-        "unit": Department,
-        "section": Section,
-        "joint": Item.joint_units.through,
-    }
-    t = {name: f'"{model._meta.db_table}"' for name, model in t.items()}
+    t = tables(
+        item=Item, unit=Department, section=Section, joint=Item.joint_units.through
+    )
     return (
         'SELECT i.id, d.id, d.short_name, s.name, j.id, j."order", j.short_name'
         f" FROM {t['item']} i JOIN {t['unit']} d ON d.id = i.department_id"

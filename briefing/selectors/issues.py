@@ -5,7 +5,6 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 from django.contrib.auth import get_user_model
-from django.db import connections, router
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
@@ -25,6 +24,7 @@ from briefing.print_layout import issue_print_html
 from briefing.services.errors import WorkflowError
 from briefing.uploads import images_for_print
 from core import roles
+from core.sql import fetch_all, tables
 
 # IssueEvent.action → label on the timeline; actions other code writes on an
 # issue (e.g. 采用) show as they are.
@@ -53,9 +53,8 @@ def reader_list_ids(user) -> list[int]:
     """
     if not hasattr(user, "_reader_list_ids"):
         naming = _naming(user)
-        with connections[router.db_for_read(DistributionRecipients)].cursor() as c:
-            c.execute(naming.sql, naming.params)
-            user._reader_list_ids = sorted({row[0] for row in c.fetchall()})
+        rows = fetch_all(DistributionRecipients, naming.sql, naming.params)
+        user._reader_list_ids = sorted({row[0] for row in rows})
     return user._reader_list_ids
 
 
@@ -75,14 +74,13 @@ def _naming_sql() -> str:
     """The ids of the distribution lists whose recipients name a user (user
     id twice, whether they are in a unit, their unit's id)."""
     recipients = DistributionRecipients
-    t = {
-        "recipients": recipients,
-        "groups": recipients.groups.through,
-        "members": RecipientGroup.members.through,
-        "users": recipients.users.through,
-        "units": recipients.departments.through,
-    }
-    t = {name: f'"{model._meta.db_table}"' for name, model in t.items()}
+    t = tables(
+        recipients=recipients,
+        groups=recipients.groups.through,
+        members=RecipientGroup.members.through,
+        users=recipients.users.through,
+        units=recipients.departments.through,
+    )
     return (
         f"SELECT r.distribution_list_id FROM {t['recipients']} r WHERE r.id IN ("
         f"SELECT g.distributionrecipients_id FROM {t['groups']} g"
