@@ -64,14 +64,13 @@ def equal_shares(count: int) -> list[Decimal]:
 def _keep_printed_units(item, departments):
     """An issued issue is frozen: its PDF names the item's units, so the reading
     page may not name others. Shares among the same units may still change."""
-    issue = item.issue
-    if issue is None or issue.status != issue.Status.ISSUED:
+    if item.status != Item.Status.PUBLISHED:
         return
     printed = {d.pk for d in item.joint_units.all()} or {item.department_id}
     wanted = {d.pk for d in departments} or {item.department_id}
     if printed != wanted:
         raise AssessmentError(
-            f"这篇稿件已随“{issue}”签发，印发的报送单位不能再改；"
+            f"这篇稿件已随“{item.issue}”签发，印发的报送单位不能再改；"
             "同一批单位之间的份额仍可调整。"
         )
 
