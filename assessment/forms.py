@@ -241,6 +241,13 @@ class BulletinForm(ChineseLabels, forms.ModelForm):
             "closing": forms.Textarea(attrs={"rows": 4}),
             "issue_date": DATE,
         }
+        error_messages = {
+            name: {
+                "max_length": f"{label}不能超过 %(limit_value)d 字"
+                "（现有 %(show_value)d 字），请删减后再保存。"
+            }
+            for name, label in [("intro", "导语"), ("closing", "结束语")]
+        }
         help_texts = {
             "intro": "每行一段。排名表、未完成任务的单位、上级采用和批示由系统生成。",
             "closing": "每行一段。",

@@ -305,6 +305,9 @@ class ScoringRule(models.Model):
         return f"{self.rule_set} · {self.level}"
 
 
+BULLETIN_TEXT_LIMIT = 5000
+
+
 class Bulletin(models.Model):
     """The monthly 通报 on submissions: editable text, frozen figures once issued."""
 
@@ -320,8 +323,11 @@ class Bulletin(models.Model):
     recipients = models.CharField(
         "主送", max_length=200, default="各乡镇、县直各单位："
     )
-    intro = models.TextField("导语")
-    closing = models.TextField("结束语", blank=True)
+    # A 通报 runs to a few pages. Issuing renders its PDF while the editor
+    # waits: 100 000 characters held a worker for 10 s, so longer text is
+    # refused by the form, with the count, before anything is rendered.
+    intro = models.TextField("导语", max_length=BULLETIN_TEXT_LIMIT)
+    closing = models.TextField("结束语", max_length=BULLETIN_TEXT_LIMIT, blank=True)
     office_name = models.CharField("发文单位", max_length=100)
     issue_date = models.DateField("成文日期")
     # The figures as computed when the draft was made or refreshed; frozen at issue.

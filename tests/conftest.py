@@ -19,12 +19,23 @@ START_FIRST = [
 ]
 
 
+# A test that asks for any of these (or is marked django_db) uses the test
+# database; any other is marked no_database, so that .ci/run's second pass (on
+# SQLite) runs only the tests whose result can depend on the database.
+DATABASE_FIXTURES = {"db", "transactional_db", "live_server"}
+
+
 def pytest_collection_modifyitems(items):
     def rank(item):
         path = item.nodeid.split("::")[0]
         return START_FIRST.index(path) if path in START_FIRST else len(START_FIRST)
 
     items.sort(key=rank)
+    for item in items:
+        if item.get_closest_marker("django_db") is None and not (
+            DATABASE_FIXTURES & set(item.fixturenames)
+        ):
+            item.add_marker(pytest.mark.no_database)
 
 
 @pytest.fixture(autouse=True)

@@ -298,6 +298,34 @@ def test_render_failure_leaves_the_bulletin_a_draft(
     assert draft.status == Bulletin.Status.DRAFT
 
 
+def test_a_text_too_long_to_print_is_refused_before_anything_is_rendered(
+    client, data, draft, fake_pdf
+):
+    client.force_login(data["editor"])
+    response = client.post(
+        f"/stats/bulletins/{draft.pk}/",
+        {
+            "version": draft.version,
+            "action": "issue",
+            "title": draft.title,
+            "recipients": draft.recipients,
+            "intro": "长" * 5001,
+            "closing": draft.closing,
+            "office_name": draft.office_name,
+            "issue_date": "2026-08-03",
+        },
+    )
+    assert response.status_code == 200
+    assert (
+        "导语不能超过 5000 字（现有 5001 字），请删减后再保存。"
+        in response.content.decode()
+    )
+    intro = draft.intro
+    draft.refresh_from_db()
+    assert (draft.status, draft.intro) == (Bulletin.Status.DRAFT, intro)
+    assert fake_pdf.html == []
+
+
 def test_a_draft_pdf_is_rendered_on_each_download(client, data, draft, fake_pdf):
     client.force_login(data["editor"])
     for _ in range(2):

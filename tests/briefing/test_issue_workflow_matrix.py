@@ -184,6 +184,10 @@ def test_the_table_matches_the_issue():
     assert set(ACTIONS) | {"create"} == set(workflow.ISSUE_MOVES)
 
 
+# The rule table, walked through the services. What each move does in the
+# database (locks, numbering, constraints) is tested move by move on both
+# databases; the walk itself runs on PostgreSQL only (.ci/run).
+@pytest.mark.one_database
 @pytest.mark.django_db
 def test_every_issue_state_move_and_role(fake_pdf, people):
     cases = 0

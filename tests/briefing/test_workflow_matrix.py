@@ -104,6 +104,10 @@ def test_the_table_matches_the_issue():
     assert table == {(t.move, t.source) for t in workflow.TRANSITIONS}
 
 
+# The rule table, walked through the services. What each move does in the
+# database (locks, numbering, constraints) is tested move by move on both
+# databases; the walk itself runs on PostgreSQL only (.ci/run).
+@pytest.mark.one_database
 @pytest.mark.django_db
 def test_every_state_move_and_role():
     cast = make_cast()
