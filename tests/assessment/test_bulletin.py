@@ -169,6 +169,21 @@ def issue(data, draft):
     return draft
 
 
+def issue_form(draft, **changes):
+    """The 印发 form of ``draft`` as the page offers it, with ``changes``."""
+    return {
+        "version": draft.version,
+        "action": "issue",
+        "title": draft.title,
+        "recipients": draft.recipients,
+        "intro": draft.intro,
+        "closing": draft.closing,
+        "office_name": draft.office_name,
+        "issue_date": "2026-08-03",
+        **changes,
+    }
+
+
 def stored_files():
     folder = settings.MEDIA_ROOT / "bulletins"
     return sorted(folder.rglob("*")) if folder.exists() else []
@@ -279,19 +294,7 @@ def test_render_failure_leaves_the_bulletin_a_draft(
 
     # Through the page: the editor sees why, and the 通报 is still editable.
     client.force_login(data["editor"])
-    response = client.post(
-        f"/stats/bulletins/{draft.pk}/",
-        {
-            "version": draft.version,
-            "action": "issue",
-            "title": draft.title,
-            "recipients": draft.recipients,
-            "intro": draft.intro,
-            "closing": draft.closing,
-            "office_name": draft.office_name,
-            "issue_date": "2026-08-03",
-        },
-    )
+    response = client.post(f"/stats/bulletins/{draft.pk}/", issue_form(draft))
     assert response.status_code == 200
     assert "PDF 生成失败：字体缺失。（通报未印发，仍为草稿" in response.content.decode()
     draft.refresh_from_db()
@@ -303,17 +306,7 @@ def test_a_text_too_long_to_print_is_refused_before_anything_is_rendered(
 ):
     client.force_login(data["editor"])
     response = client.post(
-        f"/stats/bulletins/{draft.pk}/",
-        {
-            "version": draft.version,
-            "action": "issue",
-            "title": draft.title,
-            "recipients": draft.recipients,
-            "intro": "长" * 5001,
-            "closing": draft.closing,
-            "office_name": draft.office_name,
-            "issue_date": "2026-08-03",
-        },
+        f"/stats/bulletins/{draft.pk}/", issue_form(draft, intro="长" * 5001)
     )
     assert response.status_code == 200
     assert (
