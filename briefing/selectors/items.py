@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from django.db.models import (
     Count,
     Exists,
-    IntegerField,
     Min,
     OuterRef,
     Q,
@@ -149,11 +148,12 @@ def inbox_items(user):
     """
     if not roles.sees_every_unit(user):
         return Item.objects.none()
-    return (
-        visible_items(user)
-        .only(*INBOX_COLUMNS)
-        .annotate(is_joint=Exists(JointUnit.objects.filter(item=OuterRef("pk"))))
-    )
+    items = visible_items(user).only(*INBOX_COLUMNS)
+    return items.annotate(is_joint=_compiled(items.db, _is_joint))
+
+
+def _is_joint():
+    return Exists(JointUnit.objects.filter(item=OuterRef("pk")))
 
 
 def urgent_first(items):
@@ -161,19 +161,21 @@ def urgent_first(items):
     编辑中) first, then the newest submitted first."""
     # The expression as indexed (item_inbox_urgent_first): the page is read
     # from the index, not sorted (0.09 ms, not 3 ms, for 3 000 submitted items).
-    return items.order_by(_open_urgent_sql(items.db).desc(), "-submitted_at", "-id")
+    return items.order_by(
+        _compiled(items.db, open_urgent).desc(), "-submitted_at", "-id"
+    )
 
 
 @functools.cache
-def _open_urgent_sql(alias) -> RawSQL:
-    """``open_urgent()`` as SQL, compiled once per process for the database
-    ``alias``: resolving and compiling the CASE for every inbox page cost
-    more than the rest of the page's query."""
+def _compiled(alias, expression) -> RawSQL:
+    """``expression()``, an expression on items, as SQL compiled once per
+    process for the database ``alias``: the inbox's order and its 合报 mark,
+    resolved and compiled for every page, cost more than the rest of its
+    query. The same SQL, so the indexes serve it as before."""
     query = Item.objects.all().query
-    sql, params = query.get_compiler(alias).compile(
-        open_urgent().resolve_expression(query)
-    )
-    return RawSQL(sql, params, output_field=IntegerField())
+    resolved = expression().resolve_expression(query)
+    sql, params = query.get_compiler(alias).compile(resolved)
+    return RawSQL(sql, params, output_field=resolved.output_field)
 
 
 def with_list_relations(items, units, sections) -> list[Item]:
