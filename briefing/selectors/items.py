@@ -171,7 +171,8 @@ def _compiled(alias, expression) -> RawSQL:
     """``expression()``, an expression on items, as SQL compiled once per
     process for the database ``alias``: the inbox's order and its 合报 mark,
     resolved and compiled for every page, cost more than the rest of its
-    query. The same SQL, so the indexes serve it as before."""
+    query. The same SQL, so the indexes serve it as before; it names the
+    items' table, so it is for queries on items (not as a subquery's alias)."""
     query = Item.objects.all().query
     resolved = expression().resolve_expression(query)
     sql, params = query.get_compiler(alias).compile(resolved)

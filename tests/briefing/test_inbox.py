@@ -10,6 +10,8 @@ from django.http import QueryDict
 from django.template import engines
 from django.urls import reverse
 from django.utils import dateformat, timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
 
 from briefing.filters import InboxFilter
 from briefing.forms.items import InboxBatchForm
@@ -186,6 +188,8 @@ def test_list_select_writes_what_django_select_writes(value, attrs):
         (2, "<丙>"),
         ("2", "重复"),
         ("<b>", '"引号"'),
+        (3, gettext_lazy("<丁> & 戊")),
+        (4, mark_safe("<b>已转义</b>")),
     ]
     expected = forms.Select(choices=choices).render("x", value, attrs)
     assert ListSelect(choices=choices).render("x", value, attrs) == expected
