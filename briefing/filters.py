@@ -76,6 +76,16 @@ class InboxFilter(django_filters.FilterSet):
         super().__init__(data, queryset=queryset)
         self._choices = {"department": units, "suggested_section": sections}
 
+    _form_class = None
+
+    def get_form_class(self):
+        # Its fields follow from the filters as declared, nothing of the request
+        # or the rows: the class is built once per process, as a form class
+        # written out would be (django-filter builds it on every request).
+        if InboxFilter._form_class is None:
+            InboxFilter._form_class = super().get_form_class()
+        return InboxFilter._form_class
+
     @property
     def form(self):
         if not hasattr(self, "_form"):

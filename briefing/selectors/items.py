@@ -1,6 +1,7 @@
 """Read queries on items: what a user may see, the inbox, counts, timelines."""
 
 import datetime
+import functools
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -13,6 +14,7 @@ from django.db.models import (
     Subquery,
     prefetch_related_objects,
 )
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from briefing import duplicates, same_event
@@ -146,11 +148,12 @@ def inbox_items(user):
     """
     if not roles.sees_every_unit(user):
         return Item.objects.none()
-    return (
-        visible_items(user)
-        .only(*INBOX_COLUMNS)
-        .annotate(is_joint=Exists(JointUnit.objects.filter(item=OuterRef("pk"))))
-    )
+    items = visible_items(user).only(*INBOX_COLUMNS)
+    return items.annotate(is_joint=_compiled(items.db, _is_joint))
+
+
+def _is_joint():
+    return Exists(JointUnit.objects.filter(item=OuterRef("pk")))
 
 
 def urgent_first(items):
@@ -158,7 +161,22 @@ def urgent_first(items):
     编辑中) first, then the newest submitted first."""
     # The expression as indexed (item_inbox_urgent_first): the page is read
     # from the index, not sorted (0.09 ms, not 3 ms, for 3 000 submitted items).
-    return items.order_by(open_urgent().desc(), "-submitted_at", "-id")
+    return items.order_by(
+        _compiled(items.db, open_urgent).desc(), "-submitted_at", "-id"
+    )
+
+
+@functools.cache
+def _compiled(alias, expression) -> RawSQL:
+    """``expression()``, an expression on items, as SQL compiled once per
+    process for the database ``alias``: the inbox's order and its 合报 mark,
+    resolved and compiled for every page, cost more than the rest of its
+    query. The same SQL, so the indexes serve it as before; it names the
+    items' table, so it is for queries on items (not as a subquery's alias)."""
+    query = Item.objects.all().query
+    resolved = expression().resolve_expression(query)
+    sql, params = query.get_compiler(alias).compile(resolved)
+    return RawSQL(sql, params, output_field=resolved.output_field)
 
 
 def with_list_relations(items, units, sections) -> list[Item]:
@@ -214,7 +232,17 @@ def status_counts(queryset) -> dict[str, int]:
 def units_and_sections() -> tuple[list[Department], list[Section]]:
     """Every unit and every section, each in its order: a list page reads them
     once, for its filter choices and the names on its rows."""
-    return list(Department.objects.all()), list(Section.objects.all())
+    # Put in order here, as their models order them: compiling the ORDER BY
+    # cost the ORM more than reading the rows (0.1 ms of 0.4 ms a list).
+    return (
+        sorted(Department.objects.order_by(), key=_in_order),
+        sorted(Section.objects.order_by(), key=_in_order),
+    )
+
+
+def _in_order(row):
+    """The order of units and of sections (their Meta.ordering)."""
+    return row.order, row.pk
 
 
 def timeline(item):

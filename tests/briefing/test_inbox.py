@@ -6,9 +6,16 @@ import re
 
 import pytest
 from django import forms
+from django.http import QueryDict
+from django.template import engines
 from django.urls import reverse
 from django.utils import dateformat, timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
 
+from briefing.filters import InboxFilter
+from briefing.forms.items import InboxBatchForm
+from briefing.models import Item
 from briefing.services import issues as services_issues
 from briefing.services import items as services
 from core import roles
@@ -181,6 +188,8 @@ def test_list_select_writes_what_django_select_writes(value, attrs):
         (2, "<丙>"),
         ("2", "重复"),
         ("<b>", '"引号"'),
+        (3, gettext_lazy("<丁> & 戊")),
+        (4, mark_safe("<b>已转义</b>")),
     ]
     expected = forms.Select(choices=choices).render("x", value, attrs)
     assert ListSelect(choices=choices).render("x", value, attrs) == expected
@@ -205,6 +214,37 @@ def test_list_inputs_write_what_django_inputs_write(value, attrs):
         (ListTextarea(attrs={"rows": 2}), forms.Textarea(attrs={"rows": 2})),
     ]:
         assert ours.render("x", value, attrs) == django.render("x", value, attrs)
+
+
+class _SampleForm(forms.Form):
+    hidden = forms.CharField(widget=forms.HiddenInput)
+    tick = forms.BooleanField(label="勾选")
+    helped = forms.CharField(label="说明", help_text="<提示>")
+
+
+def test_form_field_writes_what_the_field_template_writes():
+    """{% form_field %} as includes/form_field.html, up to whitespace: the
+    inbox's filters (one in error), its 批量处理 texts, and the kinds of field
+    it hands to the template."""
+    filterset = InboxFilter(
+        QueryDict("q=<b>&submitted_to=bad"),
+        Item.objects.none(),
+        units=[make_department()],
+        sections=[make_section()],
+    )
+    assert not filterset.is_valid()
+    fields = [*filterset.form, *InboxBatchForm(), *_SampleForm({"helped": "x"})]
+    tag = engines["django"].from_string("{% load filter_tags %}{% form_field field %}")
+    include = engines["django"].from_string('{% include "includes/form_field.html" %}')
+    for field in fields:
+        for helper in (False, True):
+            context = {"field": field, "helper": helper}
+            assert _squeezed(tag.render(context)) == _squeezed(include.render(context))
+    assert "errorlist" in tag.render({"field": filterset.form["submitted_to"]})
+
+
+def _squeezed(html):
+    return re.sub(r"\s+", " ", html).strip()
 
 
 # A row starts with its checkbox (批量处理) for editors.
