@@ -99,6 +99,28 @@ def demo(db, monkeypatch):
         call_command("load_demo", stdout=open(os.devnull, "w"))
 
 
+# Chromium makes a new frame host for every navigation (RenderDocument): about
+# a sixth of its CPU time in the browser tests, which open some 500 pages.
+# Chromium keeps only the last --disable-features, so Playwright's own list
+# (playwright-core's chromiumSwitches) is repeated here.
+PLAYWRIGHT_DISABLED_FEATURES = [
+    "AvoidUnnecessaryBeforeUnloadCheckSync",
+    "DestroyProfileOnBrowserClose",
+    "HttpsUpgrades",
+    "HttpsFirstBalancedModeAutoEnable",
+    "LensOverlay",
+    "MediaRouter",
+    "PaintHolding",
+    "ThirdPartyStoragePartitioning",
+    "AvoidCorsURLLoaderRestartOnRedirect",
+    "TcpPortRandomizationWin",
+    "OptimizationHints",
+    "NetworkTimeServiceQuerying",
+    "AimEnabled",
+    "PreconnectToSearch",
+    "CDPScreenshotNewSurface",
+    "SkipListAccountsWithoutGaiaCookies",
+]
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -107,6 +129,7 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    "--disable-features=" + ",".join(PLAYWRIGHT_DISABLED_FEATURES + ["RenderDocument"]),
 ]
 SCREENSHOT_DIR = os.path.join(os.path.dirname(__file__), "..", "test-output", "shots")
 
@@ -137,7 +160,12 @@ def browser_context(browser, live_server):
 
 @pytest.fixture
 def shot(request):
-    """shot(page, "step") saves a screenshot under test-output/shots/<test>/."""
+    """With TEST_SHOTS=1, shot(page, "step") saves a screenshot of the whole
+    page under test-output/shots/<test>/, for a person to look at. Off by
+    default: no test reads them, and the some 90 full-page PNGs cost Chromium
+    about 20 s of CPU a run."""
+    if not os.environ.get("TEST_SHOTS"):
+        return lambda page, name: None
     folder = os.path.join(SCREENSHOT_DIR, request.node.name)
     os.makedirs(folder, exist_ok=True)
     counter = iter(range(1, 1000))

@@ -1,5 +1,5 @@
 """In Chromium: the statistics table is readable on a 375 px phone and on a
-desktop. Screenshots under test-output/shots/."""
+desktop. Screenshots under test-output/shots/ with TEST_SHOTS=1."""
 
 import pytest
 from django.core.management import call_command

@@ -1,5 +1,5 @@
 """The audit log and the notification list in Chromium, at 1280 px and on a
-375 px phone. Screenshots under test-output/shots/."""
+375 px phone. Screenshots under test-output/shots/ with TEST_SHOTS=1."""
 
 import pytest
 from playwright.sync_api import expect
