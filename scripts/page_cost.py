@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""In-process cost of the reader's issue page, the editor inbox and /healthz.
+"""In-process cost of the reader's issue page, the editor inbox, the least a
+signed-in page costs and /healthz.
 
     DATABASE_URL=… [REDIS_URL=…] .venv/bin/python scripts/page_cost.py
         [--requests N] [--queries] [--profile PAGE]
@@ -11,7 +12,7 @@ editor through the login form, warms each page up, then prints each page's
 median wall time, fastest time and median CPU time, and the multiple of
 /healthz's: CPU time holds steady when others load the machine, wall time
 does not. ``--queries`` lists each page's queries with their times;
-``--profile reader|inbox`` writes a pyinstrument profile of N requests.
+``--profile reader|inbox|floor`` writes a pyinstrument profile of N requests.
 """
 
 import argparse
@@ -41,7 +42,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--queries", action="store_true")
-    parser.add_argument("--profile", choices=["reader", "inbox", "healthz"])
+    parser.add_argument("--profile", choices=["reader", "inbox", "floor", "healthz"])
     args = parser.parse_args()
 
     import django
@@ -95,6 +96,9 @@ def main():
     pages = {
         "reader": (f"/read/issues/{issue_id}/", login("leader")),
         "inbox": ("/inbox/", login("editor")),
+        # The least a signed-in page costs: the session, the user, the header
+        # and its bell, a line of text (密码已修改).
+        "floor": ("/account/password/done/", login("editor")),
         "healthz": ("/healthz", None),
     }
     for path, session in pages.values():
