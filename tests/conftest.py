@@ -149,13 +149,33 @@ def browser():
 
 
 @pytest.fixture
-def browser_context(browser, live_server):
+def browser_context(request, browser, live_server):
     context = browser.new_context(
         base_url=live_server.url, locale="zh-CN", timezone_id="Asia/Shanghai"
     )
     context.set_default_timeout(10_000)
     yield context
+    if request.node.stash.get(CALL_FAILED, False):
+        # What Chromium showed when the test failed, for whoever reads the
+        # failure (screenshots of passing steps need TEST_SHOTS=1).
+        folder = os.path.join(SCREENSHOT_DIR, request.node.name)
+        os.makedirs(folder, exist_ok=True)
+        for n, page in enumerate(context.pages, 1):
+            page.screenshot(
+                path=os.path.join(folder, f"failed-{n}.png"), full_page=True
+            )
     context.close()
+
+
+CALL_FAILED = pytest.StashKey[bool]()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call" and report.failed:
+        item.stash[CALL_FAILED] = True
+    return report
 
 
 @pytest.fixture
