@@ -102,7 +102,8 @@ def demo(db, monkeypatch):
 # Chromium makes a new frame host for every navigation (RenderDocument): about
 # a sixth of its CPU time in the browser tests, which open some 500 pages.
 # Chromium keeps only the last --disable-features, so Playwright's own list
-# (playwright-core's chromiumSwitches) is repeated here.
+# (playwright-core's chromiumSwitches, as of playwright==1.65.2 in
+# requirements-dev.txt: compare it again when upgrading) is repeated here.
 PLAYWRIGHT_DISABLED_FEATURES = [
     "AvoidUnnecessaryBeforeUnloadCheckSync",
     "DestroyProfileOnBrowserClose",
