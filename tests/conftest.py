@@ -99,8 +99,8 @@ def demo(db, monkeypatch):
         call_command("load_demo", stdout=open(os.devnull, "w"))
 
 
-# Chromium makes a new frame host for every navigation (RenderDocument): about
-# a sixth of its CPU time in the browser tests, which open some 500 pages.
+# Chromium makes a new frame host for every navigation (RenderDocument): 15 %
+# of its CPU time in the XSS walk, which opens some 250 pages.
 # Chromium keeps only the last --disable-features, so Playwright's own list
 # (playwright-core's chromiumSwitches, as of playwright==1.65.2 in
 # requirements-dev.txt: compare it again when upgrading) is repeated here.
@@ -155,17 +155,19 @@ def browser_context(request, browser, live_server):
         base_url=live_server.url, locale="zh-CN", timezone_id="Asia/Shanghai"
     )
     context.set_default_timeout(10_000)
-    yield context
-    if request.node.stash.get(CALL_FAILED, False):
-        # What Chromium showed when the test failed, for whoever reads the
-        # failure (screenshots of passing steps need TEST_SHOTS=1).
-        folder = os.path.join(SCREENSHOT_DIR, request.node.name)
-        os.makedirs(folder, exist_ok=True)
-        for n, page in enumerate(context.pages, 1):
-            page.screenshot(
-                path=os.path.join(folder, f"failed-{n}.png"), full_page=True
-            )
-    context.close()
+    try:
+        yield context
+        if request.node.stash.get(CALL_FAILED, False):
+            # What Chromium showed when the test failed, for whoever reads the
+            # failure (screenshots of passing steps need TEST_SHOTS=1).
+            folder = os.path.join(SCREENSHOT_DIR, request.node.name)
+            os.makedirs(folder, exist_ok=True)
+            for n, page in enumerate(context.pages, 1):
+                page.screenshot(
+                    path=os.path.join(folder, f"failed-{n}.png"), full_page=True
+                )
+    finally:
+        context.close()
 
 
 CALL_FAILED = pytest.StashKey[bool]()
