@@ -57,16 +57,13 @@ def test_editor_edits_the_text_then_issues_and_units_are_told(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             f"/stats/bulletins/{draft.pk}/",
-            {
-                "version": draft.version,
-                "action": "issue",
-                "title": draft.title,
-                "recipients": "各乡镇、县直各单位：",
-                "intro": "七月份全县政务信息工作总体平稳。",
-                "closing": "望各单位再接再厉。",
-                "office_name": "测试县委办公室",
-                "issue_date": "2026-08-03",
-            },
+            issue_form(
+                draft,
+                recipients="各乡镇、县直各单位：",
+                intro="七月份全县政务信息工作总体平稳。",
+                closing="望各单位再接再厉。",
+                office_name="测试县委办公室",
+            ),
         )
     assert response.status_code == 302
     draft.refresh_from_db()
