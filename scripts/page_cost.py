@@ -9,10 +9,11 @@ Runs in one process, through Django's WSGI handler as gunicorn calls it, with
 config.settings.production (a temporary SECRET_KEY, no HTTPS redirect), on a
 database scripts/load_test.py prepared (``--keep-db``). Logs in as leader and
 editor through the login form, warms each page up, then prints each page's
-median wall time, fastest time and median CPU time, and the multiple of
-/healthz's: CPU time holds steady when others load the machine, wall time
-does not. ``--queries`` lists each page's queries with their times;
-``--profile reader|inbox|floor`` writes a pyinstrument profile of N requests.
+median wall time, fastest time and median CPU time, and the multiples of
+/healthz's and of the floor page's: CPU time holds steady when others load
+the machine, wall time does not. ``--queries`` lists each page's queries
+with their times and their sum; ``--profile reader|inbox|floor`` writes a
+pyinstrument profile of N requests.
 """
 
 import argparse
@@ -136,7 +137,8 @@ def main():
 
             with connection.execute_wrapper(log):
                 get(path, session)
-            print(f"{name}：{len(queries)} 个查询")
+            total = sum(spent for spent, _ in queries) * 1000
+            print(f"{name}：{len(queries)} 个查询，共 {total:.2f} ms")
             for spent, sql in queries:
                 print(f"  {spent * 1000:6.2f} ms  {sql[:140]}")
         return
@@ -153,11 +155,12 @@ def main():
     load = os.getloadavg()[0]
     print(f"每页 {args.requests} 次请求，负载 {load:.1f}：")
     base_wall, _, base_cpu = results["healthz"]
+    floor_wall = results["floor"][0]
     for name, (wall, fastest, cpu) in results.items():
         print(
             f"{name:<8} 中位 {wall:7.2f} ms  最快 {fastest:7.2f} ms  "
             f"CPU {cpu:6.2f} ms  {wall / base_wall:5.1f} × / "
-            f"CPU {cpu / base_cpu:5.1f} × /healthz"
+            f"CPU {cpu / base_cpu:5.1f} × /healthz  {wall / floor_wall:4.1f} × floor"
         )
 
 
